@@ -1,0 +1,283 @@
+/**
+ * The whole API between the UI and the Node side, defined once.
+ *
+ * Every method is a name -> { input, output } pair of zod schemas; every event is a
+ * name -> payload schema. The same map is served over Electron IPC (preload bridge), over
+ * HTTP + server-sent events (main/server.ts), and called directly by tests. Inputs are
+ * validated at every boundary; the renderer imports only this folder, never main/.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- shared shapes
+
+export const OperationKindSchema = z.enum(['drop_doc', 'keep_doc', 'keep_chunk', 'remove_lines', 'normalize']);
+export type OperationKind = z.infer<typeof OperationKindSchema>;
+
+export const StageSchema = z.enum(['doc', 'chunk']);
+export type Stage = z.infer<typeof StageSchema>;
+
+export const ParseModeSchema = z.enum(['strict', 'reference']);
+
+/** Which programmer writes the programs of a run. */
+export const ProgrammerSpecSchema = z.discriminatedUnion('type', [
+  /** Heuristic rules projected into the program space; preset c4 | gopher | fineweb | all | prox-lines ... */
+  z.object({ type: z.literal('rules'), preset: z.string().default('fineweb') }),
+  /** A built-in refining profile (prox-web, prox-math) naming a model per stage. */
+  z.object({ type: z.literal('profile'), name: z.string() }),
+  /** One programmer per stage: a model id / GGUF path / hf: URI, or `rules[:preset]`. */
+  z.object({ type: z.literal('stages'), doc: z.string().optional(), chunk: z.string().optional() }),
+]);
+export type ProgrammerSpec = z.infer<typeof ProgrammerSpecSchema>;
+
+export const DocStatusSchema = z.enum(['pending', 'kept', 'dropped', 'modified', 'error']);
+export type DocStatus = z.infer<typeof DocStatusSchema>;
+
+export const WorkspaceSummarySchema = z.object({
+  id: z.string(),
+  folder: z.string(),
+  dbPath: z.string(),
+  documents: z.number().int(),
+  sources: z.number().int(),
+  scanErrors: z.number().int(),
+  bytes: z.number(),
+  openedAt: z.string(),
+});
+export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
+
+export const RecentWorkspaceSchema = z.object({ folder: z.string(), openedAt: z.string(), documents: z.number().int() });
+
+export const DocumentRowSchema = z.object({
+  id: z.string(),
+  /** Source file relative to the workspace folder, and line (jsonl) / row (parquet) / index (json). */
+  file: z.string(),
+  locator: z.number().int().nullable(),
+  /** First line of the text, trimmed, for the list. */
+  title: z.string(),
+  words: z.number().int(),
+  status: DocStatusSchema,
+  linesRemoved: z.number().int(),
+  normalized: z.number().int(),
+  hasErrors: z.boolean(),
+});
+export type DocumentRow = z.infer<typeof DocumentRowSchema>;
+
+export const DocFilterSchema = z.enum(['all', 'pending', 'kept', 'dropped', 'modified', 'errors']);
+export const DocSortSchema = z.enum(['order', 'words', 'linesRemoved', 'id']);
+
+export const ProgramViewSchema = z.object({
+  stage: StageSchema,
+  text: z.string(),
+  programmer: z.string(),
+  keepProbability: z.number().nullable(),
+  failure: z.string().nullable(),
+  /** Reasons per program line (0-based), e.g. "gopher: symbol/word 0.14 > 0.10". */
+  notes: z.array(z.object({ line: z.number().int(), reason: z.string().optional(), probability: z.number().optional() })),
+});
+export type ProgramView = z.infer<typeof ProgramViewSchema>;
+
+export const OperationViewSchema = z.object({
+  stage: StageSchema,
+  /** 0-based program line: the stable handle of an operation for toggles. */
+  line: z.number().int(),
+  kind: OperationKindSchema,
+  source: z.string(),
+  enabled: z.boolean(),
+  /** Off because its whole kind is switched off for the workspace. */
+  kindDisabled: z.boolean(),
+  reason: z.string().nullable(),
+  probability: z.number().nullable(),
+  /** What it did in this execution: lines removed, occurrences replaced. */
+  linesRemoved: z.number().int(),
+  replacements: z.number().int(),
+  errors: z.array(z.string()),
+});
+export type OperationView = z.infer<typeof OperationViewSchema>;
+
+export const ExecutionViewSchema = z.object({
+  original: z.string(),
+  refined: z.string(),
+  dropped: z.boolean(),
+  dropReason: z.string().nullable(),
+  /** For each original line (0-based): program line of the remove_lines that removed it, or null. */
+  removedBy: z.array(z.number().int().nullable()),
+  /** Normalized spans as [start, end) offsets in the original text, with the replacement. */
+  replacements: z.array(z.object({ op: z.number().int(), start: z.number().int(), end: z.number().int(), to: z.string() })),
+  errorCount: z.number().int(),
+  cancelled: z.boolean(),
+  operations: z.array(OperationViewSchema),
+});
+export type ExecutionView = z.infer<typeof ExecutionViewSchema>;
+
+export const DocumentDetailSchema = z.object({
+  row: DocumentRowSchema,
+  doc: ProgramViewSchema.nullable(),
+  chunk: ProgramViewSchema.nullable(),
+  execution: ExecutionViewSchema,
+});
+export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
+
+export const JobStateSchema = z.enum(['idle', 'running', 'paused', 'done', 'failed', 'cancelled']);
+export const JobStatusSchema = z.object({
+  id: z.string().nullable(),
+  state: JobStateSchema,
+  programmer: z.string().nullable(),
+  stage: StageSchema.nullable(),
+  done: z.number().int(),
+  total: z.number().int(),
+  stages: z.array(z.object({ stage: StageSchema, done: z.number().int(), total: z.number().int() })),
+  docsPerSecond: z.number(),
+  tokensPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  errors: z.number().int(),
+  message: z.string().nullable(),
+  startedAt: z.string().nullable(),
+});
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const ScanProgressSchema = z.object({
+  filesDone: z.number().int(),
+  filesTotal: z.number().int(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  documents: z.number().int(),
+  errors: z.number().int(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  done: z.boolean(),
+});
+
+export const ScanErrorSchema = z.object({ file: z.string(), line: z.number().int().nullable(), field: z.string().nullable(), message: z.string() });
+export type ScanError = z.infer<typeof ScanErrorSchema>;
+
+export const ExportRequestSchema = z.object({
+  out: z.string().min(1),
+  compression: z.enum(['none', 'gzip', 'zstd']).default('none'),
+  auditDropped: z.boolean().default(false),
+  auditRemovedLines: z.boolean().default(false),
+});
+export const ExportResultSchema = z.object({
+  path: z.string(),
+  documents: z.number().int(),
+  bytes: z.number(),
+  auditFiles: z.array(z.string()),
+});
+export const ExportProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), bytes: z.number(), etaSeconds: z.number().nullable() });
+
+export const HistogramSchema = z.object({ edges: z.array(z.number()), before: z.array(z.number().int()), after: z.array(z.number().int()) });
+export const StatsSchema = z.object({
+  documents: z.object({ before: z.number().int(), after: z.number().int() }),
+  words: z.object({ before: z.number(), after: z.number() }),
+  tokens: z.object({ before: z.number(), after: z.number(), estimated: z.boolean() }),
+  refined: z.object({ doc: z.number().int(), chunk: z.number().int() }),
+  operations: z.record(z.string(), z.number().int()),
+  rules: z.record(z.string(), z.number().int()),
+  lengthHistogram: HistogramSchema,
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const ModelInfoSchema = z.object({
+  id: z.string(),
+  path: z.string(),
+  name: z.string(),
+  bytes: z.number(),
+  architecture: z.string().nullable(),
+  parameters: z.number().nullable(),
+  quantization: z.string().nullable(),
+  sha256: z.string().nullable(),
+});
+export const RuntimeInfoSchema = z.object({
+  backend: z.string(),
+  device: z.string().nullable(),
+  vramBytes: z.number().nullable(),
+  gpuAvailable: z.boolean(),
+  note: z.string().nullable(),
+});
+export const DownloadProgressSchema = z.object({ id: z.string(), file: z.string(), bytes: z.number(), total: z.number().nullable(), done: z.boolean(), error: z.string().nullable() });
+
+// ---------------------------------------------------------------- methods
+
+const Empty = z.object({}).strict();
+const DocRef = z.object({ docId: z.string() });
+
+export const methods = {
+  'app.info': { input: Empty, output: z.object({ version: z.string(), shell: z.enum(['electron', 'browser', 'test']) }) },
+
+  'workspace.open': { input: z.object({ folder: z.string().min(1), textField: z.string().optional(), idField: z.string().optional() }), output: WorkspaceSummarySchema },
+  'workspace.current': { input: Empty, output: WorkspaceSummarySchema.nullable() },
+  'workspace.recent': { input: Empty, output: z.array(RecentWorkspaceSchema) },
+  'workspace.rescan': { input: Empty, output: WorkspaceSummarySchema },
+  'workspace.scanErrors': { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }), output: z.object({ total: z.number().int(), rows: z.array(ScanErrorSchema) }) },
+
+  'docs.list': {
+    input: z.object({
+      filter: DocFilterSchema.default('all'),
+      search: z.string().default(''),
+      sort: DocSortSchema.default('order'),
+      descending: z.boolean().default(false),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: z.object({ total: z.number().int(), rows: z.array(DocumentRowSchema) }),
+  },
+  'docs.neighbor': { input: z.object({ docId: z.string(), direction: z.enum(['next', 'previous']), filter: DocFilterSchema.default('all') }), output: z.string().nullable() },
+  'doc.get': { input: DocRef, output: DocumentDetailSchema },
+  /** Execute an edited program without saving it (live preview while editing by hand). */
+  'doc.preview': { input: z.object({ docId: z.string(), doc: z.string().nullable(), chunk: z.string().nullable() }), output: ExecutionViewSchema },
+  /** Save a hand-edited program; it replaces the programmer's for this document. */
+  'doc.saveProgram': { input: z.object({ docId: z.string(), stage: StageSchema, text: z.string() }), output: DocumentDetailSchema },
+  'doc.setOperation': { input: z.object({ docId: z.string(), stage: StageSchema, line: z.number().int().min(0), enabled: z.boolean() }), output: ExecutionViewSchema },
+
+  'toggles.get': { input: Empty, output: z.record(OperationKindSchema, z.boolean()) },
+  'toggles.setKind': { input: z.object({ kind: OperationKindSchema, enabled: z.boolean() }), output: z.record(OperationKindSchema, z.boolean()) },
+
+  'refine.start': { input: z.object({ programmer: ProgrammerSpecSchema, stages: z.enum(['doc', 'chunk', 'both']).default('both') }), output: JobStatusSchema },
+  'refine.pause': { input: Empty, output: JobStatusSchema },
+  'refine.resume': { input: Empty, output: JobStatusSchema },
+  'refine.cancel': { input: Empty, output: JobStatusSchema },
+  'refine.status': { input: Empty, output: JobStatusSchema },
+  'refine.errors': { input: z.object({ limit: z.number().int().min(1).max(1000).default(200) }), output: z.array(z.object({ docId: z.string(), stage: StageSchema, message: z.string() })) },
+
+  'export.run': { input: ExportRequestSchema, output: ExportResultSchema },
+  'stats.get': { input: Empty, output: StatsSchema },
+
+  'models.list': { input: Empty, output: z.array(ModelInfoSchema) },
+  'models.runtime': { input: Empty, output: RuntimeInfoSchema },
+  /** Add by local path, `hf:owner/repo[:quant]` or https URL; downloads report `models.download` events. */
+  'models.add': { input: z.object({ source: z.string().min(1) }), output: ModelInfoSchema },
+  'models.convert': { input: z.object({ checkpoint: z.string().min(1), type: z.enum(['f32', 'f16', 'q8_0']).default('q8_0') }), output: ModelInfoSchema },
+  'models.try': { input: z.object({ docId: z.string(), model: z.string(), stage: StageSchema }), output: ProgramViewSchema },
+} as const;
+
+// ---------------------------------------------------------------- events
+
+export const events = {
+  'scan.progress': ScanProgressSchema,
+  'job.progress': JobStatusSchema,
+  'export.progress': ExportProgressSchema,
+  'models.download': DownloadProgressSchema,
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** A handler map: what main/ implements once and every transport serves. */
+export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> };
+
+/** What every transport gives the renderer. */
+export interface ApiClient {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Errors cross the boundary as data: a code the UI can switch on, and a message for people. */
+export const ApiErrorSchema = z.object({ code: z.enum(['invalid_input', 'not_found', 'no_workspace', 'busy', 'failed', 'unknown_method']), message: z.string() });
+export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every check: install, typecheck, lint, unit + integration
+# tests (Vitest), end-to-end tests (Playwright in Debian's Chromium). Ends with one line
+# "N passed, N failed[, N skipped]". Set REFINERY_SKIP_INSTALL=1 to reuse node_modules.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+mkdir -p test-results
+
+if [[ "${REFINERY_SKIP_INSTALL:-}" != "1" ]]; then
+  npm ci --no-audit --no-fund || { echo "setup: npm ci failed"; exit 1; }
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium for the browser tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "setup: could not install chromium; browser tests will be skipped"
+fi
+
+status=0
+echo "== typecheck"; npx tsc -p tsconfig.json --noEmit || status=1
+echo "== lint"; npx eslint --max-warnings 0 . || status=1
+
+echo "== unit + integration (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+
+if compgen -G "test/e2e/*.spec.ts" >/dev/null; then
+  echo "== end-to-end (playwright, chromium)"
+  PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+fi
+
+node scripts/summarize-tests.mjs test-results/vitest.json test-results/playwright.json || status=1
+exit $status
