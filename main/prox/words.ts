@@ -1,0 +1,58 @@
+/**
+ * Word counting and whitespace handling with Python `str` semantics.
+ *
+ * The reference (GAIR-NLP/ProX) counts words with `len(text.split())` and the Llama-2 chat
+ * template strips text with `str.strip()`. Both use Python's notion of whitespace, which is
+ * wider than ASCII and different from JavaScript's `\s` (JS treats U+FEFF as whitespace and
+ * U+001C..U+001F, U+0085 not), so thresholds computed on word counts only match the
+ * reference if we use exactly the same set.
+ */
+
+/** Every code point for which Python 3's `str.isspace()` is true (checked against CPython 3). */
+export const PYTHON_WHITESPACE =
+  '\t\n\u000b\f\r\u001c\u001d\u001e\u001f \u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+
+const WHITESPACE_CLASS = `[${PYTHON_WHITESPACE}]`;
+const WHITESPACE_RUN = new RegExp(`${WHITESPACE_CLASS}+`, 'u');
+
+export function isPythonWhitespace(ch: string): boolean {
+  return ch.length > 0 && PYTHON_WHITESPACE.includes(ch);
+}
+
+/** Python `text.split()` (no separator): runs of whitespace split, empty pieces dropped. */
+export function splitWords(text: string): string[] {
+  return text.split(WHITESPACE_RUN).filter((w) => w.length > 0);
+}
+
+/** Python `len(text.split())`, without building the array. */
+export function countWords(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    // Every Python whitespace code point is in the BMP, so UTF-16 units suffice here.
+    const space = PYTHON_WHITESPACE.includes(text[i]!);
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** Python `text.strip()`. */
+export function pyStrip(text: string): string {
+  return pyRstrip(pyLstrip(text));
+}
+
+/** Python `text.lstrip()`. */
+export function pyLstrip(text: string): string {
+  let start = 0;
+  while (start < text.length && PYTHON_WHITESPACE.includes(text[start]!)) start++;
+  return text.slice(start);
+}
+
+/** Python `text.rstrip()`. */
+export function pyRstrip(text: string): string {
+  // A loop, not /\s+$/: that regex is quadratic on text with many long whitespace runs.
+  let end = text.length;
+  while (end > 0 && PYTHON_WHITESPACE.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
