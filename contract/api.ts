@@ -281,3 +281,23 @@ export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name);
 }
+
+// ---------------------------------------------------------------- desktop shell (added by the UI)
+
+/**
+ * What the Electron preload exposes to the renderer as `window.refinery`: the API client plus
+ * the native dialogs a browser cannot offer. The browser shell has no bridge; the UI then
+ * asks for paths in text fields.
+ */
+export interface ShellBridge extends ApiClient {
+  readonly shell: 'electron';
+  /** Native folder picker; null when cancelled. */
+  chooseFolder(): Promise<string | null>;
+  /** Native save dialog for an export; null when cancelled. */
+  chooseExportFile(defaultName: string): Promise<string | null>;
+  /** Menu commands (next document, open folder, ...) forwarded from the app menu. */
+  onMenu(listener: (command: MenuCommand) => void): () => void;
+}
+
+export const MenuCommandSchema = z.enum(['open-folder', 'next-doc', 'previous-doc', 'show-corpus', 'show-batch', 'show-export', 'show-stats', 'show-models', 'toggle-theme']);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
