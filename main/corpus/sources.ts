@@ -1,0 +1,85 @@
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+
+/** How many bytes of the file on disk have been consumed; readers report it as progress. */
+export interface ByteCounter {
+  bytes: number;
+}
+
+/** The compressed stream stopped before its end (truncated download, interrupted copy). */
+export class TruncatedError extends Error {
+  constructor(readonly codec: 'gzip' | 'zstd') {
+    super(`file ends early (truncated ${codec})`);
+    this.name = 'TruncatedError';
+  }
+}
+
+/** The compressed data itself is damaged or not in the format its name claims. */
+export class CorruptError extends Error {
+  constructor(
+    readonly codec: 'gzip' | 'zstd',
+    detail: string,
+  ) {
+    super(`the ${codec} data is damaged or not ${codec} at all (${detail})`);
+    this.name = 'CorruptError';
+  }
+}
+
+const CHUNK = 1024 * 1024;
+
+export async function* fileChunks(path: string, counter: ByteCounter, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: CHUNK, signal });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    counter.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
+export async function* gunzipChunks(path: string, counter: ByteCounter, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const input = createReadStream(path, { highWaterMark: CHUNK, signal });
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  input.on('data', (chunk) => {
+    counter.bytes += chunk.length;
+  });
+  input.on('error', (error) => gunzip.destroy(error));
+  input.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+    if (code === 'Z_BUF_ERROR') throw new TruncatedError('gzip');
+    if (code === 'Z_DATA_ERROR') throw new CorruptError('gzip', error instanceof Error ? error.message : String(error));
+    throw error;
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+  }
+}
+
+export async function* unzstdChunks(path: string, counter: ByteCounter, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  let produced: Buffer[] = [];
+  const decoder = new Decompress((data) => {
+    // fzstd may hand out views into its window buffer; copy before it is overwritten.
+    produced.push(Buffer.from(data));
+  });
+  const push = (data: Uint8Array, final: boolean): void => {
+    try {
+      decoder.push(data, final);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/unexpected EOF/i.test(message)) throw new TruncatedError('zstd');
+      throw new CorruptError('zstd', message);
+    }
+  };
+  for await (const chunk of fileChunks(path, counter, signal)) {
+    push(chunk, false);
+    if (produced.length > 0) {
+      const out = produced;
+      produced = [];
+      yield* out;
+    }
+  }
+  push(new Uint8Array(0), true);
+  yield* produced;
+}

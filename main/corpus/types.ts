@@ -1,0 +1,66 @@
+/**
+ * The shapes the corpus readers hand to the workspace index. Readers never throw for bad
+ * input: a broken line or file becomes a ReadIssue event and reading goes on.
+ */
+
+export type SourceFormat = 'txt' | 'md' | 'jsonl' | 'jsonl.gz' | 'jsonl.zst' | 'json' | 'parquet';
+
+export interface SourceFile {
+  /** Absolute path, as found (not resolved through symlinks). */
+  path: string;
+  /** Posix-style path relative to the scanned root; what users see in messages. */
+  relPath: string;
+  size: number;
+  mtimeMs: number;
+  format: SourceFormat;
+}
+
+export interface ReadOptions {
+  /** Field holding the document text; dotted paths like 'metadata.text' are allowed. Default 'text'. */
+  textField?: string;
+  /** Field holding the document id (string or number). Default 'id'. */
+  idField?: string;
+  signal?: AbortSignal;
+}
+
+export interface CorpusDocument {
+  externalId: string | null;
+  text: string;
+  /** 1-based line (jsonl), 0-based row (parquet), 0-based index (json array), null (txt/md). */
+  locator: number | null;
+  /** Byte offset of the record in the (decompressed) file, where the format has one. */
+  byteOffset?: number;
+}
+
+export interface ReadIssue {
+  /** relPath of the file. */
+  file: string;
+  line: number | null;
+  field: string | null;
+  /** Says what is wrong and what to do about it. */
+  message: string;
+}
+
+/** bytesRead counts bytes consumed from the file on disk (compressed bytes for .gz/.zst), for progress. */
+export type ReadEvent =
+  | { kind: 'doc'; doc: CorpusDocument; bytesRead: number }
+  | { kind: 'issue'; issue: ReadIssue; bytesRead: number };
+
+export type ScanEntry = SourceFile | { issue: ReadIssue };
+
+/** Filled in by scanFolder as it goes, so a caller can show what was left out. */
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  /** Files skipped because their extension is not a supported format. */
+  unsupported: number;
+  /** A few of the unsupported extensions seen (e.g. '.csv'), to show the user. */
+  unsupportedExtensions: string[];
+  /** Hidden files and folders (name starting with '.') skipped. */
+  hidden: number;
+  /** Directories or files reached twice through symlinks and skipped the second time. */
+  duplicates: number;
+}
+
+export const DEFAULT_TEXT_FIELD = 'text';
+export const DEFAULT_ID_FIELD = 'id';
