@@ -1,0 +1,167 @@
+/**
+ * Prompts of the released ProX refining models (reference section 2): the Llama-2 chat
+ * template with one system and one user message, rendered as text, and a token-level
+ * builder that fits a prompt into the model's 2,048-token context.
+ */
+import type { Stage } from './program';
+import type { Tokenizer } from './tokens';
+import { pyRstrip } from './words';
+
+export const SYSTEM_PROMPT = 'You are a helpful, respectful and honest assistant.';
+
+const BOS_TEXT = '<s>';
+const INST_OPEN = '[INST] ';
+const SYS_BLOCK = `<<SYS>>\n${SYSTEM_PROMPT}\n<</SYS>>\n\n`;
+const INST_CLOSE = ' [/INST]';
+
+/** The user message of the chunk stage: the numbered chunk inside `[doc]` ... `[/doc]`. */
+export function chunkUserMessage(chunkText: string): string {
+  return `[doc]\n${chunkText}\n[/doc]`;
+}
+
+/** The user message of a stage: the raw document (doc stage) or the wrapped numbered chunk. */
+export function userMessage(stage: Stage, text: string): string {
+  return stage === 'doc' ? text : chunkUserMessage(text);
+}
+
+/**
+ * The Llama-2 template: `<s>[INST] ` + strip(`<<SYS>>\n` + system + `\n<</SYS>>\n\n` + user) + ` [/INST]`.
+ * The template strips the whole content with Python `str.strip()`, so trailing whitespace of
+ * the user text goes and leading whitespace stays (unless the user text is all whitespace,
+ * when the `\n\n` after `<</SYS>>` goes too).
+ */
+export function renderPrompt(user: string): string {
+  // SYS_BLOCK starts with '<', so only the right end of the content can lose whitespace.
+  return `${BOS_TEXT}${INST_OPEN}${pyRstrip(SYS_BLOCK + user)}${INST_CLOSE}`;
+}
+
+/** Doc stage prompt: the raw document as the user message (no numbering, no wrapper). */
+export function renderDocPrompt(text: string): string {
+  return renderPrompt(text);
+}
+
+/** Chunk stage prompt: `[doc]\n` + numbered chunk + `\n[/doc]` as the user message. */
+export function renderChunkPrompt(chunkText: string): string {
+  return renderPrompt(chunkUserMessage(chunkText));
+}
+
+export type PromptTruncation = 'keep-inst' | 'reference';
+
+export interface PromptTokenOptions {
+  /**
+   * 'keep-inst' (default): shorten the user text so the prompt, ` [/INST]` included, plus
+   * `maxNewTokens` fit the context. 'reference': GAIR-NLP/ProX behaviour, tokenize the whole
+   * prompt and cut the sequence on the right at `maxPromptTokens`, losing ` [/INST]` on long
+   * documents.
+   */
+  mode?: PromptTruncation;
+  /** Longest prompt in tokens (the reference uses 2,000). */
+  maxPromptTokens?: number;
+  /** The model's context (2,048 for every released ProX model). */
+  contextSize?: number;
+  /** Tokens reserved for the answer in 'keep-inst' mode; default 16 (doc) or 256 (chunk). */
+  maxNewTokens?: number;
+}
+
+export interface PromptTokens {
+  tokens: number[];
+  truncated: boolean;
+  /** UTF-16 code units of the user text that did not make it into the prompt. */
+  droppedChars: number;
+}
+
+export const DEFAULT_MAX_PROMPT_TOKENS = 2000;
+export const DEFAULT_CONTEXT_SIZE = 2048;
+/** Grammar-constrained doc answers are at most 6 tokens plus EOS; the chunk stage uses the reference's 256. */
+export const DEFAULT_MAX_NEW_TOKENS: Readonly<Record<Stage, number>> = { doc: 16, chunk: 256 };
+
+/** Prompt tokens with exactly one BOS, special-token text in the user message left as text. */
+function promptTokens(tokenizer: Tokenizer, rendered: string): number[] {
+  // Tokenized without special parsing, so a document containing "</s>" cannot inject an EOS
+  // (the reference would parse it); the one special token, BOS, is added by id.
+  let tokens = tokenizer.tokenize(rendered.slice(BOS_TEXT.length));
+  if (tokens[0] === tokenizer.bos) tokens = tokens.slice(1);
+  return [tokenizer.bos, ...tokens];
+}
+
+/** The prompt up to and including `text`, without what follows it (`\n[/doc]`, ` [/INST]`). */
+function promptUpTo(stage: Stage, text: string): string {
+  const opening = stage === 'doc' ? '' : '[doc]\n';
+  return `${BOS_TEXT}${INST_OPEN}${pyRstrip(SYS_BLOCK + opening + text)}`;
+}
+
+/**
+ * Largest `n` such that `fits(text.slice(0, n))`, assuming fits is (nearly) monotonic in n.
+ * Binary search, then a step back for the rare non-monotonic SentencePiece boundary.
+ */
+function longestFittingPrefix(text: string, fits: (prefix: string) => boolean, upperBound: number): number {
+  let lo = 0;
+  let hi = Math.min(text.length, upperBound);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(text.slice(0, mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo > 0 && !fits(text.slice(0, lo))) lo--;
+  // Never split a surrogate pair.
+  const code = text.charCodeAt(lo - 1);
+  if (lo > 0 && code >= 0xd800 && code <= 0xdbff) lo--;
+  return lo;
+}
+
+/** No Llama-2 piece is longer than 16 characters, so a prefix beyond this cannot fit `budget` tokens. */
+function prefixCharBound(budget: number): number {
+  return (budget + 1) * 16;
+}
+
+function render(stage: Stage, text: string): string {
+  return stage === 'doc' ? renderDocPrompt(text) : renderChunkPrompt(text);
+}
+
+/**
+ * Token ids of the prompt for `text` (the raw document for the doc stage, the numbered chunk
+ * for the chunk stage: the same argument as renderDocPrompt / renderChunkPrompt), with exactly
+ * one BOS, fitted into the context as `options.mode` says.
+ */
+export function buildPromptTokens(
+  stage: Stage,
+  text: string,
+  tokenizer: Tokenizer,
+  options: PromptTokenOptions = {},
+): PromptTokens {
+  const mode = options.mode ?? 'keep-inst';
+  const maxPromptTokens = options.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS;
+  const full = promptTokens(tokenizer, render(stage, text));
+
+  if (mode === 'reference') {
+    if (full.length <= maxPromptTokens) return { tokens: full, truncated: false, droppedChars: 0 };
+    const kept = longestFittingPrefix(
+      text,
+      (prefix) => promptTokens(tokenizer, promptUpTo(stage, prefix)).length <= maxPromptTokens,
+      prefixCharBound(maxPromptTokens),
+    );
+    return { tokens: full.slice(0, maxPromptTokens), truncated: true, droppedChars: text.length - kept };
+  }
+
+  const contextSize = options.contextSize ?? DEFAULT_CONTEXT_SIZE;
+  const maxNewTokens = options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS[stage];
+  const limit = Math.min(maxPromptTokens, contextSize - maxNewTokens);
+  if (full.length <= limit) return { tokens: full, truncated: false, droppedChars: 0 };
+  const emptyPrompt = promptTokens(tokenizer, render(stage, ''));
+  if (emptyPrompt.length > limit) {
+    throw new RangeError(
+      `the ${stage} prompt template alone needs ${emptyPrompt.length} tokens but only ${limit} fit ` +
+        `(contextSize ${contextSize} - maxNewTokens ${maxNewTokens}, maxPromptTokens ${maxPromptTokens}); raise contextSize or lower maxNewTokens`,
+    );
+  }
+  const kept = longestFittingPrefix(
+    text,
+    (prefix) => promptTokens(tokenizer, render(stage, prefix)).length <= limit,
+    prefixCharBound(limit),
+  );
+  return {
+    tokens: promptTokens(tokenizer, render(stage, text.slice(0, kept))),
+    truncated: true,
+    droppedChars: text.length - kept,
+  };
+}
