@@ -1,0 +1,127 @@
+/**
+ * datatrove C4QualityFilter (src/datatrove/pipeline/filters/c4_filters.py) projected onto
+ * program operations.
+ *
+ * The reference walks the lines, drops some, edits citations out of the others, and checks
+ * the document-level rules (lorem ipsum, "{", sentence count) only on lines that survived the
+ * line rules before them. Here the same walk yields:
+ * - a line removal for every line a line rule rejects (chunk stage `remove_lines`),
+ * - the citation markers found in kept lines (chunk stage `normalize`, which the executor
+ *   applies to the whole document, as the reference does to every kept line),
+ * - the first document-level failure (doc stage `drop_doc()`), and
+ * - the text the reference would hand to the next filter (kept lines, stripped, joined by "\n").
+ * Unlike the reference, the walk goes on after a document-level failure so the chunk program
+ * is complete even for a dropped document.
+ *
+ * Lines are the ProX lines (`text.split("\n")`); the reference uses `str.splitlines()`, which
+ * also breaks at \r, \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029. A "\r\n" ending is the same
+ * either way (the \r is stripped); other such characters inside a line are not split here.
+ */
+import { isOn, threshold, type RuleConfig } from './config';
+import { countSentences, isWhitespaceCode, stripPython } from './tokenize';
+import { compareReason, type DocFailure, type LineRemoval, type Normalization } from './verdict';
+
+const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
+const END_PUNCTUATION = ['.', '?', '!', '"', "'"];
+const POLICY_PHRASES = ['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'];
+
+export interface C4Result {
+  readonly failure?: DocFailure;
+  readonly removals: readonly LineRemoval[];
+  readonly normalizations: readonly Normalization[];
+  /** The document as the reference passes it on: kept lines, citations removed, joined by "\n". */
+  readonly keptText: string;
+}
+
+/** Python `str.split()`: runs of whitespace separate words. */
+function pythonSplit(line: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const space = i === line.length || isWhitespaceCode(line.charCodeAt(i));
+    if (!space && start < 0) start = i;
+    else if (space && start >= 0) {
+      words.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  return words;
+}
+
+export function runC4(lines: readonly string[], config: RuleConfig): C4Result {
+  const maxWordLength = threshold(config, 'c4.max_word_length');
+  const removeCitations = isOn(config, 'c4.citations');
+  const terminalPunct = isOn(config, 'c4.terminal_punct');
+  const minWords = threshold(config, 'c4.min_words_per_line');
+  const loremIpsum = isOn(config, 'c4.lorem_ipsum');
+  const javascript = isOn(config, 'c4.javascript');
+  const curly = isOn(config, 'c4.curly_bracket');
+  const policy = isOn(config, 'c4.policy');
+  const minSentences = threshold(config, 'c4.min_sentences');
+
+  const removals: LineRemoval[] = [];
+  const citations = new Set<string>();
+  const kept: string[] = [];
+  let failure: DocFailure | undefined;
+  let sentences = 0;
+
+  for (let index = 0; index < lines.length; index++) {
+    let line = stripPython(lines[index] ?? '');
+    const words = pythonSplit(line);
+    const remove = (rule: LineRemoval['rule'], reason: string): void => {
+      removals.push({ line: index, rule, reason });
+    };
+    if (maxWordLength !== undefined) {
+      const longest = words.reduce((max, word) => Math.max(max, word.length), 0);
+      if (longest > maxWordLength) {
+        remove('c4.max_word_length', compareReason('c4', 'longest word', longest, '>', maxWordLength));
+        continue;
+      }
+    }
+    if (removeCitations && line.includes('[')) {
+      const found = line.match(CITATION);
+      if (found) {
+        for (const marker of found) citations.add(marker);
+        line = line.replace(CITATION, '');
+      }
+    }
+    if (terminalPunct && (!END_PUNCTUATION.some((end) => line.endsWith(end)) || line.endsWith('...'))) {
+      remove('c4.terminal_punct', line.endsWith('...') ? 'c4: ends with an ellipsis' : 'c4: no terminal punctuation');
+      continue;
+    }
+    if (minWords !== undefined && words.length < minWords) {
+      remove('c4.min_words_per_line', compareReason('c4', 'words', words.length, '<', minWords));
+      continue;
+    }
+    const lower = line.toLowerCase();
+    if (loremIpsum && failure === undefined && lower.includes('lorem ipsum')) {
+      failure = { rule: 'c4.lorem_ipsum', reason: `c4: line ${index} contains "lorem ipsum"` };
+    }
+    if (javascript && lower.includes('javascript')) {
+      remove('c4.javascript', 'c4: mentions javascript');
+      continue;
+    }
+    if (curly && failure === undefined && line.includes('{')) {
+      failure = { rule: 'c4.curly_bracket', reason: `c4: line ${index} contains a curly bracket` };
+    }
+    if (policy) {
+      const phrase = POLICY_PHRASES.find((p) => lower.includes(p));
+      if (phrase !== undefined) {
+        remove('c4.policy', `c4: policy phrase "${phrase}"`);
+        continue;
+      }
+    }
+    if (minSentences !== undefined) sentences += countSentences(line);
+    kept.push(line);
+  }
+  if (failure === undefined && minSentences !== undefined && sentences < minSentences) {
+    failure = { rule: 'c4.min_sentences', reason: compareReason('c4', 'sentences in kept lines', sentences, '<', minSentences) };
+  }
+  const normalizations: Normalization[] = [...citations].map((source) => ({
+    source,
+    target: '',
+    rule: 'c4.citations',
+    reason: `c4: citation marker ${source}`,
+  }));
+  return { failure, removals, normalizations, keptText: stripPython(kept.join('\n')) };
+}

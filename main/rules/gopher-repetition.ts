@@ -1,0 +1,180 @@
+/**
+ * datatrove GopherRepetitionFilter (src/datatrove/pipeline/filters/gopher_repetition_filter.py),
+ * same checks in the same order.
+ *
+ * n-grams are compared by a 53-bit hash of their word-id sequence instead of by joined
+ * strings (the reference joins with " " for top n-grams and with "" for duplicated n-grams):
+ * this is what makes the rules fast. Differences: a hash collision (odds about 1e-9 for a
+ * 10,000-word document) merges two n-grams, and the reference's ""-join also treats
+ * ["ab", "c"] and ["a", "bc"] as the same n-gram, which this does not.
+ */
+import { threshold, type RuleConfig, type RuleKey } from './config';
+import { compareReason, type DocFailure } from './verdict';
+
+const PARAGRAPH_BREAK = /\n{2,}/;
+const LINE_BREAKS = /\n+/;
+
+/** Reference `find_duplicates`: [duplicate elements, characters in duplicates]. */
+export function findDuplicates(items: readonly string[]): [number, number] {
+  const seen = new Set<string>();
+  let elements = 0;
+  let chars = 0;
+  for (const item of items) {
+    if (seen.has(item)) {
+      elements++;
+      chars += item.length;
+    } else seen.add(item);
+  }
+  return [elements, chars];
+}
+
+/** Word ids (equal words, equal ids) and word lengths, the inputs of the n-gram checks. */
+export interface WordSequence {
+  readonly ids: Int32Array;
+  readonly lengths: Int32Array;
+}
+
+export function toWordSequence(words: readonly string[]): WordSequence {
+  const idOf = new Map<string, number>();
+  const ids = new Int32Array(words.length);
+  const lengths = new Int32Array(words.length);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    let id = idOf.get(word);
+    if (id === undefined) {
+      id = idOf.size + 1;
+      idOf.set(word, id);
+    }
+    ids[i] = id;
+    lengths[i] = word.length;
+  }
+  return { ids, lengths };
+}
+
+/** Extends every window hash by the next word: after call k, hashes[i] covers words i..i+k. */
+function extendHashes(highs: Int32Array, lows: Int32Array, ids: Int32Array, n: number): void {
+  const windows = ids.length - n + 1;
+  for (let i = 0; i < windows; i++) {
+    const id = ids[i + n - 1] ?? 0;
+    highs[i] = Math.imul((highs[i] ?? 0) ^ id, 0x9e3779b1) + 0x7f4a7c15;
+    lows[i] = Math.imul((lows[i] ?? 0) + id, 0x85ebca6b) ^ 0x2c1b3c6d;
+  }
+}
+
+function windowKey(highs: Int32Array, lows: Int32Array, i: number): number {
+  return ((highs[i] ?? 0) >>> 0) * 0x200000 + (((lows[i] ?? 0) >>> 11) & 0x1fffff);
+}
+
+const TOP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
+  [2, 'gopher_rep.top_2_gram'],
+  [3, 'gopher_rep.top_3_gram'],
+  [4, 'gopher_rep.top_4_gram'],
+];
+const DUP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
+  [5, 'gopher_rep.dup_5_gram'],
+  [6, 'gopher_rep.dup_6_gram'],
+  [7, 'gopher_rep.dup_7_gram'],
+  [8, 'gopher_rep.dup_8_gram'],
+  [9, 'gopher_rep.dup_9_gram'],
+  [10, 'gopher_rep.dup_10_gram'],
+];
+
+/**
+ * Reference `find_top_duplicate`: characters of the most frequent n-gram (joined with " ")
+ * times its count; among equally frequent n-grams the first seen wins, as in Counter.most_common.
+ */
+function topNGramChars(seq: WordSequence, prefixChars: Float64Array, highs: Int32Array, lows: Int32Array, n: number): number {
+  const windows = seq.ids.length - n + 1;
+  const slotOf = new Map<number, number>();
+  const counts: number[] = [];
+  const firsts: number[] = [];
+  for (let i = 0; i < windows; i++) {
+    const key = windowKey(highs, lows, i);
+    const slot = slotOf.get(key);
+    if (slot === undefined) {
+      slotOf.set(key, counts.length);
+      counts.push(1);
+      firsts.push(i);
+    } else counts[slot] = (counts[slot] ?? 0) + 1;
+  }
+  let best = 0;
+  for (let slot = 1; slot < counts.length; slot++) if ((counts[slot] ?? 0) > (counts[best] ?? 0)) best = slot;
+  const first = firsts[best] ?? 0;
+  const gramChars = (prefixChars[first + n] ?? 0) - (prefixChars[first] ?? 0) + (n - 1);
+  return gramChars * (counts[best] ?? 0);
+}
+
+/** Reference `find_all_duplicate`: characters of repeated n-grams, skipping past each repeat. */
+function duplicatedNGramChars(seq: WordSequence, prefixChars: Float64Array, highs: Int32Array, lows: Int32Array, n: number): number {
+  const windows = seq.ids.length - n + 1;
+  const seen = new Set<number>();
+  let repeated = 0;
+  let i = 0;
+  while (i < windows) {
+    const key = windowKey(highs, lows, i);
+    if (seen.has(key)) {
+      repeated += (prefixChars[i + n] ?? 0) - (prefixChars[i] ?? 0);
+      i += n;
+    } else {
+      seen.add(key);
+      i++;
+    }
+  }
+  return repeated;
+}
+
+export function checkGopherRepetition(text: string, words: readonly string[], config: RuleConfig): DocFailure | undefined {
+  const textLength = text.length;
+  const paragraphs = text.trim().split(PARAGRAPH_BREAK);
+  const [paraDups, paraDupChars] = findDuplicates(paragraphs);
+  const paraFrac = threshold(config, 'gopher_rep.dup_para_frac');
+  if (paraFrac !== undefined && paraDups / paragraphs.length > paraFrac) {
+    return { rule: 'gopher_rep.dup_para_frac', reason: compareReason('gopher_rep', 'duplicate paragraphs', paraDups / paragraphs.length, '>', paraFrac) };
+  }
+  const paraCharFrac = threshold(config, 'gopher_rep.dup_para_char_frac');
+  if (paraCharFrac !== undefined && paraDupChars / textLength > paraCharFrac) {
+    return { rule: 'gopher_rep.dup_para_char_frac', reason: compareReason('gopher_rep', 'duplicate paragraph characters', paraDupChars / textLength, '>', paraCharFrac) };
+  }
+  const lines = text.split(LINE_BREAKS);
+  const [lineDups, lineDupChars] = findDuplicates(lines);
+  const lineFrac = threshold(config, 'gopher_rep.dup_line_frac');
+  if (lineFrac !== undefined && lineDups / lines.length > lineFrac) {
+    return { rule: 'gopher_rep.dup_line_frac', reason: compareReason('gopher_rep', 'duplicate lines', lineDups / lines.length, '>', lineFrac) };
+  }
+  const lineCharFrac = threshold(config, 'gopher_rep.dup_line_char_frac');
+  if (lineCharFrac !== undefined && lineDupChars / textLength > lineCharFrac) {
+    return { rule: 'gopher_rep.dup_line_char_frac', reason: compareReason('gopher_rep', 'duplicate line characters', lineDupChars / textLength, '>', lineCharFrac) };
+  }
+
+  const active = [...TOP_GRAMS, ...DUP_GRAMS].some(([, key]) => threshold(config, key) !== undefined);
+  if (!active || words.length < 2) return undefined;
+  const seq = toWordSequence(words);
+  const prefixChars = new Float64Array(words.length + 1);
+  for (let i = 0; i < words.length; i++) prefixChars[i + 1] = (prefixChars[i] ?? 0) + (seq.lengths[i] ?? 0);
+  const highs = new Int32Array(words.length);
+  const lows = new Int32Array(words.length);
+  extendHashes(highs, lows, seq.ids, 1);
+  let hashedUpTo = 1;
+
+  for (const [n, key] of TOP_GRAMS) {
+    if (seq.ids.length < n) break;
+    while (hashedUpTo < n) extendHashes(highs, lows, seq.ids, ++hashedUpTo);
+    const frac = threshold(config, key);
+    if (frac === undefined) continue;
+    const chars = topNGramChars(seq, prefixChars, highs, lows, n);
+    if (chars / textLength > frac) {
+      return { rule: key, reason: compareReason('gopher_rep', `top ${n}-gram characters`, chars / textLength, '>', frac) };
+    }
+  }
+  for (const [n, key] of DUP_GRAMS) {
+    if (seq.ids.length < n) break;
+    while (hashedUpTo < n) extendHashes(highs, lows, seq.ids, ++hashedUpTo);
+    const frac = threshold(config, key);
+    if (frac === undefined) continue;
+    const chars = duplicatedNGramChars(seq, prefixChars, highs, lows, n);
+    if (chars / textLength > frac) {
+      return { rule: key, reason: compareReason('gopher_rep', `duplicated ${n}-gram characters`, chars / textLength, '>', frac) };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,158 @@
+/**
+ * The ProX-flavoured line set (preset `prox-lines`): what the ProX chunk models learned to
+ * remove from raw page text, as general, conservative heuristics.
+ *
+ * A page is read as header, body and footer. The body runs from the first to the last
+ * "content line" (a sentence-like line of real text, see isContentLine). Then:
+ * - prox.header_nav: menu-like lines between the title (line 0, always kept) and the body go;
+ *   when the title is repeated above the body, that repeat and everything after it stay
+ *   (bylines, dates, deks), and before it any line without a sentence ending goes.
+ * - prox.footer: after the body, menu-like lines and boilerplate phrases (copyright, contact,
+ *   share, subscribe, login ...) go.
+ * - prox.link_lines: anywhere, a line that is only a URL, only a widget/button label
+ *   ("Share", "Reply", "View Images", "Top", "#3"), a short boilerplate phrase line, or part of
+ *   a long run of menu-like lines goes.
+ * - prox.inline_urls: a bare URL inside a line of text is normalized away.
+ * Never removed: line 0, headings inside the body (short lines between content), any line
+ * that ends like a sentence and has enough words.
+ */
+import { isOn, threshold, type RuleConfig } from './config';
+import { isReferenceSafeNormalizeSource } from './program-text';
+import type { LineRemoval, Normalization } from './verdict';
+
+export interface ProxLinesResult {
+  readonly removals: readonly LineRemoval[];
+  readonly normalizations: readonly Normalization[];
+}
+
+const SENTENCE_END = /[.!?:;"'”’)]$/;
+const URL_ONLY = /^(?:<?(?:https?:\/\/|www\.)\S+>?|\S+\.(?:com|org|net|edu|gov|io)(?:\/\S*)?)$/i;
+const INLINE_URL = /\bhttps?:\/\/[^\s<>"'\])]+/gi;
+const WIDGET_LABEL =
+  /^(?:[#•|·›»>\-–—]?\s*)?(?:share(?: this(?: article| story| post)?)?|tweet|pin(?: it)?|email|e-mail|print(?: view)?|save(?: article)?|copy link|reply(?:delete)?|quote|like|top|back to top|post(?: reply)?|permalink|report|comment|comments|view images|view image|enlarge(?: image)?|close|menu|search|skip to (?:main )?content|home|more|read more|load more|show more|see more|next|previous|prev|older posts|newer posts|advertisement|ad|sponsored|loading\.*|log ?in|sign ?in|sign ?up|register|subscribe|follow(?: us)?|accept|decline|ok|got it|expand|collapse|toggle navigation|#?\d{1,4})$/i;
+const BOILERPLATE =
+  /©|&copy|\bcopyright\b|all rights reserved|\bprivacy\b|terms (?:of|and) (?:use|service|conditions)|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|\bsign (?:up|in)\b|\blog ?in\b|\bfollow us\b|\bcontact us\b|\bshare (?:this|on)\b|\brelated (?:posts|articles|stories|content)\b|\bmost (?:popular|read|viewed)\b|\bskip to\b|\bpowered by\b|\bsitemap\b/i;
+const BYLINE_OR_DATE =
+  /^(?:by\b|posted\b|published\b|updated\b)|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d{2}\b/i;
+/** A run of at least this many menu-like lines in a row is a menu or link list, not text. */
+const MENU_RUN = 8;
+
+function wordCount(line: string): number {
+  const trimmed = line.trim();
+  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+}
+
+function normalizeTitle(line: string): string {
+  return line.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** A line of real running text: enough words, a sentence ending or many words, no boilerplate. */
+function isContentLine(line: string): boolean {
+  const words = wordCount(line);
+  if (words < 8) return false;
+  if (BOILERPLATE.test(line) && words < 25) return false;
+  return SENTENCE_END.test(line.trim()) || words >= 15;
+}
+
+function isMenuLike(line: string, maxWords: number): boolean {
+  const trimmed = line.trim();
+  if (trimmed === '') return false;
+  const words = wordCount(trimmed);
+  if (words > maxWords) return false;
+  if (/[.!?]$/.test(trimmed) && words > 2) return false;
+  return !BYLINE_OR_DATE.test(trimmed);
+}
+
+function isWidgetLine(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed !== '' && (URL_ONLY.test(trimmed) || WIDGET_LABEL.test(trimmed));
+}
+
+function isBoilerplateLine(line: string): boolean {
+  const words = wordCount(line);
+  return words > 0 && words <= 12 && BOILERPLATE.test(line) && !/[.!?]["'”’]?$/.test(line.trim());
+}
+
+export function runProxLines(lines: readonly string[], config: RuleConfig): ProxLinesResult {
+  const headerNav = isOn(config, 'prox.header_nav');
+  const linkLines = isOn(config, 'prox.link_lines');
+  const footer = isOn(config, 'prox.footer');
+  const inlineUrls = isOn(config, 'prox.inline_urls');
+  const maxWords = threshold(config, 'prox.max_menu_line_words') ?? 4;
+  const removals = new Map<number, LineRemoval>();
+  const remove = (line: number, rule: LineRemoval['rule'], reason: string): void => {
+    if (line > 0 && !removals.has(line)) removals.set(line, { line, rule, reason });
+  };
+
+  let first = -1;
+  let last = -1;
+  for (let i = 1; i < lines.length; i++) {
+    if (isContentLine(lines[i] ?? '')) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+
+  if (linkLines) {
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      if (isWidgetLine(line)) remove(i, 'prox.link_lines', 'prox: URL or widget label only');
+      else if (isBoilerplateLine(line)) remove(i, 'prox.link_lines', 'prox: boilerplate phrase');
+    }
+    let runStart = -1;
+    for (let i = 1; i <= lines.length; i++) {
+      const menu = i < lines.length && isMenuLike(lines[i] ?? '', maxWords);
+      if (menu && runStart < 0) runStart = i;
+      if (!menu && runStart >= 0) {
+        if (i - runStart >= MENU_RUN) for (let j = runStart; j < i; j++) remove(j, 'prox.link_lines', `prox: run of ${i - runStart} menu-like lines`);
+        runStart = -1;
+      }
+    }
+  }
+
+  if (headerNav && first > 1) {
+    const title = normalizeTitle(lines[0] ?? '');
+    let repeat = -1;
+    for (let i = 1; i < first; i++) {
+      const candidate = normalizeTitle(lines[i] ?? '');
+      if (candidate !== '' && wordCount(candidate) >= 3 && (candidate === title || title.includes(candidate))) {
+        repeat = i;
+        break;
+      }
+    }
+    if (repeat > 0) {
+      for (let i = 1; i < repeat; i++) {
+        const line = (lines[i] ?? '').trim();
+        if (line !== '' && !/[.!?]["'”’]?$/.test(line) && wordCount(line) <= 12) remove(i, 'prox.header_nav', 'prox: navigation before the title');
+      }
+    } else {
+      for (let i = 1; i < first; i++) {
+        if (isMenuLike(lines[i] ?? '', maxWords)) remove(i, 'prox.header_nav', 'prox: navigation before the text');
+      }
+    }
+  }
+
+  if (footer && last >= 0) {
+    for (let i = last + 1; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      if (isMenuLike(line, maxWords)) remove(i, 'prox.footer', 'prox: footer menu');
+      else if (BOILERPLATE.test(line) && wordCount(line) <= 40) remove(i, 'prox.footer', 'prox: footer boilerplate');
+    }
+  }
+
+  const normalizations: Normalization[] = [];
+  if (inlineUrls) {
+    const seen = new Set<string>();
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      if (removals.has(i) || !line.includes('://')) continue;
+      for (const match of line.match(INLINE_URL) ?? []) {
+        const url = match.replace(/[.,;:!?]+$/, '');
+        if (wordCount(line.replace(url, '')) < 3 || seen.has(url) || !isReferenceSafeNormalizeSource(url)) continue;
+        seen.add(url);
+        normalizations.push({ source: url, target: '', rule: 'prox.inline_urls', reason: 'prox: URL inside text' });
+      }
+    }
+  }
+  return { removals: [...removals.values()].sort((a, b) => a.line - b.line), normalizations };
+}

@@ -1,0 +1,294 @@
+/**
+ * Word and sentence splitting as the reference filters see them.
+ *
+ * datatrove's filters count words with `split_into_words`, which for English loads spaCy's
+ * blank "en" tokenizer (datatrove a649de7, utils/word_tokenizers.py; FineWeb itself was built
+ * when datatrove used NLTK's `word_tokenize`) and drops whitespace tokens. Sentences come from
+ * spaCy's rule-based `sentencizer`. Neither library exists in Node, so this module approximates
+ * them with a single pass over the characters:
+ *
+ * - Whitespace (Python `str.split()` whitespace) separates chunks, as spaCy's whitespace tokens
+ *   are stripped by datatrove anyway.
+ * - Leading punctuation, quotes, brackets and currency signs are split off one by one (spaCy
+ *   prefixes); trailing punctuation, quotes, brackets and `%` likewise (suffixes), and `'s`.
+ * - A final `.` is split off unless the chunk is an abbreviation: it holds another `.` (`e.g.`,
+ *   `U.S.`), is a single letter (`J.`) or is in a short list (`Mr.`, `Dr.`, `etc.` ...).
+ *   spaCy has a list of ~1,000 exceptions; this list is shorter, so rare abbreviations split.
+ * - Inside a chunk, hyphens between letters (`well-known` -> `well - known`), `/ : < > =` before
+ *   a letter, `,` between letters, `.` between a lower- and an upper-case letter, ellipses, and
+ *   arithmetic signs between digits are split (spaCy infixes). URLs and e-mail addresses stay whole.
+ * - Contractions split like spaCy's exceptions (`don't` -> `do n't`, `we're` -> `we 're`).
+ *   spaCy's special spellings (`can't` -> `ca n't`) are not reproduced: the word count is the same.
+ *
+ * Known differences: emoticons and the long tail of spaCy's exceptions are not special-cased;
+ * datatrove counts characters in code points, these functions in UTF-16 units (differs only for
+ * characters outside the Basic Multilingual Plane).
+ */
+import { PUNCTUATION_SET, TERMINAL_PUNCTUATION } from './charsets';
+
+const WHITESPACE = new Set<number>([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+  0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+const PREFIX_CHARS = new Set([...'([{<"\'“‘«„‚`´$£€¥#*&_§%=—–,:;!?¿¡…«»「『（【《〈'].map((c) => c.charCodeAt(0)));
+const SUFFIX_CHARS = new Set([...')]}>"\'”’»«,:;!?…%#*&_—–」』）】》〉'].map((c) => c.charCodeAt(0)));
+const HYPHENS = new Set([...'-–—~'].map((c) => c.charCodeAt(0)));
+const INFIX_BEFORE_ALPHA = new Set([...':<>=/'].map((c) => c.charCodeAt(0)));
+const ABBREVIATIONS = new Set([
+  'mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'prof', 'inc', 'ltd', 'co', 'corp', 'vs', 'etc', 'no', 'fig', 'vol', 'gen',
+  'gov', 'sen', 'rep', 'rev', 'mt', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+]);
+const CONTRACTION_SUFFIXES = ["n't", "n’t", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'m", "’m", "'d", "’d", "'s", "’s"];
+
+const NON_ASCII_LETTER = /\p{L}/u;
+const DOT = 0x2e;
+
+export function isWhitespaceCode(code: number): boolean {
+  return code === 0x20 || (code < 0x21 ? WHITESPACE.has(code) : code >= 0x85 && WHITESPACE.has(code));
+}
+
+/** Python `str.isalpha()` for one UTF-16 unit (surrogates count as letters: rare, harmless). */
+export function isLetterCode(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+  if (code >= 0xd800 && code <= 0xdfff) return true;
+  return NON_ASCII_LETTER.test(String.fromCharCode(code));
+}
+
+function isLower(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0xdf && code <= 0xff && code !== 0xf7);
+}
+function isUpper(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0xc0 && code <= 0xde && code !== 0xd7);
+}
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+function isAlnum(code: number): boolean {
+  return isDigit(code) || isLetterCode(code);
+}
+
+/** True when every character of `word` is in datatrove's PUNCTUATION_SET (a "symbol word"). */
+export function isSymbolWord(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if (!PUNCTUATION_SET.has(word.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/** True when some character of `word` is a letter (Python `any(c.isalpha() for c in w)`). */
+export function hasLetter(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if (isLetterCode(word.charCodeAt(i))) return true;
+  }
+  return false;
+}
+
+function looksLikeUrlOrEmail(text: string, start: number, end: number): boolean {
+  const chunk = text.slice(start, end);
+  if (chunk.includes('://') || chunk.startsWith('www.')) return true;
+  const at = chunk.indexOf('@');
+  return at > 0 && chunk.indexOf('.', at) > at + 1;
+}
+
+function dotRunStart(text: string, start: number, end: number): number {
+  let i = end;
+  while (i > start && text.charCodeAt(i - 1) === DOT) i--;
+  return i;
+}
+
+/** Whether the final `.` of text[start, end) belongs to an abbreviation and must stay attached. */
+function keepsFinalDot(text: string, start: number, end: number): boolean {
+  const coreEnd = end - 1;
+  const length = coreEnd - start;
+  if (length <= 0) return false;
+  if (length === 1 && isLetterCode(text.charCodeAt(start))) return true;
+  if (text.lastIndexOf('.', coreEnd - 1) >= start) return true;
+  if (length > 5) return false;
+  return ABBREVIATIONS.has(text.slice(start, coreEnd).toLowerCase());
+}
+
+function splitContraction(piece: string, out: string[]): void {
+  if (piece.length > 3) {
+    const lower = piece.toLowerCase();
+    for (const suffix of CONTRACTION_SUFFIXES) {
+      if (lower.endsWith(suffix) && piece.length > suffix.length) {
+        out.push(piece.slice(0, piece.length - suffix.length), piece.slice(piece.length - suffix.length));
+        return;
+      }
+    }
+  }
+  out.push(piece);
+}
+
+/** Splits the infixes of text[start, end) (no prefix/suffix left) and appends the pieces. */
+function splitInfixes(text: string, start: number, end: number, out: string[]): void {
+  let pieceStart = start;
+  let i = start + 1;
+  while (i < end - 1) {
+    const code = text.charCodeAt(i);
+    const before = text.charCodeAt(i - 1);
+    const after = text.charCodeAt(i + 1);
+    let infixEnd = -1;
+    if (code === DOT && after === DOT) {
+      infixEnd = i + 2;
+      while (infixEnd < end && text.charCodeAt(infixEnd) === DOT) infixEnd++;
+    } else if (code === 0x2026) {
+      infixEnd = i + 1;
+    } else if (HYPHENS.has(code) && isAlnum(before)) {
+      let j = i + 1;
+      while (j < end - 1 && HYPHENS.has(text.charCodeAt(j))) j++;
+      if (isLetterCode(text.charCodeAt(j))) infixEnd = j;
+      else if (isDigit(before) && isDigit(text.charCodeAt(j)) && j === i + 1) infixEnd = j;
+    } else if (INFIX_BEFORE_ALPHA.has(code) && isAlnum(before) && isLetterCode(after)) {
+      infixEnd = i + 1;
+    } else if (code === 0x2c && isLetterCode(before) && isLetterCode(after)) {
+      infixEnd = i + 1;
+    } else if (code === DOT && isLower(before) && isUpper(after)) {
+      infixEnd = i + 1;
+    } else if ((code === 0x2b || code === 0x2a || code === 0x5e) && isDigit(before) && isDigit(after)) {
+      infixEnd = i + 1;
+    }
+    if (infixEnd < 0) {
+      i++;
+      continue;
+    }
+    if (i > pieceStart) splitContraction(text.slice(pieceStart, i), out);
+    out.push(text.slice(i, infixEnd));
+    pieceStart = infixEnd;
+    i = infixEnd + 1;
+  }
+  if (end > pieceStart) splitContraction(text.slice(pieceStart, end), out);
+}
+
+/** Splits one whitespace-free chunk text[start, end) into tokens appended to `out`. */
+function splitChunk(text: string, start: number, end: number, out: string[]): void {
+  let s = start;
+  let e = end;
+  while (s < e) {
+    const code = text.charCodeAt(s);
+    if (code === DOT && s + 1 < e && text.charCodeAt(s + 1) === DOT) {
+      let j = s + 2;
+      while (j < e && text.charCodeAt(j) === DOT) j++;
+      out.push(text.slice(s, j));
+      s = j;
+    } else if (PREFIX_CHARS.has(code) && !(code === 0x2b && s + 1 < e && isDigit(text.charCodeAt(s + 1)))) {
+      out.push(text[s] ?? '');
+      s++;
+    } else break;
+  }
+  const suffixes: string[] = [];
+  while (e > s) {
+    const code = text.charCodeAt(e - 1);
+    if (code === DOT) {
+      const runStart = dotRunStart(text, s, e);
+      if (e - runStart >= 2) {
+        suffixes.push(text.slice(runStart, e));
+        e = runStart;
+        continue;
+      }
+      if (e - s === 1 || !keepsFinalDot(text, s, e)) {
+        suffixes.push('.');
+        e--;
+        continue;
+      }
+      break;
+    }
+    if (SUFFIX_CHARS.has(code) && e - s > 1) {
+      suffixes.push(text[e - 1] ?? '');
+      e--;
+      continue;
+    }
+    if (SUFFIX_CHARS.has(code)) {
+      suffixes.push(text[e - 1] ?? '');
+      e--;
+    }
+    break;
+  }
+  if (e > s) {
+    if (looksLikeUrlOrEmail(text, s, e)) out.push(text.slice(s, e));
+    else if (e - s <= 2) out.push(text.slice(s, e));
+    else splitInfixes(text, s, e, out);
+  }
+  for (let k = suffixes.length - 1; k >= 0; k--) out.push(suffixes[k] ?? '');
+}
+
+/** The words datatrove's English `split_into_words` would return (approximation, see above). */
+export function splitIntoWords(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isWhitespaceCode(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isWhitespaceCode(text.charCodeAt(i))) i++;
+    splitChunk(text, start, i, out);
+  }
+  return out;
+}
+
+function isPunctToken(token: string): boolean {
+  return isSymbolWord(token);
+}
+
+/**
+ * Number of sentences spaCy's sentencizer finds in `text`: a new sentence starts at the first
+ * non-punctuation token after a token that is a single sentence-final character (`.`, `!`, `?`
+ * and the other scripts' equivalents). No tokens: zero sentences.
+ */
+export function countSentences(text: string): number {
+  const tokens = splitIntoWords(text);
+  if (tokens.length === 0) return 0;
+  let sentences = 1;
+  let seenFinal = false;
+  for (const token of tokens) {
+    const isFinal = token.length === 1 && TERMINAL_PUNCTUATION.has(token.charCodeAt(0));
+    if (seenFinal && !isFinal && !isPunctToken(token)) {
+      sentences++;
+      seenFinal = false;
+    } else if (isFinal) {
+      seenFinal = true;
+    }
+  }
+  return sentences;
+}
+
+/** Python `str.splitlines()` (no keepends): every Unicode line boundary, no trailing empty line. */
+export function splitLinesPython(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    const isBreak =
+      code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d || code === 0x1e ||
+      code === 0x85 || code === 0x2028 || code === 0x2029;
+    if (!isBreak) continue;
+    lines.push(text.slice(start, i));
+    if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    start = i + 1;
+  }
+  if (start < n) lines.push(text.slice(start));
+  return lines;
+}
+
+/** Python `str.strip()` with no argument. */
+export function stripPython(text: string): string {
+  let s = 0;
+  let e = text.length;
+  while (s < e && isWhitespaceCode(text.charCodeAt(s))) s++;
+  while (e > s && isWhitespaceCode(text.charCodeAt(e - 1))) e--;
+  return s === 0 && e === text.length ? text : text.slice(s, e);
+}
+
+/** Python `str.count(sub)`: non-overlapping occurrences. */
+export function countOccurrences(text: string, sub: string): number {
+  let count = 0;
+  let at = text.indexOf(sub);
+  while (at >= 0) {
+    count++;
+    at = text.indexOf(sub, at + sub.length);
+  }
+  return count;
+}
