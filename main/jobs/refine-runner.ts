@@ -1,0 +1,266 @@
+/**
+ * The batch refine loop: stage 1 (doc programs) over every document, then stage 2 (chunk
+ * programs) over the documents stage 1 kept. Work is taken in batches in document order; each
+ * batch's programs, cache entries and derived columns are committed in one transaction, so a
+ * process killed at any moment restarts exactly where the last commit left off: what is
+ * committed is never redone, what was in flight is redone once.
+ *
+ * The same document text (content hash), stage and programmer key is answered from the
+ * program cache and never sent to the programmer twice, also across re-indexing.
+ */
+import type { SqliteDatabase } from '../../native/sqlite/database';
+import type { PendingDoc, Statements } from '../../native/sqlite/statements';
+import type { Stage } from '../prox/program';
+import type { ChunkProgram, Programmer, StageProgram } from '../prox/programmer';
+import { programmerKey } from './programmer-key';
+import { RateMeter } from './rate-meter';
+
+export type StageSelection = 'doc' | 'chunk' | 'both';
+
+export interface StageStatus {
+  stage: Stage;
+  done: number;
+  total: number;
+}
+
+export interface RefineProgress {
+  stage: Stage | null;
+  done: number;
+  total: number;
+  stages: StageStatus[];
+  docsPerSecond: number;
+  tokensPerSecond: number;
+  etaSeconds: number | null;
+  errors: number;
+}
+
+export interface RefineRunOptions {
+  readonly stages: StageSelection;
+  readonly programmers: Partial<Record<Stage, Programmer>>;
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RefineProgress) => void;
+  /** Awaited before each batch: resolves at once unless the job is paused. */
+  readonly gate?: () => Promise<void>;
+  /** Recomputes one document's derived columns after its programs changed (inside the batch transaction). */
+  readonly recompute: (seq: number) => void;
+  /** Called after each committed batch (tests use it to kill the process at a known point). */
+  readonly afterCommit?: (stage: Stage, committed: number) => void;
+}
+
+export interface RefineOutcome {
+  cancelled: boolean;
+  processed: Record<Stage, number>;
+  cacheHits: number;
+  errors: number;
+}
+
+const DEFAULT_BATCH = 32;
+
+export function stagesOf(selection: StageSelection): Stage[] {
+  return selection === 'both' ? ['doc', 'chunk'] : [selection];
+}
+
+export async function runRefine(db: SqliteDatabase, st: Statements, options: RefineRunOptions): Promise<RefineOutcome> {
+  const stages = stagesOf(options.stages);
+  for (const stage of stages) {
+    const programmer = options.programmers[stage];
+    if (!programmer) throw new Error(`no programmer for the ${stage} stage`);
+    if (!programmer.stages.includes(stage)) throw new Error(`${programmer.info.label} cannot write ${stage}-stage programs`);
+  }
+  const keys: Partial<Record<Stage, string>> = {};
+  const runIds: Partial<Record<Stage, number>> = {};
+  for (const stage of stages) {
+    const programmer = options.programmers[stage]!;
+    const key = programmerKey(programmer.info);
+    keys[stage] = key;
+    runIds[stage] = ensureRun(st, stage, key, programmer);
+  }
+
+  const outcome: RefineOutcome = { cancelled: false, processed: { doc: 0, chunk: 0 }, cacheHits: 0, errors: 0 };
+  const docRate = new RateMeter();
+  const tokenRate = new RateMeter();
+  let current: Stage | null = null;
+
+  const totals = (): StageStatus[] =>
+    stages.map((stage) => {
+      const key = keys[stage]!;
+      if (stage === 'doc') {
+        const total = st.countDocuments.get() ?? 0;
+        return { stage, total, done: total - (st.countPendingDocStage.get(key) ?? 0) };
+      }
+      // Before stage 1 has finished, stage 2's total is the number kept so far.
+      const total = st.countKeptAfterDocStage.get() ?? 0;
+      return { stage, total, done: total - (st.countPendingChunkStage.get(key) ?? 0) };
+    });
+  const report = () => {
+    if (!options.onProgress) return;
+    const all = totals();
+    const now = all.find((s) => s.stage === current) ?? all[all.length - 1]!;
+    const remaining = all.reduce((sum, s) => sum + (s.total - s.done), 0);
+    const rate = docRate.perSecond();
+    options.onProgress({
+      stage: current,
+      done: now.done,
+      total: now.total,
+      stages: all,
+      docsPerSecond: rate,
+      tokensPerSecond: tokenRate.perSecond(),
+      etaSeconds: remaining === 0 ? 0 : rate > 0 ? remaining / rate : null,
+      errors: outcome.errors,
+    });
+  };
+
+  report();
+  for (const stage of stages) {
+    current = stage;
+    const programmer = options.programmers[stage]!;
+    const key = keys[stage]!;
+    const runId = runIds[stage]!;
+    let after = 0;
+    while (true) {
+      await options.gate?.();
+      if (options.signal?.aborted) {
+        outcome.cancelled = true;
+        break;
+      }
+      const batch = stage === 'doc' ? st.pendingDocStage.all(after, key, options.batchSize ?? DEFAULT_BATCH) : st.pendingChunkStage.all(after, key, options.batchSize ?? DEFAULT_BATCH);
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1]!.seq;
+
+      const { fromCache, toAsk } = splitByCache(st, stage, key, batch);
+      let answers: StageProgram[] = [];
+      let streamedTokens = false;
+      if (toAsk.length > 0) {
+        answers = await programmer.writePrograms(
+          stage,
+          toAsk.map((d) => ({ id: d.id, text: d.text })),
+          {
+            signal: options.signal,
+            onTokens: (delta) => {
+              streamedTokens = true;
+              tokenRate.add(delta.promptTokens + delta.generatedTokens);
+            },
+          },
+        );
+        if (answers.length !== toAsk.length) throw new Error(`${programmer.info.label} returned ${answers.length} programs for ${toAsk.length} documents`);
+      }
+      // A cancel while the programmer was busy discards its answers: nothing half-done is stored.
+      if (options.signal?.aborted) {
+        outcome.cancelled = true;
+        break;
+      }
+      const byHash = new Map<string, StageProgram>();
+      toAsk.forEach((d, i) => byHash.set(d.content_hash, answers[i]!));
+
+      const now = new Date().toISOString();
+      db.transaction(() => {
+        for (const doc of batch) {
+          const cached = fromCache.get(doc.seq);
+          const answer = cached ?? byHash.get(doc.content_hash)!;
+          storeProgram(st, doc, stage, runId, key, answer, now);
+          if (!cached && !answer.failure) storeCache(st, doc.content_hash, stage, key, answer);
+          if (answer.failure) outcome.errors += 1;
+          options.recompute(doc.seq);
+        }
+      }).immediate();
+
+      outcome.processed[stage] += batch.length;
+      outcome.cacheHits += fromCache.size;
+      docRate.add(batch.length);
+      // Programmers that stream onTokens were counted as they went; the rest count on return.
+      if (!streamedTokens) tokenRate.add(answers.reduce((sum, a) => sum + a.promptTokens + a.generatedTokens, 0));
+      options.afterCommit?.(stage, batch.length);
+      report();
+    }
+    if (outcome.cancelled) break;
+  }
+  current = outcome.cancelled ? current : null;
+  report();
+  return outcome;
+}
+
+function ensureRun(st: Statements, stage: Stage, key: string, programmer: Programmer): number {
+  const existing = st.runByKey.get(stage, key);
+  if (existing !== undefined) return existing;
+  const info = programmer.info;
+  return Number(
+    st.insertRun.run({
+      stage,
+      programmer_key: key,
+      programmer_id: info.id,
+      kind: info.kind,
+      label: info.label,
+      model_hash: info.modelHash ?? null,
+      prompt_version: info.promptVersion ?? null,
+      grammar_version: info.grammarVersion ?? null,
+      parameters: JSON.stringify(info.parameters),
+      created_at: new Date().toISOString(),
+    }).lastInsertRowid,
+  );
+}
+
+/** Cache hits, and one representative per distinct text among the misses (duplicates are asked once). */
+function splitByCache(st: Statements, stage: Stage, key: string, batch: PendingDoc[]) {
+  const fromCache = new Map<number, StageProgram>();
+  const toAsk: PendingDoc[] = [];
+  const asked = new Set<string>();
+  for (const doc of batch) {
+    const hit = st.cacheGet.get(doc.content_hash, stage, key);
+    if (hit) {
+      fromCache.set(doc.seq, {
+        id: doc.id,
+        stage,
+        program: hit.program,
+        notes: JSON.parse(hit.notes) as StageProgram['notes'],
+        keepProbability: hit.keep_probability ?? undefined,
+        chunks: hit.chunks === null ? undefined : (JSON.parse(hit.chunks) as ChunkProgram[]),
+        promptTokens: hit.prompt_tokens,
+        generatedTokens: hit.generated_tokens,
+      });
+    } else if (!asked.has(doc.content_hash)) {
+      asked.add(doc.content_hash);
+      toAsk.push(doc);
+    }
+  }
+  return { fromCache, toAsk };
+}
+
+function storeProgram(st: Statements, doc: PendingDoc, stage: Stage, runId: number, key: string, answer: StageProgram, now: string): void {
+  st.upsertProgram.run({
+    doc_seq: doc.seq,
+    stage,
+    run_id: runId,
+    programmer_key: key,
+    program: answer.program,
+    notes: JSON.stringify(answer.notes),
+    keep_probability: answer.keepProbability ?? null,
+    failure: answer.failure ?? null,
+    prompt_tokens: answer.promptTokens,
+    generated_tokens: answer.generatedTokens,
+    edited: 0,
+    created_at: now,
+  });
+  if (stage === 'chunk') {
+    st.deleteChunkPrograms.run(doc.seq);
+    (answer.chunks ?? []).forEach((chunk, idx) =>
+      st.insertChunkProgram.run({ doc_seq: doc.seq, idx, first_line: chunk.firstLine, last_line: chunk.lastLine, program: chunk.program, skipped: chunk.skipped ?? null }),
+    );
+  }
+  // A new program invalidates per-operation toggles: its line numbers mean other operations.
+  st.clearOpsOfStage.run(doc.seq, stage);
+}
+
+function storeCache(st: Statements, hash: string, stage: Stage, key: string, answer: StageProgram): void {
+  st.cachePut.run({
+    content_hash: hash,
+    stage,
+    programmer_key: key,
+    program: answer.program,
+    notes: JSON.stringify(answer.notes),
+    keep_probability: answer.keepProbability ?? null,
+    chunks: answer.chunks ? JSON.stringify(answer.chunks) : null,
+    prompt_tokens: answer.promptTokens,
+    generated_tokens: answer.generatedTokens,
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Thin adapter over better-sqlite3: open a database file in WAL mode and bring its schema up
+ * to date with numbered, checksummed migrations. Everything SQL-specific that is not a
+ * migration or a named statement stays out of here.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+export interface Migration {
+  /** 1, 2, 3 ... with no gaps: the schema version after this migration ran. */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Raised when a database file cannot be used as it is; the message says what to do. */
+export class DatabaseOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+export interface OpenOptions {
+  readonly readonly?: boolean;
+  /** Milliseconds to wait for another connection's write lock before failing. */
+  readonly busyTimeoutMs?: number;
+}
+
+function checksum(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex').slice(0, 16);
+}
+
+/** Numbering is checked at start-up so a mis-ordered list never reaches a user's file. */
+function assertWellNumbered(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration list is mis-numbered: entry ${i} ("${m.name}") has version ${m.version}, expected ${i + 1}`);
+  });
+}
+
+export function openDatabase(path: string, migrations: readonly Migration[], options: OpenOptions = {}): SqliteDatabase {
+  assertWellNumbered(migrations);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 10_000 });
+  } catch (err) {
+    throw new DatabaseOpenError(`cannot open database ${path}: ${(err as Error).message}. Check the path and its permissions, or pass another --db.`);
+  }
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -32000');
+    if (!options.readonly) migrate(db, path, migrations);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function migrate(db: SqliteDatabase, path: string, migrations: readonly Migration[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as { version: number; name: string; checksum: string }[];
+  for (const row of applied) {
+    const known = migrations[row.version - 1];
+    if (!known) {
+      throw new DatabaseOpenError(`${path} has schema version ${row.version} ("${row.name}"), newer than this Refinery knows (${migrations.length}). Update Refinery or use another --db.`);
+    }
+    if (checksum(known.sql) !== row.checksum) {
+      throw new DatabaseOpenError(`${path}: migration ${row.version} ("${row.name}") differs from the one that created this file. Delete the file to re-index, or use another --db.`);
+    }
+  }
+  const insert = db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  for (const m of migrations.slice(applied.length)) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      insert.run(m.version, m.name, checksum(m.sql), new Date().toISOString());
+    }).immediate();
+  }
+}
+
+/** Runs `fn` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
+export function inTransaction<T>(db: SqliteDatabase, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}

@@ -1,0 +1,152 @@
+/**
+ * The workspace schema, as numbered migrations. Never edit a released migration: its
+ * checksum is stored in every database it created; append a new one instead.
+ *
+ * Programs are stored, never refined text (refined = execute(program, original)). Derived
+ * columns on `documents` (status, lines_removed, ...) exist only for fast list filtering and
+ * are recomputed whenever programs or toggles change.
+ */
+import type { Migration } from './database';
+
+export const workspaceMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,          -- relative to the workspace folder, '/' separators
+  format TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ms INTEGER NOT NULL,
+  hash TEXT,                          -- sha256 of the file bytes, set once fully read
+  documents INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  complete INTEGER NOT NULL DEFAULT 0, -- 0 while being read: an interrupted read is redone
+  indexed_at TEXT NOT NULL
+);
+
+CREATE TABLE documents (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  ord INTEGER NOT NULL,               -- position within its source
+  locator INTEGER,                    -- jsonl line / parquet row / json index; NULL for whole-file texts
+  external_id TEXT,
+  text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  chars INTEGER NOT NULL,
+  words INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending',
+  doc_dropped INTEGER NOT NULL DEFAULT 0,
+  lines_removed INTEGER NOT NULL DEFAULT 0,
+  normalized INTEGER NOT NULL DEFAULT 0,
+  has_errors INTEGER NOT NULL DEFAULT 0,
+  refined_words INTEGER,
+  refined_chars INTEGER
+);
+CREATE UNIQUE INDEX documents_by_source ON documents(source_id, ord);
+CREATE INDEX documents_by_status ON documents(status);
+CREATE INDEX documents_by_hash ON documents(content_hash);
+
+-- External-content FTS: the index only, the text lives once in documents. Rows are added in
+-- bulk (INSERT ... SELECT) at the end of each indexing transaction, which is several times
+-- faster than a per-row trigger; every committed document is therefore always indexed, so
+-- the delete trigger below is always correct.
+CREATE VIRTUAL TABLE documents_fts USING fts5(text, content='documents', content_rowid='seq');
+INSERT INTO documents_fts(documents_fts, rank) VALUES ('hashsize', 67108864);
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+  INSERT INTO documents_fts(documents_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+
+CREATE TABLE scan_errors (
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+  file TEXT NOT NULL,
+  line INTEGER,
+  field TEXT,
+  message TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  stage TEXT NOT NULL,
+  programmer_key TEXT NOT NULL,       -- cache key: programmer id + model hash + versions + parameters
+  programmer_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT NOT NULL,
+  model_hash TEXT,
+  prompt_version TEXT,
+  grammar_version TEXT,
+  parameters TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE programs (
+  doc_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  stage TEXT NOT NULL,
+  run_id INTEGER REFERENCES runs(id),  -- NULL when edited by hand
+  programmer_key TEXT NOT NULL,
+  program TEXT NOT NULL,
+  notes TEXT NOT NULL,                -- JSON OperationNote[]
+  keep_probability REAL,
+  failure TEXT,
+  prompt_tokens INTEGER NOT NULL DEFAULT 0,
+  generated_tokens INTEGER NOT NULL DEFAULT 0,
+  edited INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (doc_seq, stage)
+) WITHOUT ROWID;
+CREATE INDEX programs_by_key ON programs(stage, programmer_key);
+
+CREATE TABLE chunk_programs (
+  doc_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  first_line INTEGER NOT NULL,
+  last_line INTEGER NOT NULL,
+  program TEXT NOT NULL,
+  skipped TEXT,
+  PRIMARY KEY (doc_seq, idx)
+) WITHOUT ROWID;
+
+-- Survives re-indexing: the same text, stage and programmer never goes to the model twice.
+CREATE TABLE program_cache (
+  content_hash TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  programmer_key TEXT NOT NULL,
+  program TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  keep_probability REAL,
+  chunks TEXT,                        -- JSON ChunkProgram[]
+  prompt_tokens INTEGER NOT NULL,
+  generated_tokens INTEGER NOT NULL,
+  PRIMARY KEY (content_hash, stage, programmer_key)
+) WITHOUT ROWID;
+
+-- Only switched-off operations are stored.
+CREATE TABLE op_toggles (
+  doc_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  stage TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  PRIMARY KEY (doc_seq, stage, line)
+) WITHOUT ROWID;
+
+CREATE TABLE kind_toggles (kind TEXT PRIMARY KEY, enabled INTEGER NOT NULL);
+
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  spec TEXT NOT NULL,                 -- JSON ProgrammerSpec
+  stages TEXT NOT NULL,
+  state TEXT NOT NULL,
+  programmer TEXT,
+  errors INTEGER NOT NULL DEFAULT 0,
+  message TEXT,
+  started_at TEXT NOT NULL,
+  finished_at TEXT
+);
+`,
+  },
+];
