@@ -34,7 +34,12 @@ export interface KeepChunkOp extends OperationBase {
   readonly kind: 'keep_chunk';
   readonly alias: KeepChunkAlias;
 }
-/** Removes document lines `start..end`, 0-based, inclusive on both ends, or every line with `all`. */
+/**
+ * Removes document lines `start..end`, 0-based, inclusive on both ends, or every line with `all`.
+ * Reference mode keeps the numbers as written (they may be negative or reversed, which the
+ * reference treats as harmless); strict mode rejects those at parse time. With `all`,
+ * `start` is 0 and `end` is -1 and both are meaningless.
+ */
 export interface RemoveLinesOp extends OperationBase {
   readonly kind: 'remove_lines';
   readonly start: number;
@@ -46,6 +51,12 @@ export interface NormalizeOp extends OperationBase {
   readonly kind: 'normalize';
   readonly from: string;
   readonly to: string;
+  /**
+   * Set when the call parses but the executor will not apply it, with the reason (reference
+   * mode: an empty or single-space source, or arguments the slicing parser splits into 3+
+   * pieces). Kept as an operation so the UI can show why it did nothing.
+   */
+  readonly inert?: string;
 }
 
 export type Operation = DropDocOp | KeepDocOp | KeepChunkOp | RemoveLinesOp | NormalizeOp;
@@ -57,6 +68,12 @@ export interface ProgramError {
   /** 0-based column in that line. */
   readonly column: number;
   readonly message: string;
+  /**
+   * The operation kind the line was meant to be, when the name was recognised (e.g. a
+   * `remove_lines(0, 0)` the reference parser cannot read). Switching that kind off also
+   * switches the error off, so executing without it equals executing the filtered program.
+   */
+  readonly kind?: OperationKind;
   /**
    * How many errors this counts for in the reference error tally (`num_error_op`);
    * 2 or more errors over a document's merged program cancel the whole program.

@@ -24,13 +24,29 @@ export function splitWords(text: string): string[] {
   return text.split(WHITESPACE_RUN).filter((w) => w.length > 0);
 }
 
-/** Python `len(text.split())`, without building the array. */
-export function countWords(text: string): number {
+/**
+ * Lookup table over the range that holds every Python whitespace code point (the highest is
+ * U+3000): the executor counts words of every document twice, so this loop is hot and a
+ * table beats a string search per character by an order of magnitude.
+ */
+const WHITESPACE_TABLE = (() => {
+  const table = new Uint8Array(0x3001);
+  for (let i = 0; i < PYTHON_WHITESPACE.length; i++) table[PYTHON_WHITESPACE.charCodeAt(i)] = 1;
+  return table;
+})();
+
+/** `isPythonWhitespace` by UTF-16 code unit (every Python whitespace code point is in the BMP). */
+export function isPythonWhitespaceCode(code: number): boolean {
+  return code <= 0x3000 && WHITESPACE_TABLE[code] === 1;
+}
+
+/** Python `len(text.split())`, without building the array; optionally over `text[start:end]`. */
+export function countWords(text: string, start = 0, end = text.length): number {
   let count = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    // Every Python whitespace code point is in the BMP, so UTF-16 units suffice here.
-    const space = PYTHON_WHITESPACE.includes(text[i]!);
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const space = code <= 0x3000 && WHITESPACE_TABLE[code] === 1;
     if (!space && !inWord) count++;
     inWord = !space;
   }

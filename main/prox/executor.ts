@@ -1,0 +1,332 @@
+/**
+ * The executor: applies a document's doc-stage and chunk-stage programs to its original text
+ * with GAIR-NLP/ProX's semantics (prox-reference.md section 4) and returns the refined text
+ * plus a trace the UI can highlight. Pure and total: any input gives a result, never a throw.
+ *
+ * Doc stage (when a doc program is given): see parse.ts `evaluateDocStage`; a drop there skips
+ * the chunk stage.
+ * Chunk stage (only when a chunk program is given, so a doc-only run never applies the
+ * 10-word rule):
+ * 1. every enabled `normalize`, in program order, replaces all occurrences in the whole
+ *    document (a later one sees the output of earlier ones);
+ * 2. enabled `remove_lines` ranges (0-based, inclusive, document-global) are sorted and merged
+ *    (overlapping or adjacent fuse); per merged range, a start past the last line costs one
+ *    error and removes nothing, an end past it costs one error and is clamped; `all=True`
+ *    removes every line. Line numbers refer to the lines after normalization, which are the
+ *    original lines: normalize strings never contain a newline in either parse mode;
+ * 3. decision, word counts by Python `split()`, in this order:
+ *    a. kept/original words <= minKeptWordRatio (0.05) and errors < cancelAtErrors -> dropped;
+ *    b. kept words <= minKeptWords (10) -> dropped, even when the program is cancelled (the
+ *       reference counts the words the cancelled program would have kept);
+ *    c. errors < cancelAtErrors (2) -> the processed text;
+ *    d. otherwise the program is cancelled and the original text is returned.
+ *    A document with no words (empty or whitespace only) skips rule a, where the reference
+ *    would divide by zero, so rule b drops it: 0 words kept.
+ * Disabled operations (by program line, or by kind) and their parse errors are left out
+ * entirely, so the result equals executing the program with those lines deleted.
+ */
+import type { Operation, OperationKind, ParseMode, ProgramError, Stage } from './program';
+import { evaluateDocStage, parseProgram } from './parse';
+import { ReplacementMap, type MappedReplacement } from './replacement-map';
+import { countWords } from './words';
+
+export interface Thresholds {
+  /** Drop when kept words / original words is at or below this (reference: 1 - 0.95). */
+  readonly minKeptWordRatio: number;
+  /** Drop when at most this many words are kept (reference: 10, "from FineWeb"). */
+  readonly minKeptWords: number;
+  /** This many errors in a document's chunk program cancel the whole program (reference: 2). */
+  readonly cancelAtErrors: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { minKeptWordRatio: 0.05, minKeptWords: 10, cancelAtErrors: 2 };
+
+export interface ExecuteInput {
+  readonly text: string;
+  readonly docProgram?: string | null;
+  readonly chunkProgram?: string | null;
+  readonly mode?: ParseMode;
+  /** Program lines (0-based) switched off, per stage. */
+  readonly disabled?: { readonly doc?: ReadonlySet<number>; readonly chunk?: ReadonlySet<number> };
+  /** Operation kinds switched off everywhere. */
+  readonly disabledKinds?: ReadonlySet<OperationKind>;
+  readonly thresholds?: Partial<Thresholds>;
+}
+
+export interface OperationTrace {
+  readonly stage: Stage;
+  readonly line: number;
+  readonly kind: OperationKind;
+  readonly source: string;
+  readonly enabled: boolean;
+  /** Original lines this operation removed (a line covered by several counts for the first). */
+  linesRemoved: number;
+  /** Occurrences this normalize replaced. */
+  replacements: number;
+  readonly errors: string[];
+  /** Why a parsed call has no effect (reference quirks), when it has none by construction. */
+  readonly inert: string | null;
+}
+
+export interface ExecutionError extends ProgramError {
+  readonly stage: Stage;
+  /** False when the line or kind is switched off: then it does not count. */
+  readonly enabled: boolean;
+}
+
+export interface Execution {
+  /** Refined text; '' when dropped. */
+  readonly text: string;
+  readonly dropped: boolean;
+  /** e.g. 'doc program: drop_doc()', 'kept words 4.1% <= 5%', 'kept words 7 <= 10'. */
+  readonly dropReason: string | null;
+  /** Which stage dropped the document. */
+  readonly stage: Stage | null;
+  /** Per original line: program line of the remove_lines that removed it, or null. */
+  readonly removedBy: (number | null)[];
+  /** Normalized spans: [start, end) in the original text and what they became. */
+  readonly replacements: MappedReplacement[];
+  /** Errors that count toward the cancel rule: chunk parse errors plus out-of-range ranges. */
+  readonly errorCount: number;
+  /** True when errorCount reached cancelAtErrors: the chunk program was ignored. */
+  readonly cancelled: boolean;
+  readonly operations: OperationTrace[];
+  /** Every parse and range error, both stages, enabled or not. */
+  readonly errors: ExecutionError[];
+  readonly originalWords: number;
+  /** Words of the processed text (before a drop; what the thresholds compared). */
+  readonly keptWords: number;
+}
+
+const EMPTY: ReadonlySet<never> = new Set<never>();
+
+export function executeProgram(input: ExecuteInput): Execution {
+  const mode = input.mode ?? 'strict';
+  const thresholds = resolveThresholds(input.thresholds);
+  const text = input.text;
+  const disabledDoc = input.disabled?.doc ?? EMPTY;
+  const disabledChunk = input.disabled?.chunk ?? EMPTY;
+  const disabledKinds = input.disabledKinds ?? EMPTY;
+  const lineCount = countLines(text);
+  const operations: OperationTrace[] = [];
+  const errors: ExecutionError[] = [];
+
+  let docDropReason: string | null = null;
+  if (input.docProgram != null) {
+    const doc = evaluateDocStage(input.docProgram, mode, disabledDoc, disabledKinds);
+    const traces = traceOperations('doc', doc.operations, disabledDoc, disabledKinds, operations);
+    collectErrors('doc', doc.errors, disabledDoc, disabledKinds, traces, errors);
+    docDropReason = doc.reason;
+  }
+
+  const chunk = input.chunkProgram != null ? parseProgram(input.chunkProgram, mode) : null;
+  const chunkTraces = chunk === null ? null : traceOperations('chunk', chunk.operations, disabledChunk, disabledKinds, operations);
+  const chunkErrorCount = chunk === null || chunkTraces === null ? 0 : collectErrors('chunk', chunk.errors, disabledChunk, disabledKinds, chunkTraces, errors);
+
+  if (docDropReason !== null || chunk === null || chunkTraces === null) {
+    const words = countWords(text);
+    return {
+      text: docDropReason !== null ? '' : text,
+      dropped: docDropReason !== null,
+      dropReason: docDropReason,
+      stage: docDropReason !== null ? 'doc' : null,
+      removedBy: new Array<number | null>(lineCount).fill(null),
+      replacements: [],
+      errorCount: 0,
+      cancelled: false,
+      operations,
+      errors,
+      originalWords: words,
+      keptWords: docDropReason !== null ? 0 : words,
+    };
+  }
+
+  const enabled = (op: Operation): boolean => chunkTraces.get(op.line)!.enabled;
+
+  // 1. normalize, in program order, on the whole document.
+  const map = new ReplacementMap(text);
+  for (const op of chunk.operations) {
+    if (op.kind !== 'normalize' || op.inert !== undefined || !enabled(op)) continue;
+    chunkTraces.get(op.line)!.replacements = map.replaceAll(op.from, op.to, op.line);
+  }
+
+  // 2. line ranges: merge like the reference to count out-of-range errors, then mark lines.
+  let errorCount = chunkErrorCount;
+  const ranges: Range[] = [];
+  for (const op of chunk.operations) {
+    if (op.kind === 'remove_lines' && !op.all && enabled(op)) ranges.push({ start: op.start, end: op.end, first: op.line, endOwner: op.line });
+  }
+  for (const range of mergeRanges(ranges)) {
+    const lastLine = lineCount - 1;
+    let owner: number;
+    let message: string;
+    if (range.start >= lineCount) {
+      owner = range.first;
+      message = `lines ${range.start}..${range.end} are past the end of the document (last line ${lastLine}): nothing removed, counted as an error`;
+    } else if (range.end >= lineCount) {
+      owner = range.endOwner;
+      message = `line ${range.end} is past the end of the document (last line ${lastLine}): clamped to ${lastLine}, counted as an error`;
+    } else {
+      continue;
+    }
+    errorCount++;
+    chunkTraces.get(owner)!.errors.push(message);
+    errors.push({ stage: 'chunk', line: owner, column: 0, message, weight: 1, kind: 'remove_lines', enabled: true });
+  }
+  const removedBy = new Array<number | null>(lineCount).fill(null);
+  let removedLines = 0;
+  for (const op of chunk.operations) {
+    if (op.kind !== 'remove_lines' || !enabled(op)) continue;
+    const from = op.all ? 0 : Math.max(0, op.start);
+    const to = op.all ? lineCount - 1 : Math.min(op.end, lineCount - 1);
+    let removedHere = 0;
+    for (let i = from; i <= to; i++) {
+      if (removedBy[i] === null) {
+        removedBy[i] = op.line;
+        removedHere++;
+      }
+    }
+    chunkTraces.get(op.line)!.linesRemoved = removedHere;
+    removedLines += removedHere;
+  }
+  const processed = removedLines === 0 ? map.text : keepLines(map.text, removedBy);
+
+  // 3. decision.
+  const originalWords = countWords(text);
+  const keptWords = processed === text ? originalWords : countWords(processed);
+  const cancelled = errorCount >= thresholds.cancelAtErrors;
+  let dropReason: string | null = null;
+  if (!cancelled && originalWords > 0 && keptWords / originalWords <= thresholds.minKeptWordRatio) {
+    dropReason = `kept words ${percent(keptWords / originalWords, 1)} <= ${percent(thresholds.minKeptWordRatio)}`;
+  } else if (keptWords <= thresholds.minKeptWords) {
+    dropReason = `kept words ${keptWords} <= ${thresholds.minKeptWords}${cancelled ? ` (program cancelled by ${errorCount} errors)` : ''}`;
+  }
+  if (cancelled) {
+    // The program is ignored: nothing it did is part of the result.
+    for (const trace of chunkTraces.values()) {
+      trace.linesRemoved = 0;
+      trace.replacements = 0;
+    }
+  }
+  return {
+    text: dropReason !== null ? '' : cancelled ? text : processed,
+    dropped: dropReason !== null,
+    dropReason,
+    stage: dropReason !== null ? 'chunk' : null,
+    removedBy: cancelled ? removedBy.fill(null) : removedBy,
+    replacements: cancelled ? [] : map.replacements(),
+    errorCount,
+    cancelled,
+    operations,
+    errors,
+    originalWords,
+    keptWords,
+  };
+}
+
+function resolveThresholds(given: Partial<Thresholds> | undefined): Thresholds {
+  if (given === undefined) return DEFAULT_THRESHOLDS;
+  return {
+    minKeptWordRatio: given.minKeptWordRatio ?? DEFAULT_THRESHOLDS.minKeptWordRatio,
+    minKeptWords: given.minKeptWords ?? DEFAULT_THRESHOLDS.minKeptWords,
+    cancelAtErrors: given.cancelAtErrors ?? DEFAULT_THRESHOLDS.cancelAtErrors,
+  };
+}
+
+function traceOperations(
+  stage: Stage,
+  ops: readonly Operation[],
+  disabledLines: ReadonlySet<number>,
+  disabledKinds: ReadonlySet<OperationKind>,
+  into: OperationTrace[],
+): Map<number, OperationTrace> {
+  const byLine = new Map<number, OperationTrace>();
+  for (const op of ops) {
+    const trace: OperationTrace = {
+      stage,
+      line: op.line,
+      kind: op.kind,
+      source: op.source,
+      enabled: !disabledLines.has(op.line) && !disabledKinds.has(op.kind),
+      linesRemoved: 0,
+      replacements: 0,
+      errors: [],
+      inert: op.kind === 'normalize' ? (op.inert ?? null) : null,
+    };
+    byLine.set(op.line, trace);
+    into.push(trace);
+  }
+  return byLine;
+}
+
+/** Records parse errors; returns the weight of the enabled ones. */
+function collectErrors(
+  stage: Stage,
+  parsed: readonly ProgramError[],
+  disabledLines: ReadonlySet<number>,
+  disabledKinds: ReadonlySet<OperationKind>,
+  traces: Map<number, OperationTrace>,
+  into: ExecutionError[],
+): number {
+  let weight = 0;
+  for (const error of parsed) {
+    const enabled = !disabledLines.has(error.line) && !(error.kind !== undefined && disabledKinds.has(error.kind));
+    into.push({ ...error, stage, enabled });
+    if (!enabled) continue;
+    weight += error.weight;
+    traces.get(error.line)?.errors.push(error.message);
+  }
+  return weight;
+}
+
+interface Range {
+  start: number;
+  end: number;
+  /** Program line of the first range merged in, and of the one that set the end. */
+  first: number;
+  endOwner: number;
+}
+
+/** The reference `merge_intervals`: stable sort by start, fuse ranges that overlap or touch. */
+function mergeRanges(ranges: Range[]): Range[] {
+  if (ranges.length === 0) return ranges;
+  ranges.sort((x, y) => x.start - y.start);
+  const merged: Range[] = [{ ...ranges[0]! }];
+  for (let i = 1; i < ranges.length; i++) {
+    const current = ranges[i]!;
+    const previous = merged[merged.length - 1]!;
+    if (current.start <= previous.end + 1) {
+      if (current.end > previous.end) {
+        previous.end = current.end;
+        previous.endOwner = current.first;
+      }
+    } else {
+      merged.push({ ...current });
+    }
+  }
+  return merged;
+}
+
+function countLines(text: string): number {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Joins with "\n" the lines whose `removedBy` entry is null. */
+function keepLines(text: string, removedBy: readonly (number | null)[]): string {
+  const kept: string[] = [];
+  let start = 0;
+  for (let line = 0; start <= text.length; line++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (removedBy[line] === null) kept.push(text.slice(start, end));
+    start = end + 1;
+  }
+  return kept.join('\n');
+}
+
+function percent(ratio: number, digits?: number): string {
+  const value = ratio * 100;
+  return `${digits === undefined ? String(Number(value.toFixed(2))) : value.toFixed(digits)}%`;
+}
