@@ -1,0 +1,139 @@
+/** The shell of the UI: sidebar navigation, connection banner, toasts, and the current screen. */
+import { useEffect } from 'react';
+import { ProgressBar } from './components/ProgressBar';
+import { ErrorState, Loading } from './components/States';
+import { formatCount, formatRate } from './format';
+import { Batch } from './screens/Batch';
+import { Corpus } from './screens/Corpus';
+import { Export } from './screens/Export';
+import { Models } from './screens/Models';
+import { Stats } from './screens/Stats';
+import { Welcome } from './screens/Welcome';
+import { type Screen, useApp } from './store/app';
+
+const NAV: { screen: Screen; label: string; key: string }[] = [
+  { screen: 'corpus', label: 'Corpus', key: '1' },
+  { screen: 'batch', label: 'Batch', key: '2' },
+  { screen: 'models', label: 'Models', key: '3' },
+  { screen: 'export', label: 'Export', key: '4' },
+  { screen: 'stats', label: 'Stats', key: '5' },
+];
+
+function JobMini() {
+  const job = useApp((s) => s.job);
+  const setScreen = useApp((s) => s.setScreen);
+  if (!job || job.state === 'idle') return null;
+  return (
+    <button className="jobmini" onClick={() => setScreen('batch')} aria-label="batch status">
+      <div className="jobmini-head">
+        <span className={`state-pill state-${job.state}`}>{job.state}</span>
+        <span className="muted small">{formatRate(job.docsPerSecond, 'docs')}</span>
+      </div>
+      <ProgressBar done={job.done} total={job.total} />
+      {job.errors ? <div className="small field-error">{formatCount(job.errors)} errors</div> : null}
+    </button>
+  );
+}
+
+export function App() {
+  const state = useApp();
+  const { booting, bootError, workspace, screen, theme, connection, toasts, info } = state;
+
+  useEffect(() => {
+    void useApp.getState().boot();
+  }, []);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  // Electron's menu sends commands through the bridge.
+  useEffect(() => {
+    const bridge = useApp.getState().client.bridge;
+    if (!bridge) return;
+    return bridge.onMenu((command) => {
+      const s = useApp.getState();
+      if (command === 'toggle-theme') s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
+      else if (command === 'open-folder') s.setWorkspace(null);
+      else if (command.startsWith('show-')) s.setScreen(command.slice(5) as Screen);
+      else window.dispatchEvent(new KeyboardEvent('keydown', { key: command === 'next-doc' ? 'j' : 'k' }));
+    });
+  }, []);
+
+  // Alt+1..5 switch screens.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!e.altKey) return;
+      const item = NAV.find((n) => n.key === e.key);
+      if (item && useApp.getState().workspace) {
+        e.preventDefault();
+        useApp.getState().setScreen(item.screen);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  let body;
+  if (booting) body = <Loading what="Refinery" />;
+  else if (bootError) body = <ErrorState title="Refinery is not reachable" message={bootError} onRetry={() => void useApp.getState().boot()} />;
+  else if (!workspace) body = <Welcome />;
+  else if (screen === 'corpus') body = <Corpus />;
+  else if (screen === 'batch') body = <Batch />;
+  else if (screen === 'models') body = <Models />;
+  else if (screen === 'export') body = <Export />;
+  else body = <Stats />;
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="main">
+        <div className="brand">
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>{' '}
+          Refinery
+        </div>
+        {workspace ? (
+          <>
+            <div className="ws" title={workspace.folder}>
+              <div className="ws-name">{workspace.folder.split(/[/\\]/).filter(Boolean).pop() ?? workspace.folder}</div>
+              <div className="muted small">
+                {formatCount(workspace.documents)} docs
+                {workspace.scanErrors ? <span className="field-error"> · {formatCount(workspace.scanErrors)} scan errors</span> : null}
+              </div>
+            </div>
+            {NAV.map((n) => (
+              <button key={n.screen} className={`nav${screen === n.screen ? ' nav-on' : ''}`} onClick={() => state.setScreen(n.screen)} aria-current={screen === n.screen ? 'page' : undefined} title={`Alt+${n.key}`}>
+                {n.label}
+              </button>
+            ))}
+            <button className="nav nav-muted" onClick={() => state.setWorkspace(null)}>
+              Open another folder…
+            </button>
+          </>
+        ) : null}
+        <div className="sidebar-foot">
+          <JobMini />
+          <button className="btn btn-small" onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="toggle theme">
+            {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+          </button>
+          {info ? <div className="muted small">v{info.version} · {info.shell}</div> : null}
+        </div>
+      </nav>
+      <main className="content">
+        {connection === 'lost' ? (
+          <div className="banner" role="alert">
+            Lost the connection to the Refinery server — reconnecting. A running batch goes on in the server.
+          </div>
+        ) : null}
+        {body}
+      </main>
+      <div className="toasts" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} className={`toast toast-${t.kind}`} onClick={() => state.dismiss(t.id)}>
+            {t.text}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

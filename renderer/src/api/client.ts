@@ -1,0 +1,129 @@
+/**
+ * The renderer's one way to reach the Node side. In Electron the preload bridge
+ * (window.refinery) carries calls over IPC; in a browser the same calls go over HTTP and
+ * events arrive by server-sent events. Both satisfy the contract's ApiClient.
+ */
+import type { ApiClient, ApiErrorBody, EventName, EventPayload, MethodInput, MethodName, MethodOutput, ShellBridge } from '../../../contract/api';
+
+export class ApiError extends Error {
+  constructor(readonly code: ApiErrorBody['code'] | 'network', message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'lost';
+
+export interface RendererClient extends ApiClient {
+  readonly bridge: ShellBridge | null;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+}
+
+function bridgeFromWindow(): ShellBridge | null {
+  const candidate = (window as unknown as { refinery?: ShellBridge }).refinery;
+  return candidate && candidate.shell === 'electron' ? candidate : null;
+}
+
+function httpClient(): RendererClient {
+  let source: EventSource | null = null;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = 'connecting';
+
+  const setState = (next: ConnectionState): void => {
+    if (next === state) return;
+    state = next;
+    for (const l of connectionListeners) l(next);
+  };
+
+  function attach(es: EventSource, event: string): void {
+    es.addEventListener(event, (msg) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse((msg as MessageEvent<string>).data);
+      } catch {
+        return;
+      }
+      for (const l of listeners.get(event) ?? []) l(payload);
+    });
+  }
+
+  function ensureSource(): EventSource {
+    if (source) return source;
+    const es = new EventSource('/api/events');
+    es.onopen = () => setState('open');
+    // EventSource retries by itself; the UI only says the link is down meanwhile.
+    es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'lost' : 'lost');
+    for (const event of listeners.keys()) attach(es, event);
+    source = es;
+    return es;
+  }
+
+  return {
+    bridge: null,
+    async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+      let response: Response;
+      try {
+        response = await fetch(`/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input ?? {}), credentials: 'same-origin' });
+      } catch (err) {
+        setState('lost');
+        throw new ApiError('network', `the Refinery server did not answer (${err instanceof Error ? err.message : String(err)}); is it still running?`);
+      }
+      let body: { ok: boolean; result?: unknown; error?: ApiErrorBody };
+      try {
+        body = (await response.json()) as typeof body;
+      } catch {
+        throw new ApiError('failed', `${method}: the server answered ${response.status} without a JSON body`);
+      }
+      if (!body.ok) throw new ApiError(body.error?.code ?? 'failed', body.error?.message ?? `${method} failed (${response.status})`);
+      return body.result as MethodOutput<M>;
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+        if (source) attach(source, event);
+      }
+      const wrapped = listener as (payload: unknown) => void;
+      set.add(wrapped);
+      ensureSource();
+      return () => set.delete(wrapped);
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      ensureSource();
+      return () => connectionListeners.delete(listener);
+    },
+  };
+}
+
+function electronClient(bridge: ShellBridge): RendererClient {
+  return {
+    bridge,
+    async call(method, input) {
+      try {
+        return await bridge.call(method, input);
+      } catch (err) {
+        // IPC rejections arrive as plain Errors; the preload puts "code: message" in them.
+        const text = err instanceof Error ? err.message : String(err);
+        const match = /^(invalid_input|not_found|no_workspace|busy|failed|unknown_method): ([\s\S]*)$/.exec(text.replace(/^Error invoking remote method '[^']+': (Error: )?/, ''));
+        throw match ? new ApiError(match[1] as ApiErrorBody['code'], match[2]!) : new ApiError('failed', text);
+      }
+    },
+    on: (event, listener) => bridge.on(event, listener),
+    onConnection(listener) {
+      listener('open');
+      return () => undefined;
+    },
+  };
+}
+
+export function createClient(): RendererClient {
+  const bridge = bridgeFromWindow();
+  return bridge ? electronClient(bridge) : httpClient();
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,325 @@
+/**
+ * One document: original and refined side by side (one shared scroller, so line numbers
+ * align and scrolling is synchronised by construction), the program operation by operation
+ * with a checkbox each, and a hand editor whose every keystroke re-executes via doc.preview.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DocumentDetail, ExecutionView, OperationView, Stage } from '../../../contract/api';
+import { errorMessage } from '../api/client';
+import { formatCount } from '../format';
+import { useApp } from '../store/app';
+import { type Segment, alignExecution } from './alignment';
+import { ErrorState, Loading } from './States';
+
+function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 'refined' }) {
+  return (
+    <>
+      {segments.map((s, i) =>
+        s.kind === 'plain' ? (
+          <span key={i}>{s.text}</span>
+        ) : s.kind === 'from' ? (
+          <mark key={i} className="span-from" title={side === 'original' ? `normalized to "${s.to}" by program line ${s.op}` : undefined}>
+            {s.text}
+          </mark>
+        ) : (
+          <mark key={i} className="span-to">
+            {s.text}
+          </mark>
+        ),
+      )}
+    </>
+  );
+}
+
+function TextPanes({ execution, hoveredOp }: { execution: ExecutionView; hoveredOp: number | null }) {
+  const alignment = useMemo(() => alignExecution(execution), [execution]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
+  const virtualizer = useVirtualizer({
+    count: alignment.lines.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 22,
+    overscan: 20,
+  });
+  const numberWidth = String(alignment.lines.length).length;
+  let refinedNo = 0;
+  // Refined line numbers count kept lines before each row; precompute once per execution.
+  const refinedNumbers = useMemo(() => {
+    const out = new Array<number | null>(alignment.lines.length);
+    for (const line of alignment.lines) out[line.index] = line.refined && !execution.dropped ? ++refinedNo : null;
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refinedNo is a local counter
+  }, [alignment, execution.dropped]);
+
+  return (
+    <div className="panes">
+      <div className="panes-head">
+        <div>Original</div>
+        <div>
+          Refined
+          {execution.dropped ? <span className="badge badge-drop">dropped{execution.dropReason ? `: ${execution.dropReason}` : ''}</span> : null}
+          {execution.cancelled ? <span className="badge badge-error" title="Two or more program errors cancel the whole program, as in the reference executor">program cancelled ({execution.errorCount} errors)</span> : null}
+        </div>
+      </div>
+      {!alignment.exact ? (
+        <div className="notice">A normalization spans a line break, so the rows below are approximate; the exact refined text is shown under the table.</div>
+      ) : null}
+      <div className="panes-scroll" ref={scrollRef} data-testid="panes">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const line = alignment.lines[item.index]!;
+            const removed = line.refined === null;
+            const highlighted = hoveredOp !== null && (line.removedBy === hoveredOp || line.original.some((s) => s.kind === 'from' && s.op === hoveredOp));
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className={`row${removed ? ' row-removed' : ''}${execution.dropped ? ' row-dropped' : ''}${highlighted ? ' row-hover' : ''}`}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
+                  {line.index}
+                </span>
+                <span className="cell cell-original" title={removed && line.removedBy !== null ? `removed by program line ${line.removedBy}` : undefined}>
+                  <Segments segments={line.original} side="original" />
+                </span>
+                <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
+                  {refinedNumbers[item.index] ?? ''}
+                </span>
+                <span className="cell cell-refined" data-testid={removed ? undefined : 'refined-line'}>
+                  {line.refined && !execution.dropped ? <Segments segments={line.refined} side="refined" /> : null}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+        {!alignment.exact ? <pre className="refined-exact">{execution.refined}</pre> : null}
+      </div>
+    </div>
+  );
+}
+
+function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; index: number; onToggle: (op: OperationView) => void; onHover: (line: number | null) => void }) {
+  const effect = op.kind === 'remove_lines' ? `${formatCount(op.linesRemoved)} lines` : op.kind === 'normalize' ? `${formatCount(op.replacements)}×` : '';
+  return (
+    <li
+      className={`op op-${op.kind}${op.enabled && !op.kindDisabled ? '' : ' op-off'}${op.errors.length ? ' op-error' : ''}`}
+      onMouseEnter={() => onHover(op.stage === 'chunk' ? op.line : null)}
+      onMouseLeave={() => onHover(null)}
+    >
+      <label>
+        <input type="checkbox" checked={op.enabled && !op.kindDisabled} disabled={op.kindDisabled} onChange={() => onToggle(op)} aria-label={`operation ${index + 1}: ${op.source}`} />
+        {index < 9 ? <kbd className="op-key">{index + 1}</kbd> : null}
+        <code className="op-source">{op.source}</code>
+      </label>
+      <div className="op-meta">
+        {effect ? <span>{effect}</span> : null}
+        {op.probability !== null ? <span>p={op.probability.toFixed(2)}</span> : null}
+        {op.kindDisabled ? <span className="muted">kind switched off</span> : null}
+        {op.reason ? <span className="op-reason">{op.reason}</span> : null}
+      </div>
+      {op.errors.map((e, i) => (
+        <div key={i} className="op-errors">
+          {e}
+        </div>
+      ))}
+    </li>
+  );
+}
+
+interface Draft {
+  doc: string;
+  chunk: string;
+}
+
+export function DocumentView({ docId }: { docId: string }) {
+  const client = useApp((s) => s.client);
+  const notify = useApp((s) => s.notify);
+  const bumpList = useApp((s) => s.bumpList);
+  const listVersion = useApp((s) => s.listVersion);
+  const toggles = useApp((s) => s.toggles);
+  const [detail, setDetail] = useState<DocumentDetail | null>(null);
+  const [execution, setExecution] = useState<ExecutionView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [hoveredOp, setHoveredOp] = useState<number | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const previewSeq = useRef(0);
+
+  const load = useCallback(() => {
+    let live = true;
+    client
+      .call('doc.get', { docId })
+      .then((d) => {
+        if (!live) return;
+        setDetail(d);
+        setExecution(d.execution);
+        setError(null);
+      })
+      .catch((err: unknown) => live && setError(errorMessage(err)));
+    return () => {
+      live = false;
+    };
+  }, [client, docId]);
+
+  // Reload quietly (old view stays) when a batch refines documents or toggles change; never
+  // under a hand edit in progress. The parent remounts this view per document (key).
+  useEffect(() => {
+    if (draft) return;
+    return load();
+  }, [load, listVersion, toggles, draft]);
+
+  const toggle = useCallback(
+    async (op: OperationView) => {
+      try {
+        const next = await client.call('doc.setOperation', { docId, stage: op.stage, line: op.line, enabled: !op.enabled });
+        setExecution(next);
+        bumpList();
+      } catch (err) {
+        notify('error', `Could not switch the operation: ${errorMessage(err)}`);
+      }
+    },
+    [client, docId, notify, bumpList],
+  );
+
+  // Keyboard: digits toggle the nth operation (the list's order), e opens the editor.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const target = e.target as HTMLElement | null;
+      if (!execution || draft || e.metaKey || e.ctrlKey || e.altKey || target?.closest('input, textarea, select')) return;
+      if (/^[1-9]$/.test(e.key)) {
+        const op = execution.operations[Number(e.key) - 1];
+        if (op && !op.kindDisabled) {
+          e.preventDefault();
+          void toggle(op);
+        }
+      } else if (e.key === 'e' && detail) {
+        e.preventDefault();
+        setDraft({ doc: detail.doc?.text ?? '', chunk: detail.chunk?.text ?? '' });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [execution, draft, detail, toggle]);
+
+  const preview = useCallback(
+    (next: Draft) => {
+      setDraft(next);
+      const seq = ++previewSeq.current;
+      client
+        .call('doc.preview', { docId, doc: next.doc, chunk: next.chunk })
+        .then((view) => {
+          if (seq !== previewSeq.current) return;
+          setExecution(view);
+          setPreviewError(null);
+        })
+        .catch((err: unknown) => seq === previewSeq.current && setPreviewError(errorMessage(err)));
+    },
+    [client, docId],
+  );
+
+  const save = async (): Promise<void> => {
+    if (!draft || !detail) return;
+    try {
+      let saved = detail;
+      for (const stage of ['doc', 'chunk'] as Stage[]) {
+        const before = (stage === 'doc' ? detail.doc?.text : detail.chunk?.text) ?? '';
+        if (draft[stage] !== before) saved = await client.call('doc.saveProgram', { docId, stage, text: draft[stage] });
+      }
+      setDetail(saved);
+      setExecution(saved.execution);
+      setDraft(null);
+      bumpList();
+      notify('info', 'Program saved');
+    } catch (err) {
+      notify('error', `Could not save the program: ${errorMessage(err)}`);
+    }
+  };
+
+  if (error) return <ErrorState title={`Could not open ${docId}`} message={error} onRetry={load} />;
+  if (!detail || !execution) return <Loading what="document" />;
+  const { row } = detail;
+  const operations = execution.operations;
+
+  return (
+    <div className="docview" data-testid="docview">
+      <header className="docview-head">
+        <div className="docview-title">
+          <h2 title={row.title}>{row.title || row.id}</h2>
+          <div className="docview-sub mono">
+            {row.id} · {row.file}
+            {row.locator !== null ? `:${row.locator}` : ''} · {formatCount(row.words)} words · <span className={`status status-${row.status}`}>{row.status}</span>
+          </div>
+        </div>
+        <div className="docview-actions">
+          {draft ? (
+            <>
+              <button className="btn btn-primary" onClick={() => void save()}>
+                Save program
+              </button>
+              <button
+                className="btn"
+                onClick={() => {
+                  setDraft(null);
+                  setExecution(detail.execution);
+                  setPreviewError(null);
+                }}
+              >
+                Discard
+              </button>
+            </>
+          ) : (
+            <button className="btn" onClick={() => setDraft({ doc: detail.doc?.text ?? '', chunk: detail.chunk?.text ?? '' })} title="Edit the program by hand (e)">
+              Edit program
+            </button>
+          )}
+        </div>
+      </header>
+      <div className="docview-body">
+        <TextPanes execution={execution} hoveredOp={hoveredOp} />
+        <aside className="program" aria-label="program">
+          {draft ? (
+            <div className="editor">
+              {(['doc', 'chunk'] as Stage[]).map((stage) => (
+                <label key={stage} className="editor-field">
+                  <span>{stage === 'doc' ? 'Document program' : 'Chunk program (document-global line numbers)'}</span>
+                  <textarea
+                    spellCheck={false}
+                    value={draft[stage]}
+                    rows={stage === 'doc' ? 2 : 10}
+                    onChange={(e) => preview({ ...draft, [stage]: e.target.value })}
+                    aria-label={`${stage} program`}
+                  />
+                </label>
+              ))}
+              {previewError ? <div className="field-error">{previewError}</div> : <div className="muted small">Every keystroke re-executes; nothing is stored until you save.</div>}
+            </div>
+          ) : null}
+          {(['doc', 'chunk'] as Stage[]).map((stage) => {
+            const info = stage === 'doc' ? detail.doc : detail.chunk;
+            const ops = operations.filter((op) => op.stage === stage);
+            return (
+              <section key={stage} className="program-stage">
+                <h3>
+                  {stage === 'doc' ? 'Document stage' : 'Chunk stage'}
+                  {info ? <span className="muted"> · {info.programmer}</span> : null}
+                  {info?.keepProbability != null ? <span className="muted"> · keep p={info.keepProbability.toFixed(2)}</span> : null}
+                </h3>
+                {info?.failure ? <div className="field-error">Programmer failed: {info.failure}</div> : null}
+                {!info && ops.length === 0 ? <div className="muted small">Not refined yet.</div> : null}
+                {info && ops.length === 0 ? <div className="muted small">Empty program: nothing to do.</div> : null}
+                <ul className="ops">
+                  {ops.map((op) => (
+                    <OperationRow key={`${op.stage}:${op.line}`} op={op} index={operations.indexOf(op)} onToggle={(o) => void toggle(o)} onHover={setHoveredOp} />
+                  ))}
+                </ul>
+              </section>
+            );
+          })}
+        </aside>
+      </div>
+    </div>
+  );
+}

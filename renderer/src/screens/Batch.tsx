@@ -1,0 +1,212 @@
+/**
+ * Batch refining: choose who writes programs and which stages, then start / pause /
+ * resume / cancel. Everything shown comes from the server (refine.status + job.progress),
+ * so closing the window or restarting the browser loses nothing.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { MethodOutput, ProgrammerSpec } from '../../../contract/api';
+import { errorMessage } from '../api/client';
+import { ProgressBar } from '../components/ProgressBar';
+import { Empty, ErrorState } from '../components/States';
+import { formatCount, formatRate } from '../format';
+import { useApp } from '../store/app';
+
+type Mode = 'rules' | 'profile' | 'stages';
+type StageChoice = 'both' | 'doc' | 'chunk';
+type JobError = MethodOutput<'refine.errors'>[number];
+
+const PRESETS = ['fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
+const PROFILES = ['prox-web', 'prox-math'];
+
+export function Batch() {
+  const client = useApp((s) => s.client);
+  const job = useApp((s) => s.job);
+  const setJob = useApp((s) => s.setJob);
+  const notify = useApp((s) => s.notify);
+  const [mode, setMode] = useState<Mode>('rules');
+  const [preset, setPreset] = useState('fineweb');
+  const [profile, setProfile] = useState('prox-web');
+  const [docModel, setDocModel] = useState('');
+  const [chunkModel, setChunkModel] = useState('');
+  const [stages, setStages] = useState<StageChoice>('both');
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<JobError[] | null>(null);
+  const [errorsFailed, setErrorsFailed] = useState<string | null>(null);
+  const [models, setModels] = useState<MethodOutput<'models.list'>>([]);
+
+  useEffect(() => {
+    client.call('models.list', {}).then(setModels, () => setModels([]));
+  }, [client]);
+
+  const loadErrors = useCallback(() => {
+    client.call('refine.errors', { limit: 200 }).then(
+      (e) => {
+        setErrors(e);
+        setErrorsFailed(null);
+      },
+      (err: unknown) => setErrorsFailed(errorMessage(err)),
+    );
+  }, [client]);
+  const errorCount = job?.errors ?? 0;
+  useEffect(loadErrors, [loadErrors, errorCount]);
+
+  const act = async (what: 'start' | 'pause' | 'resume' | 'cancel'): Promise<void> => {
+    setBusy(true);
+    try {
+      if (what === 'start') {
+        const programmer: ProgrammerSpec =
+          mode === 'rules' ? { type: 'rules', preset } : mode === 'profile' ? { type: 'profile', name: profile } : { type: 'stages', ...(docModel ? { doc: docModel } : {}), ...(chunkModel ? { chunk: chunkModel } : {}) };
+        setJob(await client.call('refine.start', { programmer, stages }));
+      } else {
+        setJob(await client.call(`refine.${what}`, {}));
+      }
+    } catch (err) {
+      notify('error', `Could not ${what} the batch: ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const state = job?.state ?? 'idle';
+  const active = state === 'running' || state === 'paused';
+
+  return (
+    <div className="page">
+      <h2>Batch refine</h2>
+      <section className="card">
+        <h3>Programmer</h3>
+        <div className="segmented" role="radiogroup" aria-label="programmer">
+          {(['rules', 'profile', 'stages'] as Mode[]).map((m) => (
+            <button key={m} role="radio" aria-checked={mode === m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)} disabled={active}>
+              {m === 'rules' ? 'Quality rules' : m === 'profile' ? 'ProX profile' : 'Model per stage'}
+            </button>
+          ))}
+        </div>
+        {mode === 'rules' ? (
+          <label className="field">
+            <span>Rule preset (C4, Gopher and FineWeb filters written as programs; works without a model)</span>
+            <select value={preset} onChange={(e) => setPreset(e.target.value)} aria-label="rule preset" disabled={active}>
+              {PRESETS.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </label>
+        ) : mode === 'profile' ? (
+          <label className="field">
+            <span>Profile (a released ProX refining model per stage; add the models on the Models screen)</span>
+            <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="profile" disabled={active}>
+              {PROFILES.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <div className="field-row">
+            <label className="field">
+              <span>Document stage: model id, GGUF path, hf: URI or rules[:preset]</span>
+              <input list="model-ids" value={docModel} onChange={(e) => setDocModel(e.target.value)} placeholder="rules:fineweb" disabled={active} spellCheck={false} />
+            </label>
+            <label className="field">
+              <span>Chunk stage</span>
+              <input list="model-ids" value={chunkModel} onChange={(e) => setChunkModel(e.target.value)} placeholder="rules:prox-lines" disabled={active} spellCheck={false} />
+            </label>
+            <datalist id="model-ids">
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </datalist>
+          </div>
+        )}
+        <label className="field">
+          <span>Stages</span>
+          <select value={stages} onChange={(e) => setStages(e.target.value as StageChoice)} aria-label="stages" disabled={active}>
+            <option value="both">Both: document, then chunks of kept documents</option>
+            <option value="doc">Document stage only (keep / drop)</option>
+            <option value="chunk">Chunk stage only (lines and strings)</option>
+          </select>
+        </label>
+        <div className="actions">
+          {!active ? (
+            <button className="btn btn-primary" onClick={() => void act('start')} disabled={busy}>
+              {state === 'done' || state === 'cancelled' || state === 'failed' ? 'Start again' : 'Start'}
+            </button>
+          ) : null}
+          {state === 'running' ? (
+            <button className="btn" onClick={() => void act('pause')} disabled={busy}>
+              Pause
+            </button>
+          ) : null}
+          {state === 'paused' ? (
+            <button className="btn btn-primary" onClick={() => void act('resume')} disabled={busy}>
+              Resume
+            </button>
+          ) : null}
+          {active ? (
+            <button className="btn btn-danger" onClick={() => void act('cancel')} disabled={busy}>
+              Cancel
+            </button>
+          ) : null}
+        </div>
+      </section>
+
+      <section className="card" aria-label="job">
+        <h3>
+          Progress <span className={`state-pill state-${state}`}>{state}</span>
+        </h3>
+        {!job || state === 'idle' ? (
+          <div className="muted small">No batch has run in this workspace yet. Documents not refined yet show as “pending” in the list.</div>
+        ) : (
+          <>
+            <ProgressBar done={job.done} total={job.total} label={job.stage ? `${job.stage} stage` : 'documents'} rate={`${formatRate(job.docsPerSecond, 'docs')} · ${formatRate(job.tokensPerSecond, 'tok')}`} eta={state === 'running' ? job.etaSeconds : undefined} />
+            <table className="kv">
+              <tbody>
+                <tr>
+                  <th>Programmer</th>
+                  <td className="mono">{job.programmer ?? '—'}</td>
+                </tr>
+                {job.stages.map((s) => (
+                  <tr key={s.stage}>
+                    <th>{s.stage === 'doc' ? 'Document stage' : 'Chunk stage'}</th>
+                    <td>
+                      {formatCount(s.done)} / {formatCount(s.total)}
+                    </td>
+                  </tr>
+                ))}
+                <tr>
+                  <th>Started</th>
+                  <td>{job.startedAt ? new Date(job.startedAt).toLocaleString() : '—'}</td>
+                </tr>
+                {job.message ? (
+                  <tr>
+                    <th>Message</th>
+                    <td className={state === 'failed' ? 'field-error' : ''}>{job.message}</td>
+                  </tr>
+                ) : null}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+
+      <section className="card" aria-label="errors">
+        <h3>Errors {errorCount ? <span className="badge badge-error">{formatCount(errorCount)}</span> : null}</h3>
+        {errorsFailed ? <ErrorState title="Could not load the errors" message={errorsFailed} onRetry={loadErrors} /> : null}
+        {errors && errors.length === 0 ? <Empty title="No errors">Documents the programmer fails on are listed here; the batch goes on without them.</Empty> : null}
+        {errors && errors.length > 0 ? (
+          <ul className="errors">
+            {errors.map((e, i) => (
+              <li key={i}>
+                <button className="link mono" onClick={() => useApp.setState({ selectedDocId: e.docId, screen: 'corpus' })}>
+                  {e.docId}
+                </button>{' '}
+                <span className="muted">{e.stage}</span> {e.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+    </div>
+  );
+}

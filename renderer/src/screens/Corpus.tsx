@@ -1,0 +1,127 @@
+/** The review screen: filterable, searchable document list beside the selected document. */
+import { useEffect, useRef, useState } from 'react';
+import type { OperationKind } from '../../../contract/api';
+import { errorMessage } from '../api/client';
+import { DocList } from '../components/DocList';
+import { DocumentView } from '../components/DocumentView';
+import { Empty } from '../components/States';
+import { type DocFilter, type DocSort, useApp } from '../store/app';
+
+const FILTERS: { value: DocFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'kept', label: 'Kept' },
+  { value: 'modified', label: 'Modified' },
+  { value: 'dropped', label: 'Dropped' },
+  { value: 'errors', label: 'Errors' },
+  { value: 'pending', label: 'Not refined' },
+];
+
+const SORTS: { value: DocSort; label: string }[] = [
+  { value: 'order', label: 'Corpus order' },
+  { value: 'words', label: 'Words' },
+  { value: 'linesRemoved', label: 'Lines removed' },
+  { value: 'id', label: 'Id' },
+];
+
+/** The kinds that change text; keep_doc / keep_chunk are no-ops and have no switch. */
+const SWITCHABLE: { kind: OperationKind; label: string }[] = [
+  { kind: 'drop_doc', label: 'drop_doc' },
+  { kind: 'remove_lines', label: 'remove_lines' },
+  { kind: 'normalize', label: 'normalize' },
+];
+
+export function Corpus() {
+  const client = useApp((s) => s.client);
+  const query = useApp((s) => s.query);
+  const setQuery = useApp((s) => s.setQuery);
+  const selected = useApp((s) => s.selectedDocId);
+  const select = useApp((s) => s.select);
+  const toggles = useApp((s) => s.toggles);
+  const setKind = useApp((s) => s.setKind);
+  const notify = useApp((s) => s.notify);
+  const [search, setSearch] = useState(query.search);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // Search as you type, without a request per keystroke.
+  useEffect(() => {
+    const t = setTimeout(() => setQuery({ search }), 250);
+    return () => clearTimeout(t);
+  }, [search, setQuery]);
+
+  // j / k walk the filtered list; / focuses the search.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const target = e.target as HTMLElement | null;
+      if (e.metaKey || e.ctrlKey || e.altKey || target?.closest('input, textarea, select')) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      }
+      if (e.key !== 'j' && e.key !== 'k') return;
+      e.preventDefault();
+      const { selectedDocId, query: q } = useApp.getState();
+      const step = selectedDocId
+        ? client.call('docs.neighbor', { docId: selectedDocId, direction: e.key === 'j' ? 'next' : 'previous', filter: q.filter })
+        : client.call('docs.list', { ...q, offset: 0, limit: 1 }).then((r) => r.rows[0]?.id ?? null);
+      step.then((id) => id && select(id)).catch((err: unknown) => notify('error', errorMessage(err)));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [client, select, notify]);
+
+  return (
+    <div className="corpus">
+      <div className="corpus-list">
+        <div className="toolbar">
+          <input
+            ref={searchRef}
+            className="search"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Search text (/)"
+            aria-label="search documents"
+            spellCheck={false}
+          />
+          <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as DocSort })} aria-label="sort">
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+          <button className="btn btn-icon" onClick={() => setQuery({ descending: !query.descending })} title={query.descending ? 'Descending' : 'Ascending'} aria-label="sort direction">
+            {query.descending ? '↓' : '↑'}
+          </button>
+        </div>
+        <div className="filters" role="tablist" aria-label="filter">
+          {FILTERS.map((f) => (
+            <button key={f.value} role="tab" aria-selected={query.filter === f.value} className={`chip${query.filter === f.value ? ' chip-on' : ''}`} onClick={() => setQuery({ filter: f.value })}>
+              {f.label}
+            </button>
+          ))}
+        </div>
+        <DocList />
+        <div className="kinds" aria-label="operation kinds">
+          <span className="muted small">Apply everywhere:</span>
+          {SWITCHABLE.map(({ kind, label }) => (
+            <label key={kind} className="kind-switch">
+              <input type="checkbox" checked={toggles ? toggles[kind] !== false : true} disabled={!toggles} onChange={(e) => void setKind(kind, e.target.checked)} aria-label={`apply ${label} everywhere`} />
+              <code>{label}</code>
+            </label>
+          ))}
+        </div>
+      </div>
+      <div className="corpus-doc">
+        {selected ? (
+          <DocumentView key={selected} docId={selected} />
+        ) : (
+          <Empty title="Select a document">
+            Pick one in the list, or press <kbd>j</kbd> / <kbd>k</kbd> to walk through them. <kbd>1</kbd>–<kbd>9</kbd> switch operations, <kbd>e</kbd> edits the program.
+          </Empty>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+/** Export: destination, compression, audit files, the toggles in force; progress; where it went. */
+import { useEffect, useState } from 'react';
+import type { EventPayload, MethodOutput } from '../../../contract/api';
+import { errorMessage } from '../api/client';
+import { ProgressBar } from '../components/ProgressBar';
+import { formatBytes, formatCount } from '../format';
+import { useApp } from '../store/app';
+
+type Compression = 'none' | 'gzip' | 'zstd';
+const EXTENSION: Record<Compression, string> = { none: '.jsonl', gzip: '.jsonl.gz', zstd: '.jsonl.zst' };
+
+export function Export() {
+  const client = useApp((s) => s.client);
+  const workspace = useApp((s) => s.workspace);
+  const toggles = useApp((s) => s.toggles);
+  const [out, setOut] = useState(() => (workspace ? `${workspace.folder.replace(/[/\\]+$/, '')}.refined.jsonl` : ''));
+  const [compression, setCompression] = useState<Compression>('none');
+  const [auditDropped, setAuditDropped] = useState(false);
+  const [auditRemovedLines, setAuditRemovedLines] = useState(false);
+  const [progress, setProgress] = useState<EventPayload<'export.progress'> | null>(null);
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<MethodOutput<'export.run'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => client.on('export.progress', setProgress), [client]);
+
+  const changeCompression = (next: Compression): void => {
+    setCompression(next);
+    // Keep the extension in step with the compression, as people expect.
+    setOut((current) => current.replace(/\.jsonl(\.gz|\.zst)?$/, '') + EXTENSION[next]);
+  };
+
+  const choose = async (): Promise<void> => {
+    const chosen = await client.bridge?.chooseExportFile(out.split(/[/\\]/).pop() ?? `refined${EXTENSION[compression]}`);
+    if (chosen) setOut(chosen);
+  };
+
+  const run = async (): Promise<void> => {
+    setRunning(true);
+    setResult(null);
+    setError(null);
+    setProgress(null);
+    try {
+      setResult(await client.call('export.run', { out: out.trim(), compression, auditDropped, auditRemovedLines }));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  const off = toggles ? (Object.entries(toggles) as [string, boolean][]).filter(([, on]) => !on).map(([k]) => k) : [];
+
+  return (
+    <div className="page">
+      <h2>Export</h2>
+      <section className="card">
+        <label className="field">
+          <span>Destination file (on the machine running Refinery)</span>
+          <div className="field-row">
+            <input value={out} onChange={(e) => setOut(e.target.value)} aria-label="export path" spellCheck={false} disabled={running} />
+            {client.bridge ? (
+              <button className="btn" onClick={() => void choose()} disabled={running}>
+                Choose…
+              </button>
+            ) : null}
+          </div>
+        </label>
+        <div className="field-row">
+          <label className="field">
+            <span>Compression</span>
+            <select value={compression} onChange={(e) => changeCompression(e.target.value as Compression)} aria-label="compression" disabled={running}>
+              <option value="none">None (.jsonl)</option>
+              <option value="gzip">gzip (.jsonl.gz)</option>
+              <option value="zstd">zstd (.jsonl.zst)</option>
+            </select>
+          </label>
+          <fieldset className="field">
+            <legend>Audit files beside the export</legend>
+            <label className="check">
+              <input type="checkbox" checked={auditDropped} onChange={(e) => setAuditDropped(e.target.checked)} disabled={running} /> Dropped documents with reasons
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={auditRemovedLines} onChange={(e) => setAuditRemovedLines(e.target.checked)} disabled={running} /> Removed lines
+            </label>
+          </fieldset>
+        </div>
+        <div className="muted small">
+          Toggles in force: {off.length === 0 ? 'every operation kind applies' : `switched off everywhere: ${off.join(', ')}`}; per-document switches apply too. One JSON object per kept document: id, text, source file and line, programs.
+        </div>
+        <div className="actions">
+          <button className="btn btn-primary" onClick={() => void run()} disabled={running || !out.trim()}>
+            {running ? 'Exporting…' : 'Export'}
+          </button>
+        </div>
+        {running ? <ProgressBar done={progress?.done ?? 0} total={progress?.total ?? 1} label="documents" rate={progress ? formatBytes(progress.bytes) : undefined} eta={progress?.etaSeconds ?? null} /> : null}
+        {error ? (
+          <div className="field-error" role="alert">
+            Export failed, nothing was written: {error}
+          </div>
+        ) : null}
+        {result ? (
+          <div className="result" role="status" data-testid="export-result">
+            Wrote {formatCount(result.documents)} documents ({formatBytes(result.bytes)}) to <span className="mono">{result.path}</span>
+            {result.auditFiles.length ? (
+              <ul>
+                {result.auditFiles.map((f) => (
+                  <li key={f} className="mono">
+                    {f}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * App-wide state: which screen, the open workspace, the batch job, workspace toggles and
+ * the corpus query. Everything here can be rebuilt from the server (`refresh`), which is
+ * what lets a batch survive closing and reopening the window.
+ */
+import { create } from 'zustand';
+import type { JobStatus, MethodOutput, OperationKind, WorkspaceSummary } from '../../../contract/api';
+import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
+
+export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats';
+export type Theme = 'light' | 'dark';
+export type DocFilter = 'all' | 'pending' | 'kept' | 'dropped' | 'modified' | 'errors';
+export type DocSort = 'order' | 'words' | 'linesRemoved' | 'id';
+
+export interface ListQuery {
+  filter: DocFilter;
+  search: string;
+  sort: DocSort;
+  descending: boolean;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+interface AppState {
+  client: RendererClient;
+  info: MethodOutput<'app.info'> | null;
+  connection: ConnectionState;
+  booting: boolean;
+  bootError: string | null;
+  workspace: WorkspaceSummary | null;
+  screen: Screen;
+  theme: Theme;
+  job: JobStatus | null;
+  toggles: Record<OperationKind, boolean> | null;
+  query: ListQuery;
+  /** Bumped whenever document statuses may have changed (batch progress, toggles, saves). */
+  listVersion: number;
+  selectedDocId: string | null;
+  toasts: Toast[];
+
+  boot(): Promise<void>;
+  setScreen(screen: Screen): void;
+  setTheme(theme: Theme): void;
+  setWorkspace(workspace: WorkspaceSummary | null): void;
+  setJob(job: JobStatus): void;
+  setQuery(patch: Partial<ListQuery>): void;
+  select(docId: string | null): void;
+  setKind(kind: OperationKind, enabled: boolean): Promise<void>;
+  bumpList(): void;
+  notify(kind: Toast['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+const THEME_KEY = 'refinery.theme';
+
+function initialTheme(): Theme {
+  const saved = localStorage.getItem(THEME_KEY);
+  if (saved === 'light' || saved === 'dark') return saved;
+  return window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+let toastId = 0;
+let subscribed = false;
+
+function subscribe(client: RendererClient): void {
+  client.onConnection((connection) => {
+    const before = useApp.getState().connection;
+    useApp.setState({ connection });
+    // Back after an outage (server restarted, tunnel re-opened): state comes from the server.
+    if (before === 'lost' && connection === 'open' && useApp.getState().workspace) void loadWorkspaceState();
+  });
+  client.on('job.progress', (job) => {
+    const before = useApp.getState().job;
+    useApp.setState({ job });
+    const now = Date.now();
+    // Statuses change as documents are refined; refresh the list at most once a second.
+    if (job.state !== before?.state || (job.done !== before?.done && now - lastListBump > 1000)) {
+      lastListBump = now;
+      useApp.getState().bumpList();
+    }
+  });
+}
+let lastListBump = 0;
+
+export const useApp = create<AppState>((set, get) => ({
+  client: createClient(),
+  info: null,
+  connection: 'connecting',
+  booting: true,
+  bootError: null,
+  workspace: null,
+  screen: 'corpus',
+  theme: initialTheme(),
+  job: null,
+  toggles: null,
+  query: { filter: 'all', search: '', sort: 'order', descending: false },
+  listVersion: 0,
+  selectedDocId: null,
+  toasts: [],
+
+  async boot() {
+    const { client } = get();
+    if (!subscribed) {
+      subscribed = true;
+      subscribe(client);
+    }
+    try {
+      const [info, workspace] = await Promise.all([client.call('app.info', {}), client.call('workspace.current', {})]);
+      set({ info, workspace, booting: false, bootError: null });
+      if (workspace) await loadWorkspaceState();
+    } catch (err) {
+      set({ booting: false, bootError: errorMessage(err) });
+    }
+  },
+  setScreen: (screen) => set({ screen }),
+  setTheme(theme) {
+    localStorage.setItem(THEME_KEY, theme);
+    set({ theme });
+  },
+  setWorkspace(workspace) {
+    set({ workspace, selectedDocId: null, screen: 'corpus', listVersion: get().listVersion + 1 });
+    if (workspace) void loadWorkspaceState();
+  },
+  setJob: (job) => set({ job }),
+  setQuery: (patch) => set({ query: { ...get().query, ...patch } }),
+  select: (selectedDocId) => set({ selectedDocId }),
+  async setKind(kind, enabled) {
+    try {
+      const toggles = await get().client.call('toggles.setKind', { kind, enabled });
+      set({ toggles, listVersion: get().listVersion + 1 });
+    } catch (err) {
+      get().notify('error', `Could not switch ${kind}: ${errorMessage(err)}`);
+    }
+  },
+  bumpList: () => set({ listVersion: get().listVersion + 1 }),
+  notify(kind, text) {
+    const id = ++toastId;
+    set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });
+    setTimeout(() => get().dismiss(id), kind === 'error' ? 9000 : 4000);
+  },
+  dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+}));
+
+async function loadWorkspaceState(): Promise<void> {
+  const { client, notify } = useApp.getState();
+  try {
+    const [job, toggles] = await Promise.all([client.call('refine.status', {}), client.call('toggles.get', {})]);
+    useApp.setState({ job, toggles });
+  } catch (err) {
+    notify('error', `Could not load the workspace state: ${errorMessage(err)}`);
+  }
+}
