@@ -1,0 +1,228 @@
+import { promises as fs, close, createWriteStream, fstat, fsync, open, type WriteStream } from 'node:fs';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
+import { describeFsError } from '../corpus/errors';
+import { createZstdCompressor } from './zstd';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+export interface JsonlWriterOptions {
+  /** Default: from the extension (.gz → gzip, .zst/.zstd → zstd, otherwise none). */
+  compression?: Compression;
+  /** gzip 1–9 (default 6), zstd 1–19 (default 3). */
+  level?: number;
+}
+
+export interface ExportSummary {
+  path: string;
+  /** Bytes written to disk (compressed size when compressed). */
+  bytes: number;
+  /** Bytes of JSONL before compression. */
+  uncompressedBytes: number;
+  records: number;
+}
+
+export interface JsonlWriter {
+  readonly path: string;
+  readonly tempPath: string;
+  readonly compression: Compression;
+  /** Adds one record. Returns a promise when the caller should wait (the pipeline is full). */
+  write(record: unknown): Promise<void> | void;
+  /** Flushes, fsyncs and renames the temp file to the final path. */
+  commit(): Promise<ExportSummary>;
+  /** Stops and removes the temp file; the final path is left untouched. */
+  abort(reason?: string): Promise<void>;
+}
+
+/** An export failed; the message names the file and says what to do. No partial file is left. */
+export class ExportError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExportError';
+  }
+}
+
+export function compressionFor(filePath: string): Compression {
+  const lower = filePath.toLowerCase();
+  if (lower.endsWith('.gz')) return 'gzip';
+  if (lower.endsWith('.zst') || lower.endsWith('.zstd')) return 'zstd';
+  return 'none';
+}
+
+/** Records are joined into batches of about this many characters before entering the pipeline. */
+const BATCH_CHARS = 1 << 20;
+
+/**
+ * Opens a JSONL export. Everything goes to `.<name>.<pid>.tmp` beside the target and is only
+ * renamed over the target by commit(), after an fsync, so readers of the target never see a
+ * half-written file; any failure (disk full, permission, a bad record) removes the temp file.
+ */
+export async function openJsonlWriter(target: string, options: JsonlWriterOptions = {}): Promise<JsonlWriter> {
+  const finalPath = path.resolve(target);
+  const dir = path.dirname(finalPath);
+  const tempPath = path.join(dir, `.${path.basename(finalPath)}.${process.pid}.tmp`);
+  const compression = options.compression ?? compressionFor(finalPath);
+
+  const dirStat = await fs.stat(dir).catch((error: unknown) => {
+    throw new ExportError(`Cannot export to ${finalPath}: the folder ${dir} is not usable (${describeFsError(error)}). Create it or choose another folder.`, { cause: error });
+  });
+  if (!dirStat.isDirectory()) throw new ExportError(`Cannot export to ${finalPath}: ${dir} is not a folder.`);
+  const targetStat = await fs.stat(finalPath).catch(() => null);
+  if (targetStat?.isDirectory()) throw new ExportError(`Cannot export to ${finalPath}: a folder with that name exists. Choose a file name.`);
+
+  const fd = await promisify(open)(tempPath, 'wx', 0o644).catch((error: unknown) => {
+    const busy = (error as { code?: unknown }).code === 'EEXIST';
+    throw new ExportError(
+      busy
+        ? `Cannot export to ${finalPath}: ${tempPath} exists, so another export to this file is running (or one crashed; then delete that file).`
+        : `Cannot create ${tempPath} to export ${finalPath}: ${describeFsError(error)}.`,
+      { cause: error },
+    );
+  });
+  // A plain descriptor, not a FileHandle: a FileHandle lent to a WriteStream cannot be
+  // closed by us afterwards (close() waits on the stream forever), and we must fsync first.
+  let fdOpen = true;
+  const closeFd = async (): Promise<void> => {
+    if (!fdOpen) return;
+    fdOpen = false; // never close twice: the number may already belong to another file
+    await promisify(close)(fd);
+  };
+  const file: WriteStream = createWriteStream('', { fd, autoClose: false, highWaterMark: 1 << 20 });
+
+  let head: Writable = file;
+  let encoder: Writable | null = null;
+  try {
+    if (compression === 'gzip') encoder = createGzip({ level: options.level ?? 6, chunkSize: 256 * 1024 });
+    else if (compression === 'zstd') encoder = await createZstdCompressor(options.level ?? 3);
+  } catch (error) {
+    await closeFd().catch(() => undefined);
+    await fs.rm(tempPath, { force: true });
+    throw new ExportError(`Cannot start ${compression} compression for ${finalPath}: ${describeFsError(error)}.`, { cause: error });
+  }
+  if (encoder) {
+    encoder.pipe(file);
+    head = encoder;
+  }
+
+  let failure: ExportError | null = null;
+  let state: 'open' | 'committing' | 'done' = 'open';
+  let batch: string[] = [];
+  let batchChars = 0;
+  let records = 0;
+  let uncompressedBytes = 0;
+
+  let cleaning: Promise<void> | null = null;
+  const cleanUp = (): Promise<void> => {
+    cleaning ??= (async () => {
+      encoder?.destroy();
+      file.destroy();
+      await closeFd().catch(() => undefined);
+      await fs.rm(tempPath, { force: true }).catch(() => undefined);
+    })();
+    return cleaning;
+  };
+  const fail = (error: unknown, during: string): ExportError => {
+    if (!failure) {
+      failure =
+        error instanceof ExportError
+          ? error
+          : new ExportError(`Export to ${finalPath} failed while ${during}: ${describeFsError(error)}. Nothing was written to ${path.basename(finalPath)}.`, { cause: error });
+      state = 'done';
+      void cleanUp();
+    }
+    return failure;
+  };
+  const onStreamError = (error: unknown): void => {
+    fail(error, 'writing');
+  };
+  file.on('error', onStreamError);
+  encoder?.on('error', onStreamError);
+
+  const flushBatch = (): Promise<void> | void => {
+    if (batchChars === 0) return;
+    const buffer = Buffer.from(batch.join(''), 'utf8');
+    batch = [];
+    batchChars = 0;
+    uncompressedBytes += buffer.length;
+    if (head.write(buffer)) return;
+    return waitForDrain();
+  };
+  const waitForDrain = async (): Promise<void> => {
+    // Resolves on 'drain', rejects with the stream's error: whichever comes first.
+    const aborter = new AbortController();
+    try {
+      await Promise.race([once(head, 'drain', { signal: aborter.signal }), once(head, 'error', { signal: aborter.signal })]);
+    } catch (error) {
+      if (!failure) fail(error, 'writing');
+    } finally {
+      aborter.abort();
+    }
+    if (failure) throw failure;
+  };
+
+  return {
+    path: finalPath,
+    tempPath,
+    compression,
+    write(record: unknown): Promise<void> | void {
+      if (failure) throw failure;
+      if (state !== 'open') throw new ExportError(`Export to ${finalPath} is already finished; no more records can be written.`);
+      let line: string | undefined;
+      try {
+        line = JSON.stringify(record);
+      } catch (error) {
+        throw fail(new ExportError(`Export to ${finalPath} failed: record ${records + 1} cannot be written as JSON (${describeFsError(error)}). Nothing was written.`), 'encoding');
+      }
+      if (line === undefined) {
+        throw fail(new ExportError(`Export to ${finalPath} failed: record ${records + 1} is not a JSON value (${typeof record}). Nothing was written.`), 'encoding');
+      }
+      batch.push(line, '\n');
+      batchChars += line.length + 1;
+      records += 1;
+      if (batchChars >= BATCH_CHARS) return flushBatch();
+    },
+    async commit(): Promise<ExportSummary> {
+      if (failure) throw failure;
+      if (state !== 'open') throw new ExportError(`Export to ${finalPath} was already committed.`);
+      state = 'committing';
+      try {
+        await flushBatch();
+        head.end();
+        if (file.writableFinished !== true) await once(file, 'finish');
+        if (failure) throw failure;
+        await promisify(fsync)(fd);
+        const bytes = (await promisify(fstat)(fd)).size;
+        await closeFd();
+        await fs.rename(tempPath, finalPath);
+        await syncDirectory(dir);
+        state = 'done';
+        return { path: finalPath, bytes, uncompressedBytes, records };
+      } catch (error) {
+        throw fail(error, 'finishing the file');
+      }
+    },
+    async abort(reason?: string): Promise<void> {
+      if (state === 'done' && !failure) return;
+      if (failure) return cleanUp();
+      state = 'done';
+      if (!failure) failure = new ExportError(`Export to ${finalPath} was cancelled${reason ? `: ${reason}` : ''}.`);
+      await cleanUp();
+    },
+  };
+}
+
+/** Makes the rename itself durable; not all platforms allow opening a directory, which is fine. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
