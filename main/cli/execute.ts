@@ -1,0 +1,296 @@
+/**
+ * `refinery execute`: applies stored programs to documents, JSONL in, JSONL out.
+ *
+ * Each input line is an object with `text` and the programs in `doc_program` and/or
+ * `chunk_program` (or ProX's own layout, `metadata.doc_program` / `metadata.chunk_program`).
+ * Each output line, in input order: the input's `id` (null if none), its 1-based input `line`,
+ * the refined `text` ('' when dropped), `dropped`, `drop_stage`, `drop_reason`, and the trace
+ * counts `doc_dropped`, `cancelled`, `errors`, `lines_removed`, `replacements`.
+ * Bad lines are reported on stderr with their line number and skipped; the run finishes.
+ * Streams both ways (memory stays bounded on big files) and writes the output to a temp file
+ * renamed into place at the end, so a killed run never leaves a half-written result.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { SingleBar } from 'cli-progress';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { executeProgram, type Thresholds } from '../prox/executor';
+import type { ParseMode } from '../prox/program';
+import { CliError } from './errors';
+
+export interface ExecuteJsonlOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly mode?: ParseMode;
+  readonly thresholds?: Partial<Thresholds>;
+  /** Called for every skipped input line (1-based line number). */
+  readonly onBadLine?: (line: number, message: string) => void;
+  /** Called now and then with the input bytes consumed so far. */
+  readonly onProgress?: (progress: ExecuteProgress) => void;
+}
+
+export interface ExecuteProgress {
+  readonly documents: number;
+  readonly bytesRead: number;
+}
+
+export interface ExecuteSummary {
+  readonly documents: number;
+  readonly dropped: number;
+  readonly modified: number;
+  readonly cancelled: number;
+  readonly badLines: number;
+  readonly bytesRead: number;
+  readonly seconds: number;
+}
+
+/** One output record, as written. */
+export interface ExecutedRecord {
+  readonly id: string | number | null;
+  readonly line: number;
+  readonly text: string;
+  readonly dropped: boolean;
+  readonly drop_stage: 'doc' | 'chunk' | null;
+  readonly drop_reason: string | null;
+  readonly doc_dropped: boolean;
+  readonly cancelled: boolean;
+  readonly errors: number;
+  readonly lines_removed: number;
+  readonly replacements: number;
+}
+
+class BadLine extends Error {}
+
+const WRITE_BATCH_CHARS = 1 << 16;
+
+export async function executeJsonl(options: ExecuteJsonlOptions): Promise<ExecuteSummary> {
+  const started = performance.now();
+  const mode = options.mode ?? 'strict';
+  const source = options.input === '-' ? process.stdin : createReadStream(options.input);
+  const toStdout = options.output === '-';
+  const temporary = toStdout ? null : `${options.output}.tmp-${process.pid}`;
+  const sink = toStdout ? process.stdout : createWriteStream(temporary!);
+  const sinkFailed = new Promise<never>((_, reject) => sink.once('error', reject));
+  sinkFailed.catch(() => undefined); // observed below; avoid an unhandled rejection in between
+  const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
+  readFailed.catch(() => undefined);
+  const bytesRead = (): number => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0);
+
+  let documents = 0;
+  let dropped = 0;
+  let modified = 0;
+  let cancelled = 0;
+  let badLines = 0;
+  let lineNo = 0;
+  let pending = '';
+  let lastProgress = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const ok = sink.write(pending);
+    pending = '';
+    if (!ok) await Promise.race([once(sink, 'drain'), sinkFailed]);
+  };
+
+  try {
+    const lines = createInterface({ input: source, crlfDelay: Infinity });
+    const reading = (async () => {
+      for await (const raw of lines) {
+        lineNo++;
+        if (raw.trim().length === 0) continue;
+        let record: ExecutedRecord;
+        try {
+          record = executeLine(raw, lineNo, mode, options.thresholds);
+        } catch (err) {
+          if (!(err instanceof BadLine)) throw err;
+          badLines++;
+          options.onBadLine?.(lineNo, err.message);
+          continue;
+        }
+        documents++;
+        if (record.dropped) dropped++;
+        else if (record.lines_removed > 0 || record.replacements > 0) modified++;
+        if (record.cancelled) cancelled++;
+        pending += `${JSON.stringify(record)}\n`;
+        if (pending.length >= WRITE_BATCH_CHARS) await flush();
+        const now = performance.now();
+        if (options.onProgress && now - lastProgress > 200) {
+          lastProgress = now;
+          options.onProgress({ documents, bytesRead: bytesRead() });
+        }
+      }
+    })();
+    await Promise.race([reading, readFailed]);
+    await flush();
+    if (!toStdout) {
+      sink.end();
+      await Promise.race([once(sink, 'finish'), sinkFailed]);
+      renameSync(temporary!, options.output);
+    }
+  } catch (err) {
+    if (temporary !== null) {
+      sink.destroy();
+      rmSync(temporary, { force: true });
+    }
+    throw err;
+  }
+  options.onProgress?.({ documents, bytesRead: bytesRead() });
+  return { documents, dropped, modified, cancelled, badLines, bytesRead: bytesRead(), seconds: (performance.now() - started) / 1000 };
+}
+
+/** Executes one input line; throws BadLine with a message that says what to fix. */
+export function executeLine(raw: string, lineNo: number, mode: ParseMode, thresholds?: Partial<Thresholds>): ExecutedRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new BadLine(`not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadLine('expected a JSON object with a "text" field');
+  const doc = value as Record<string, unknown>;
+  if (typeof doc.text !== 'string') throw new BadLine(`field "text" is ${doc.text === undefined ? 'missing' : 'not a string'}`);
+  const metadata = typeof doc.metadata === 'object' && doc.metadata !== null ? (doc.metadata as Record<string, unknown>) : {};
+  const docProgram = programField(doc, metadata, 'doc_program');
+  const chunkProgram = programField(doc, metadata, 'chunk_program');
+  const id = typeof doc.id === 'string' || typeof doc.id === 'number' ? doc.id : null;
+
+  const execution = executeProgram({ text: doc.text, docProgram, chunkProgram, mode, thresholds });
+  let linesRemoved = 0;
+  for (const by of execution.removedBy) if (by !== null) linesRemoved++;
+  let replacements = 0;
+  for (const op of execution.operations) replacements += op.replacements;
+  return {
+    id,
+    line: lineNo,
+    text: execution.text,
+    dropped: execution.dropped,
+    drop_stage: execution.stage,
+    drop_reason: execution.dropReason,
+    doc_dropped: execution.stage === 'doc',
+    cancelled: execution.cancelled,
+    errors: execution.errorCount,
+    lines_removed: linesRemoved,
+    replacements,
+  };
+}
+
+function programField(doc: Record<string, unknown>, metadata: Record<string, unknown>, name: string): string | null {
+  const value = doc[name] !== undefined ? doc[name] : metadata[name];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new BadLine(`field "${name}" must be a string (the program text) or null`);
+  return value;
+}
+
+// ---------------------------------------------------------------- command line
+
+const MAX_PRINTED_BAD_LINES = 100;
+
+export function register(program: Command): void {
+  program
+    .command('execute')
+    .description('Apply stored ProX programs to documents: JSONL with text + doc_program/chunk_program in, refined JSONL out')
+    .requiredOption('--in <file>', 'input JSONL ("-" for stdin); programs in doc_program/chunk_program or metadata.doc_program/metadata.chunk_program')
+    .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line, text, dropped, drop_stage, drop_reason, doc_dropped, cancelled, errors, lines_removed, replacements')
+    .addOption(new Option('--mode <mode>', 'program parser: strict, or reference (GAIR-NLP/ProX slicing, quirks included)').choices(['strict', 'reference']).default('strict'))
+    .option('--min-kept-words <n>', 'drop a document when at most this many words are kept', parseNumber('--min-kept-words'))
+    .option('--min-kept-ratio <r>', 'drop a document when kept/original words is at or below this', parseNumber('--min-kept-ratio'))
+    .option('--cancel-at-errors <n>', 'ignore a chunk program with this many errors', parseNumber('--cancel-at-errors'))
+    .action(async (opts: { in: string; out: string; mode: ParseMode; minKeptWords?: number; minKeptRatio?: number; cancelAtErrors?: number }) => {
+      if (opts.in !== '-') {
+        try {
+          if (!statSync(opts.in).isFile()) throw new CliError(`--in ${opts.in} is not a file`);
+        } catch (err) {
+          if (err instanceof CliError) throw err;
+          throw new CliError(`cannot read --in ${opts.in}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      const label = opts.in === '-' ? 'stdin' : opts.in;
+      const total = opts.in === '-' ? 0 : statSync(opts.in).size;
+      const progress = createProgress(total);
+      let printed = 0;
+      let summary: ExecuteSummary;
+      try {
+        summary = await executeJsonl({
+          input: opts.in,
+          output: opts.out,
+          mode: opts.mode,
+          thresholds: { minKeptWords: opts.minKeptWords, minKeptWordRatio: opts.minKeptRatio, cancelAtErrors: opts.cancelAtErrors },
+          onBadLine: (line, message) => {
+            if (++printed <= MAX_PRINTED_BAD_LINES) progress.log(`${label}:${line}: ${message}; line skipped`);
+            else if (printed === MAX_PRINTED_BAD_LINES + 1) progress.log(`${label}: more bad lines; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
+          },
+          onProgress: (p) => progress.update(p),
+        });
+      } catch (err) {
+        progress.stop();
+        throw new CliError(`execute failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      progress.stop();
+      const rate = summary.seconds > 0 ? summary.documents / summary.seconds : 0;
+      process.stderr.write(
+        `executed ${summary.documents} documents in ${summary.seconds.toFixed(1)} s (${Math.round(rate)} docs/s): ` +
+          `${summary.dropped} dropped, ${summary.modified} modified, ${summary.cancelled} programs cancelled` +
+          `${summary.badLines > 0 ? `; ${summary.badLines} bad input lines skipped` : ''}\n`,
+      );
+    });
+}
+
+function parseNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} needs a non-negative number.`);
+    return n;
+  };
+}
+
+interface Progress {
+  update(p: ExecuteProgress): void;
+  log(line: string): void;
+  stop(): void;
+}
+
+/** A cli-progress bar over input bytes on a terminal; a plain line every 5 s otherwise. */
+function createProgress(totalBytes: number): Progress {
+  const started = performance.now();
+  const describe = (p: ExecuteProgress) => {
+    const seconds = (performance.now() - started) / 1000;
+    const docsPerSecond = seconds > 0 ? p.documents / seconds : 0;
+    const bytesPerSecond = seconds > 0 ? p.bytesRead / seconds : 0;
+    const eta = totalBytes > 0 && bytesPerSecond > 0 ? Math.max(0, (totalBytes - p.bytesRead) / bytesPerSecond) : null;
+    return { docsPerSecond, mbPerSecond: bytesPerSecond / 1e6, eta };
+  };
+  if (process.stderr.isTTY && totalBytes > 0) {
+    const bar = new SingleBar({
+      stream: process.stderr,
+      format: 'execute [{bar}] {percentage}% | {docs} docs | {rate} docs/s | {mbps} MB/s | ETA {eta}s',
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    bar.start(totalBytes, 0, { docs: 0, rate: 0, mbps: '0.0' });
+    return {
+      update: (p) => {
+        const d = describe(p);
+        bar.update(p.bytesRead, { docs: p.documents, rate: Math.round(d.docsPerSecond), mbps: d.mbPerSecond.toFixed(1) });
+      },
+      log: (line) => {
+        process.stderr.write(`\r\x1b[K${line}\n`);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastLine = performance.now();
+  return {
+    update: (p) => {
+      const now = performance.now();
+      if (now - lastLine < 5000) return;
+      lastLine = now;
+      const d = describe(p);
+      const done = totalBytes > 0 ? `${((100 * p.bytesRead) / totalBytes).toFixed(0)}% ` : '';
+      process.stderr.write(`execute: ${done}${p.documents} docs, ${Math.round(d.docsPerSecond)} docs/s, ${d.mbPerSecond.toFixed(1)} MB/s${d.eta === null ? '' : `, ETA ${Math.round(d.eta)} s`}\n`);
+    },
+    log: (line) => {
+      process.stderr.write(`${line}\n`);
+    },
+    stop: () => undefined,
+  };
+}

@@ -1,0 +1,118 @@
+/** `refinery execute` end to end: the real CLI in a child process, on generated and real (devset) JSONL. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DEVSET = resolve(ROOT, '../shared/fixtures/devset');
+const work = mkdtempSync(join(tmpdir(), 'refinery-execute-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function cli(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'main/cli.ts'), 'execute', ...args], { cwd: ROOT, encoding: 'utf8', input, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+const readJsonl = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const body = (tag: string) => Array.from({ length: 14 }, (_, i) => `${tag}${i}`).join(' ');
+const TEXT = ['Home | About', body('w'), `${body('v')} http://a.com/?id=5`, 'Copyright'].join('\n');
+
+describe('refinery execute', () => {
+  it('writes one record per good line in input order, reports bad lines with their line number, and finishes', () => {
+    const input = join(work, 'mixed.jsonl');
+    const output = join(work, 'mixed.out.jsonl');
+    writeFileSync(input, [
+      JSON.stringify({ id: 'a', text: TEXT, doc_program: 'keep_doc()', chunk_program: 'remove_lines(start=0, end=0)\nremove_lines(start=3, end=3)' }),
+      '{"id": "broken", "text": ',
+      JSON.stringify({ id: 7, text: TEXT, metadata: { doc_program: 'drop_doc()', chunk_program: '' } }),
+      '',
+      JSON.stringify({ id: 'no-text', body: 'x' }),
+      JSON.stringify({ text: TEXT, chunk_program: 'normalize(source_str="http://a.com/?id=5", target_str="")' }),
+      JSON.stringify({ id: 'bad-program', text: TEXT, chunk_program: 42 }),
+      JSON.stringify({ id: 'cancelled', text: TEXT, chunk_program: 'oops\nremove_lines(0)\nremove_lines(start=0, end=0)' }),
+    ].join('\n') + '\n');
+    const run = cli(['--in', input, '--out', output]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`${input}:2: not valid JSON`);
+    expect(run.stderr).toContain(`${input}:5: field "text" is missing`);
+    expect(run.stderr).toContain(`${input}:7: field "chunk_program" must be a string`);
+    expect(run.stderr).toMatch(/executed 4 documents .*1 dropped.*3 bad input lines skipped/);
+    const records = readJsonl(output);
+    expect(records.map((r) => [r.id, r.line])).toEqual([['a', 1], [7, 3], [null, 6], ['cancelled', 8]]);
+    const lines = TEXT.split('\n');
+    expect(records[0]).toMatchObject({ text: [lines[1], lines[2]].join('\n'), dropped: false, doc_dropped: false, lines_removed: 2, replacements: 0, errors: 0 });
+    expect(records[1]).toMatchObject({ text: '', dropped: true, doc_dropped: true, drop_stage: 'doc', drop_reason: 'doc program: drop_doc()' });
+    expect(records[2]).toMatchObject({ text: TEXT.replace('http://a.com/?id=5', ''), replacements: 1 });
+    expect(records[3]).toMatchObject({ text: TEXT, cancelled: true, errors: 2, lines_removed: 0 });
+    expect(readdirSync(work).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('--mode reference reproduces the slicing parser; stdin/stdout work with "-"', () => {
+    const line = JSON.stringify({ id: 'q', text: TEXT, chunk_program: 'normalize(source_str="http://a.com/?id=5", target_str="")' });
+    const strict = cli(['--in', '-', '--out', '-'], line);
+    const reference = cli(['--in', '-', '--out', '-', '--mode', 'reference'], line);
+    expect(strict.status).toBe(0);
+    expect(JSON.parse(strict.stdout).text).toBe(TEXT.replace('http://a.com/?id=5', ''));
+    expect(JSON.parse(reference.stdout).text).toBe(TEXT.replace('http://a.com/?id', ''));
+  });
+
+  it('thresholds are options, and bad options or a missing input fail with a clear message', () => {
+    const line = JSON.stringify({ text: 'five words are right here', chunk_program: '' });
+    expect(JSON.parse(cli(['--in', '-', '--out', '-'], line).stdout).dropped).toBe(true);
+    expect(JSON.parse(cli(['--in', '-', '--out', '-', '--min-kept-words', '4'], line).stdout).dropped).toBe(false);
+    const missing = cli(['--in', join(work, 'nope.jsonl'), '--out', join(work, 'x.jsonl')]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('cannot read --in');
+    expect(existsSync(join(work, 'x.jsonl'))).toBe(false);
+    expect(cli(['--in', '-', '--out', '-', '--mode', 'fast'], line).stderr).toContain('Allowed choices are strict, reference');
+  });
+
+  it('applies gold programs to the real devset documents', (context) => {
+    if (!existsSync(join(DEVSET, 'docs.jsonl'))) {
+      context.skip(`../shared/fixtures/devset is absent (looked in ${DEVSET})`);
+      return;
+    }
+    const docs = readJsonl(join(DEVSET, 'docs.jsonl')) as { id: string; text: string }[];
+    const gold = readJsonl(join(DEVSET, 'gold.jsonl')) as { id: string; doc: string; noisy_lines: number[]; normalize: [string, string][] }[];
+    const input = join(work, 'devset.jsonl');
+    writeFileSync(input, docs.map((d, i) => {
+      const g = gold[i]!;
+      const calls = [...g.normalize.map(([from, to]) => `normalize(source_str=${JSON.stringify(from)}, target_str=${JSON.stringify(to)})`), ...ranges(g.noisy_lines).map(([a, b]) => `remove_lines(line_start=${a}, line_end=${b})`)];
+      return JSON.stringify({ id: d.id, text: d.text, metadata: { doc_program: g.doc === 'drop' ? 'drop_doc()' : 'keep_doc()', chunk_program: calls.join('\n') } });
+    }).join('\n'));
+    const output = join(work, 'devset.out.jsonl');
+    const run = cli(['--in', input, '--out', output]);
+    expect(run.status).toBe(0);
+    const records = readJsonl(output);
+    expect(records).toHaveLength(docs.length);
+    records.forEach((record, i) => {
+      const g = gold[i]!;
+      expect(record.id).toBe(docs[i]!.id);
+      if (g.doc === 'drop') {
+        expect(record).toMatchObject({ dropped: true, doc_dropped: true, text: '' });
+        return;
+      }
+      let text = docs[i]!.text;
+      for (const [from, to] of g.normalize) text = text.split(from).join(to);
+      const noisy = new Set(g.noisy_lines);
+      const expected = text.split('\n').filter((_, n) => !noisy.has(n)).join('\n');
+      const words = expected.split(/\s+/).filter(Boolean).length;
+      if (words <= 10) expect(record.dropped).toBe(true);
+      else expect(record).toMatchObject({ text: expected, lines_removed: noisy.size, errors: 0 });
+    });
+  });
+});
+
+/** Sorted line indexes to inclusive runs. */
+function ranges(lines: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const n of [...lines].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && n === last[1] + 1) last[1] = n;
+    else out.push([n, n]);
+  }
+  return out;
+}
