@@ -89,6 +89,18 @@ export interface ScanErrorRecord {
   message: string;
 }
 
+/** Both stages' programs of a document as columns (NULL when that stage has none). */
+export interface ProgramPair {
+  doc_program: string | null;
+  doc_failure: string | null;
+  doc_notes: string | null;
+  doc_label: string | null;
+  chunk_program: string | null;
+  chunk_failure: string | null;
+  chunk_notes: string | null;
+  chunk_label: string | null;
+}
+
 /** Documents as the job sees them: what a programmer needs plus the cache key. */
 export interface PendingDoc {
   seq: number;
@@ -148,6 +160,16 @@ export function prepareStatements(db: SqliteDatabase) {
     /** Every document in export order, with what export and stats need. */
     documentsInOrder: p<[], DocumentRecord & { path: string }>(
       'SELECT d.*, s.path FROM documents d JOIN sources s ON s.id = d.source_id ORDER BY d.source_id, d.ord',
+    ),
+    /** A page of documents in corpus order after (source_id, ord), with both stages' programs. */
+    documentsPage: p<[number, number, number], DocumentRecord & ProgramPair & { path: string }>(
+      `SELECT d.*, s.path,
+         pd.program AS doc_program, pd.failure AS doc_failure, pd.notes AS doc_notes, coalesce(rd.label, CASE WHEN pd.edited = 1 THEN 'edited by hand' END) AS doc_label,
+         pc.program AS chunk_program, pc.failure AS chunk_failure, pc.notes AS chunk_notes, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label
+       FROM documents d JOIN sources s ON s.id = d.source_id
+       LEFT JOIN programs pd ON pd.doc_seq = d.seq AND pd.stage = 'doc' LEFT JOIN runs rd ON rd.id = pd.run_id
+       LEFT JOIN programs pc ON pc.doc_seq = d.seq AND pc.stage = 'chunk' LEFT JOIN runs rc ON rc.id = pc.run_id
+       WHERE (d.source_id, d.ord) > (?, ?) ORDER BY d.source_id, d.ord LIMIT ?`,
     ),
     refinedSeqs: p<[number, number], number>(
       "SELECT DISTINCT doc_seq FROM programs WHERE doc_seq > ? ORDER BY doc_seq LIMIT ?",

@@ -1,0 +1,117 @@
+/**
+ * One refine job from request to final state, shared by the CLI (in-process) and the
+ * service's worker thread: it records the job, resolves the programmers, runs the batches and
+ * leaves the job row saying how it ended. Starting the same request after a crash or a cancel
+ * continues the interrupted job instead of starting over.
+ */
+import type { SqliteDatabase } from '../../native/sqlite/database';
+import type { Statements } from '../../native/sqlite/statements';
+import type { Stage } from '../prox/program';
+import { describeSpec, distinctProgrammers, resolveProgrammers, type ProgrammerSpec } from '../programmers/resolve';
+import { readSettings, recomputeDerived } from '../workspace/execution';
+import { runRefine, stagesOf, type RefineProgress, type StageSelection } from './refine-runner';
+
+export type JobState = 'idle' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
+
+/** Matches contract/api.ts JobStatusSchema. */
+export interface JobStatus {
+  id: string | null;
+  state: JobState;
+  programmer: string | null;
+  stage: Stage | null;
+  done: number;
+  total: number;
+  stages: { stage: Stage; done: number; total: number }[];
+  docsPerSecond: number;
+  tokensPerSecond: number;
+  etaSeconds: number | null;
+  errors: number;
+  message: string | null;
+  startedAt: string | null;
+}
+
+export interface RefineRequest {
+  readonly spec: ProgrammerSpec;
+  readonly stages: StageSelection;
+  readonly modelsDir: string;
+  readonly batchSize?: number;
+}
+
+export interface RefineJobHooks {
+  readonly signal?: AbortSignal;
+  readonly gate?: () => Promise<void>;
+  readonly onStatus?: (status: JobStatus) => void;
+  readonly afterCommit?: (stage: Stage, committed: number) => void;
+}
+
+export function idleStatus(): JobStatus {
+  return { id: null, state: 'idle', programmer: null, stage: null, done: 0, total: 0, stages: [], docsPerSecond: 0, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null };
+}
+
+/** The last job as stored, for a status query when no job runs in this process. */
+export function storedJobStatus(st: Statements): JobStatus {
+  const job = st.lastJob.get();
+  if (!job) return idleStatus();
+  // A job the database says is running but nobody runs was interrupted (crash, kill).
+  const state = job.state === 'running' ? 'paused' : (job.state as JobState);
+  const message = job.state === 'running' ? 'interrupted: start the same refine again to continue where it stopped' : job.message;
+  return { ...idleStatus(), id: String(job.id), state, programmer: job.programmer, errors: job.errors, message, startedAt: job.started_at };
+}
+
+export async function runRefineJob(db: SqliteDatabase, st: Statements, request: RefineRequest, hooks: RefineJobHooks = {}): Promise<JobStatus> {
+  const specJson = JSON.stringify(request.spec);
+  const label = describeSpec(request.spec);
+  const last = st.lastJob.get();
+  const now = new Date().toISOString();
+  let jobId: number;
+  let startedAt: string;
+  if (last && (last.state === 'running' || last.state === 'paused' || last.state === 'cancelled') && last.spec === specJson && last.stages === request.stages) {
+    jobId = last.id;
+    startedAt = last.started_at;
+  } else {
+    jobId = Number(st.insertJob.run({ spec: specJson, stages: request.stages, state: 'running', programmer: label, started_at: now }).lastInsertRowid);
+    startedAt = now;
+  }
+  let status: JobStatus = { ...idleStatus(), id: String(jobId), state: 'running', programmer: label, startedAt, message: null };
+  const emit = (patch: Partial<JobStatus>) => {
+    status = { ...status, ...patch };
+    hooks.onStatus?.(status);
+  };
+  const finish = (state: JobState, message: string | null, errors: number) => {
+    st.updateJob.run({ id: jobId, state, errors, message, finished_at: state === 'done' || state === 'failed' ? new Date().toISOString() : null });
+    emit({ state, message, errors, etaSeconds: state === 'done' ? 0 : null });
+    return status;
+  };
+  st.updateJob.run({ id: jobId, state: 'running', errors: last?.id === jobId ? last.errors : 0, message: null, finished_at: null });
+  emit({});
+
+  let programmers;
+  try {
+    programmers = await resolveProgrammers(request.spec, stagesOf(request.stages), { modelsDir: request.modelsDir });
+  } catch (err) {
+    return finish('failed', err instanceof Error ? err.message : String(err), 0);
+  }
+  const labels = [...new Set(distinctProgrammers(programmers).map((p) => p.info.label))].join(' + ');
+  emit({ programmer: labels });
+  const priorErrors = last?.id === jobId ? last.errors : 0;
+  try {
+    const outcome = await runRefine(db, st, {
+      stages: request.stages,
+      programmers,
+      batchSize: request.batchSize,
+      signal: hooks.signal,
+      gate: hooks.gate,
+      afterCommit: hooks.afterCommit,
+      // Settings are re-read per document so a toggle changed mid-job applies to the rest.
+      recompute: (seq) => recomputeDerived(st, seq, readSettings(st)),
+      onProgress: (p: RefineProgress) => emit({ ...p, errors: priorErrors + p.errors }),
+    });
+    const errors = priorErrors + outcome.errors;
+    if (outcome.cancelled) return finish('cancelled', 'cancelled: start the same refine again to continue where it stopped', errors);
+    return finish('done', errors > 0 ? `${errors} documents failed; see refine errors` : null, errors);
+  } catch (err) {
+    return finish('failed', `refine failed: ${err instanceof Error ? err.message : String(err)}`, priorErrors);
+  } finally {
+    await Promise.all(distinctProgrammers(programmers).map((p) => p.dispose().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Turns what the user asked for (an API ProgrammerSpec, or the CLI's flags) into one
+ * Programmer per stage. `rules[:preset]` runs the rule programmer; anything else names a model
+ * (GGUF path or hf: URI) and goes to the model runtime.
+ */
+import type { Stage } from '../prox/program';
+import type { Programmer } from '../prox/programmer';
+import { createRuleProgrammer } from '../rules/programmer';
+import { RuleSpecError } from '../rules/config';
+import { loadModelRuntime } from './model-runtime';
+
+export type ProgrammerSpec =
+  | { type: 'rules'; preset: string }
+  | { type: 'profile'; name: string }
+  | { type: 'stages'; doc?: string; chunk?: string };
+
+/** A spec the user can fix: the message says what was wrong and what is accepted. */
+export class ProgrammerSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProgrammerSpecError';
+  }
+}
+
+export interface ResolveOptions {
+  /** Where model files live (profiles resolve their model names here). */
+  readonly modelsDir: string;
+}
+
+export type StageProgrammers = Partial<Record<Stage, Programmer>>;
+
+const DEFAULT_RULE_PRESET = 'fineweb';
+
+/** Parses `rules`, `rules:c4+prox-lines`; returns null when `value` does not name the rules. */
+export function ruleSpecOf(value: string): string | null {
+  if (value === 'rules') return DEFAULT_RULE_PRESET;
+  if (value.startsWith('rules:')) return value.slice('rules:'.length) || DEFAULT_RULE_PRESET;
+  return null;
+}
+
+export function describeSpec(spec: ProgrammerSpec): string {
+  switch (spec.type) {
+    case 'rules':
+      return `rules:${spec.preset}`;
+    case 'profile':
+      return `profile ${spec.name}`;
+    case 'stages':
+      return `doc=${spec.doc ?? '-'} chunk=${spec.chunk ?? '-'}`;
+  }
+}
+
+export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly Stage[], options: ResolveOptions): Promise<StageProgrammers> {
+  const created: Programmer[] = [];
+  try {
+    const result: StageProgrammers = {};
+    if (spec.type === 'rules') {
+      const programmer = rules(spec.preset);
+      created.push(programmer);
+      for (const stage of stages) result[stage] = programmer;
+      return result;
+    }
+    if (spec.type === 'profile') {
+      const runtime = await loadModelRuntime();
+      for (const stage of stages) {
+        const programmer = await runtime.profileProgrammer(spec.name, stage, options.modelsDir);
+        created.push(programmer);
+        result[stage] = programmer;
+      }
+      return result;
+    }
+    for (const stage of stages) {
+      const value = spec[stage];
+      if (!value) throw new ProgrammerSpecError(`no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`);
+      const preset = ruleSpecOf(value);
+      let programmer: Programmer;
+      if (preset !== null) programmer = rules(preset);
+      else programmer = await (await loadModelRuntime()).modelProgrammer(value, stage, options.modelsDir);
+      created.push(programmer);
+      result[stage] = programmer;
+    }
+    return result;
+  } catch (err) {
+    await Promise.all(created.map((p) => p.dispose().catch(() => undefined)));
+    throw err;
+  }
+}
+
+function rules(preset: string): Programmer {
+  try {
+    return createRuleProgrammer(preset);
+  } catch (err) {
+    if (err instanceof RuleSpecError) throw new ProgrammerSpecError(`rules preset "${preset}": ${err.message}`);
+    throw err;
+  }
+}
+
+/** Distinct programmers of a stage map (both stages may share one instance). */
+export function distinctProgrammers(programmers: StageProgrammers): Programmer[] {
+  return [...new Set(Object.values(programmers).filter((p): p is Programmer => p !== undefined))];
+}

@@ -1,0 +1,182 @@
+/**
+ * Export: one cleaned JSONL object per kept document, in corpus order, with its provenance
+ * and the programs and toggles that produced it; optional audit files of dropped documents
+ * and removed lines. All files are written to temp files and renamed only when everything
+ * succeeded, so a failure leaves no partial file (the writer removes its temp file).
+ */
+import type { SqliteDatabase } from '../../native/sqlite/database';
+import type { DocumentRecord, ProgramPair, Statements } from '../../native/sqlite/statements';
+import { openJsonlWriter, type Compression, type JsonlWriter } from '../export/writer';
+import { executeProgram, type Execution } from '../prox/executor';
+import type { OperationKind, Stage } from '../prox/program';
+import type { ExecutionSettings } from './execution';
+
+export interface ExportRequest {
+  out: string;
+  compression: Compression;
+  auditDropped: boolean;
+  auditRemovedLines: boolean;
+}
+
+export interface ExportProgress {
+  done: number;
+  total: number;
+  bytes: number;
+  etaSeconds: number | null;
+}
+
+export interface ExportResult {
+  path: string;
+  documents: number;
+  bytes: number;
+  auditFiles: string[];
+  dropped: number;
+  seconds: number;
+  /** Uncompressed JSONL bytes of the main file. */
+  uncompressedBytes: number;
+}
+
+export interface ExportOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: ExportProgress) => void;
+  readonly progressIntervalMs?: number;
+}
+
+const PAGE = 500;
+
+const SUFFIX: Record<Compression, string> = { none: '', gzip: '.gz', zstd: '.zst' };
+
+/** `clean.jsonl.gz` + `dropped` -> `clean.dropped.jsonl.gz`. */
+export function auditPath(out: string, name: string, compression: Compression): string {
+  const base = out.replace(/(\.(jsonl|ndjson|json))?(\.(gz|zst|zstd))?$/i, '');
+  return `${base}.${name}.jsonl${SUFFIX[compression]}`;
+}
+
+type Row = DocumentRecord & ProgramPair & { path: string };
+
+export async function exportWorkspace(db: SqliteDatabase, st: Statements, settings: ExecutionSettings, request: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
+  const started = performance.now();
+  const total = st.countDocuments.get() ?? 0;
+  const anyOpToggles = (st.countDisabledOps.get() ?? 0) > 0;
+  const disabledKinds = [...settings.disabledKinds].sort();
+  const writers: JsonlWriter[] = [];
+  try {
+    const main = await openJsonlWriter(request.out, { compression: request.compression });
+    writers.push(main);
+    const dropped = request.auditDropped ? await openJsonlWriter(auditPath(request.out, 'dropped', request.compression), { compression: request.compression }) : null;
+    if (dropped) writers.push(dropped);
+    const removed = request.auditRemovedLines ? await openJsonlWriter(auditPath(request.out, 'removed-lines', request.compression), { compression: request.compression }) : null;
+    if (removed) writers.push(removed);
+
+    let done = 0;
+    let kept = 0;
+    let droppedCount = 0;
+    let textBytes = 0;
+    let lastEmit = 0;
+    let cursor: [number, number] = [0, -1];
+    while (true) {
+      options.signal?.throwIfAborted();
+      const page = st.documentsPage.all(cursor[0], cursor[1], PAGE);
+      if (page.length === 0) break;
+      const last = page[page.length - 1]!;
+      cursor = [last.source_id, last.ord];
+      for (const row of page) {
+        const disabled = anyOpToggles ? disabledOf(st, row.seq) : { doc: [], chunk: [] };
+        const execution = executeRow(row, settings, disabled);
+        done += 1;
+        if (execution?.dropped) {
+          droppedCount += 1;
+          if (dropped) await dropped.write({ id: row.id, source: row.path, locator: row.locator, reason: execution.dropReason, programs: programsOf(row), text: row.text });
+          continue;
+        }
+        const text = execution ? execution.text : row.text;
+        textBytes += text.length;
+        kept += 1;
+        await main.write({
+          id: row.id,
+          text,
+          metadata: {
+            source: row.path,
+            locator: row.locator,
+            programmer: { doc: row.doc_label, chunk: row.chunk_label },
+            programs: programsOf(row),
+            operations: execution ? appliedCounts(execution) : {},
+            toggles: { disabledKinds, disabledOperations: disabled },
+          },
+        });
+        if (removed && execution && execution.removedBy.some((by) => by !== null)) {
+          const lines = row.text.split('\n');
+          await removed.write({
+            id: row.id,
+            source: row.path,
+            locator: row.locator,
+            lines: execution.removedBy.flatMap((by, line) => (by === null ? [] : [{ line, by, text: lines[line] ?? '' }])),
+          });
+        }
+      }
+      const now = performance.now();
+      if (options.onProgress && now - lastEmit >= (options.progressIntervalMs ?? 250)) {
+        lastEmit = now;
+        const rate = done / ((now - started) / 1000);
+        options.onProgress({ done, total, bytes: textBytes, etaSeconds: rate > 0 ? (total - done) / rate : null });
+      }
+    }
+    const summaries = [];
+    for (const writer of writers) summaries.push(await writer.commit());
+    const mainSummary = summaries[0]!;
+    options.onProgress?.({ done, total, bytes: textBytes, etaSeconds: 0 });
+    return {
+      path: mainSummary.path,
+      documents: kept,
+      bytes: mainSummary.bytes,
+      uncompressedBytes: mainSummary.uncompressedBytes,
+      auditFiles: summaries.slice(1).map((s) => s.path),
+      dropped: droppedCount,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (err) {
+    await Promise.all(writers.map((w) => w.abort(err instanceof Error ? err.message : String(err)).catch(() => undefined)));
+    throw err;
+  }
+}
+
+function disabledOf(st: Statements, seq: number): Record<Stage, number[]> {
+  const result: Record<Stage, number[]> = { doc: [], chunk: [] };
+  for (const row of st.disabledOps.all(seq)) result[row.stage as Stage].push(row.line);
+  result.doc.sort((a, b) => a - b);
+  result.chunk.sort((a, b) => a - b);
+  return result;
+}
+
+function programsOf(row: Row): { doc: string | null; chunk: string | null } {
+  return { doc: row.doc_failure === null ? row.doc_program : null, chunk: row.chunk_failure === null ? row.chunk_program : null };
+}
+
+/** null when the document has no usable program: it passes through unchanged. */
+function executeRow(row: Row, settings: ExecutionSettings, disabled: Record<Stage, number[]>): Execution | null {
+  const programs = programsOf(row);
+  if (programs.doc === null && programs.chunk === null) return null;
+  return executeProgram({
+    text: row.text,
+    docProgram: programs.doc,
+    chunkProgram: programs.chunk,
+    mode: settings.mode,
+    disabled: { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
+    disabledKinds: settings.disabledKinds,
+    thresholds: settings.thresholds,
+  });
+}
+
+/** Operations that took part in the result, by kind (a cancelled chunk program applied none). */
+function appliedCounts(execution: Execution): Partial<Record<OperationKind | 'lines_removed' | 'replacements', number>> {
+  const counts: Partial<Record<OperationKind | 'lines_removed' | 'replacements', number>> = {};
+  for (const op of execution.operations) {
+    if (!op.enabled || (execution.cancelled && op.stage === 'chunk')) continue;
+    counts[op.kind] = (counts[op.kind] ?? 0) + 1;
+  }
+  if (!execution.cancelled) {
+    counts.lines_removed = execution.removedBy.reduce<number>((n, by) => (by === null ? n : n + 1), 0);
+    counts.replacements = execution.replacements.length;
+  }
+  return counts;
+}

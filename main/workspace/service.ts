@@ -1,0 +1,292 @@
+/**
+ * The workspace service: one folder, its SQLite index, and everything the UI, the HTTP API,
+ * the CLI and the tests do with it. Handlers are thin wrappers over this class.
+ */
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DocumentDetail, ExecutionView, ScanError, Stats, WorkspaceSummary } from '../../contract/api';
+import { openDatabase, type SqliteDatabase } from '../../native/sqlite/database';
+import { workspaceMigrations } from '../../native/sqlite/migrations';
+import { prepareStatements, type DocumentRecord, type Statements } from '../../native/sqlite/statements';
+import { RefineJobController } from '../jobs/job-controller';
+import type { JobStatus } from '../jobs/refine-job';
+import type { StageSelection } from '../jobs/refine-runner';
+import type { ProgrammerSpec } from '../programmers/resolve';
+import type { OperationKind, Stage } from '../prox/program';
+import { WorkspaceError } from './errors';
+import { WorkspaceEvents } from './events';
+import { executeLoaded, loadDocument, readSettings, recomputeDerived, type ExecutionSettings } from './execution';
+import { exportWorkspace, type ExportRequest, type ExportResult } from './export';
+import { indexFolder, type IndexOptions, type IndexResult } from './indexer';
+import { refineryHome, defaultDatabasePath } from './paths';
+import { listDocuments, neighborDocument, type DocFilter, type ListQuery } from './queries';
+import { rememberRecent } from './recent';
+import { computeStats } from './stats';
+import { toDocumentRow, toExecutionView, toProgramView } from './views';
+
+export interface WorkspaceOpenOptions {
+  /** Database file; default: per-user data dir (REFINERY_HOME overrides), one file per folder. */
+  readonly dbPath?: string;
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where model files live, for model programmers. Default <home>/models. */
+  readonly modelsDir?: string;
+}
+
+export const OPERATION_KINDS: readonly OperationKind[] = ['drop_doc', 'keep_doc', 'keep_chunk', 'remove_lines', 'normalize'];
+
+/** Documents recomputed per transaction when a kind toggle changes. */
+const RECOMPUTE_BATCH = 500;
+
+export class Workspace {
+  readonly events = new WorkspaceEvents();
+  readonly openedAt = new Date().toISOString();
+  private readonly jobs: RefineJobController;
+  private disposed = false;
+
+  private constructor(
+    readonly folder: string,
+    readonly dbPath: string,
+    readonly db: SqliteDatabase,
+    readonly st: Statements,
+    private readonly env: NodeJS.ProcessEnv,
+    readonly modelsDir: string,
+  ) {
+    this.jobs = new RefineJobController(dbPath, st, (status) => this.events.emit('job.progress', status));
+  }
+
+  /** Opens (creating if needed) the index of `folder`. Does not read the folder: call index(). */
+  static open(folder: string, options: WorkspaceOpenOptions = {}): Workspace {
+    const env = options.env ?? process.env;
+    const absolute = resolve(folder);
+    let isDir = false;
+    try {
+      isDir = statSync(absolute).isDirectory() || statSync(absolute).isFile();
+    } catch {
+      throw new WorkspaceError('not_found', `${absolute} does not exist. Check the path.`);
+    }
+    if (!isDir) throw new WorkspaceError('invalid_input', `${absolute} is neither a folder nor a file.`);
+    const dbPath = resolve(options.dbPath ?? defaultDatabasePath(absolute, env));
+    const db = openDatabase(dbPath, workspaceMigrations);
+    const st = prepareStatements(db);
+    const stored = st.getMeta.get('folder');
+    if (stored !== undefined && stored !== absolute) {
+      db.close();
+      throw new WorkspaceError('invalid_input', `${dbPath} is the index of ${stored}, not of ${absolute}. Pass another --db or open ${stored}.`);
+    }
+    if (stored === undefined) {
+      st.setMeta.run('folder', absolute);
+      st.setMeta.run('createdAt', new Date().toISOString());
+    }
+    if (options.textField) st.setMeta.run('textField', options.textField);
+    if (options.idField) st.setMeta.run('idField', options.idField);
+    return new Workspace(absolute, dbPath, db, st, env, options.modelsDir ?? join(refineryHome(env), 'models'));
+  }
+
+  // ------------------------------------------------------------------ indexing
+
+  async index(options: Omit<IndexOptions, 'textField' | 'idField'> = {}): Promise<IndexResult> {
+    this.assertOpen();
+    if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is running; pause or cancel it before re-scanning the folder');
+    const result = await indexFolder(this.db, this.st, this.folder, {
+      ...options,
+      textField: this.st.getMeta.get('textField'),
+      idField: this.st.getMeta.get('idField'),
+      onProgress: (p) => {
+        this.events.emit('scan.progress', p);
+        options.onProgress?.(p);
+      },
+    });
+    rememberRecent({ folder: this.folder, openedAt: this.openedAt, documents: this.st.countDocuments.get() ?? 0 }, this.env);
+    return result;
+  }
+
+  summary(): WorkspaceSummary {
+    this.assertOpen();
+    return {
+      id: this.dbPath,
+      folder: this.folder,
+      dbPath: this.dbPath,
+      documents: this.st.countDocuments.get() ?? 0,
+      sources: this.st.countSources.get() ?? 0,
+      scanErrors: this.st.countScanErrors.get() ?? 0,
+      bytes: this.st.sumSourceBytes.get() ?? 0,
+      openedAt: this.openedAt,
+    };
+  }
+
+  scanErrors(offset: number, limit: number): { total: number; rows: ScanError[] } {
+    return { total: this.st.countScanErrors.get() ?? 0, rows: this.st.scanErrorsPage.all(limit, offset) };
+  }
+
+  // ------------------------------------------------------------------ documents
+
+  listDocs(query: ListQuery) {
+    const { total, rows } = listDocuments(this.db, query);
+    return { total, rows: rows.map(toDocumentRow) };
+  }
+
+  neighbor(docId: string, direction: 'next' | 'previous', filter: DocFilter): string | null {
+    return neighborDocument(this.db, this.document(docId), direction, filter);
+  }
+
+  getDoc(docId: string): DocumentDetail {
+    const doc = this.document(docId);
+    const loaded = loadDocument(this.st, doc);
+    const settings = this.settings();
+    const path = this.st.documentPath.get(doc.source_id) ?? '';
+    return {
+      row: toDocumentRow({ ...doc, path }),
+      doc: toProgramView('doc', loaded.programs.doc),
+      chunk: toProgramView('chunk', loaded.programs.chunk),
+      execution: toExecutionView(loaded, executeLoaded(loaded, settings), settings),
+    };
+  }
+
+  preview(docId: string, docProgram: string | null, chunkProgram: string | null): ExecutionView {
+    const loaded = loadDocument(this.st, this.document(docId));
+    const settings = this.settings();
+    return toExecutionView(loaded, executeLoaded(loaded, settings, { doc: docProgram, chunk: chunkProgram }), settings);
+  }
+
+  /** A hand-edited program replaces the programmer's; a later refine with any programmer keeps it. */
+  saveProgram(docId: string, stage: Stage, text: string): DocumentDetail {
+    const doc = this.document(docId);
+    this.db
+      .transaction(() => {
+        this.st.upsertProgram.run({
+          doc_seq: doc.seq,
+          stage,
+          run_id: null,
+          programmer_key: 'manual',
+          program: text,
+          notes: '[]',
+          keep_probability: null,
+          failure: null,
+          prompt_tokens: 0,
+          generated_tokens: 0,
+          edited: 1,
+          created_at: new Date().toISOString(),
+        });
+        if (stage === 'chunk') this.st.deleteChunkPrograms.run(doc.seq);
+        this.st.clearOpsOfStage.run(doc.seq, stage);
+        recomputeDerived(this.st, doc.seq, this.settings());
+      })
+      .immediate();
+    return this.getDoc(docId);
+  }
+
+  setOperation(docId: string, stage: Stage, line: number, enabled: boolean): ExecutionView {
+    const doc = this.document(docId);
+    this.db
+      .transaction(() => {
+        if (enabled) this.st.enableOp.run(doc.seq, stage, line);
+        else this.st.disableOp.run(doc.seq, stage, line);
+        recomputeDerived(this.st, doc.seq, this.settings());
+      })
+      .immediate();
+    return this.getDoc(docId).execution;
+  }
+
+  // ------------------------------------------------------------------ toggles
+
+  toggles(): Record<OperationKind, boolean> {
+    const disabled = this.settings().disabledKinds;
+    return Object.fromEntries(OPERATION_KINDS.map((k) => [k, !disabled.has(k)])) as Record<OperationKind, boolean>;
+  }
+
+  /**
+   * Switches an operation kind on or off for the whole workspace. The stored per-document
+   * columns (status, lines removed, ...) are recomputed for every refined document before this
+   * returns, in batches that let other work through, so list filters and counts stay exact.
+   */
+  async setKind(kind: OperationKind, enabled: boolean): Promise<Record<OperationKind, boolean>> {
+    this.st.setKindToggle.run(kind, enabled ? 1 : 0);
+    await this.recomputeAll();
+    return this.toggles();
+  }
+
+  async recomputeAll(): Promise<number> {
+    const settings = this.settings();
+    let after = 0;
+    let count = 0;
+    while (true) {
+      const seqs = this.st.refinedSeqs.all(after, RECOMPUTE_BATCH);
+      if (seqs.length === 0) return count;
+      this.db.transaction(() => {
+        for (const seq of seqs) recomputeDerived(this.st, seq, settings);
+      })();
+      count += seqs.length;
+      after = seqs[seqs.length - 1]!;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  setParseMode(mode: 'strict' | 'reference'): void {
+    this.st.setMeta.run('parseMode', mode);
+  }
+
+  // ------------------------------------------------------------------ refine jobs
+
+  startRefine(spec: ProgrammerSpec, stages: StageSelection): JobStatus {
+    this.assertOpen();
+    try {
+      return this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
+    } catch (err) {
+      throw new WorkspaceError('busy', err instanceof Error ? err.message : String(err));
+    }
+  }
+  pauseRefine(): JobStatus {
+    return this.jobs.pause();
+  }
+  resumeRefine(): JobStatus {
+    return this.jobs.resume();
+  }
+  cancelRefine(): JobStatus {
+    return this.jobs.cancel();
+  }
+  refineStatus(): JobStatus {
+    return this.jobs.current();
+  }
+  refineFinished(): Promise<JobStatus> {
+    return this.jobs.finished();
+  }
+  refineErrors(limit: number): { docId: string; stage: Stage; message: string }[] {
+    return this.st.programFailures.all(limit).map((r) => ({ docId: r.id, stage: r.stage as Stage, message: r.failure }));
+  }
+
+  // ------------------------------------------------------------------ export, stats
+
+  async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
+    return exportWorkspace(this.db, this.st, this.settings(), request, { signal, onProgress: (p) => this.events.emit('export.progress', p) });
+  }
+
+  stats(): Stats {
+    return computeStats(this.st, this.settings());
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  settings(): ExecutionSettings {
+    return readSettings(this.st);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.jobs.dispose();
+    this.events.clear();
+    this.db.close();
+  }
+
+  private document(docId: string): DocumentRecord {
+    const doc = this.st.documentById.get(docId);
+    if (!doc) throw new WorkspaceError('not_found', `no document with id "${docId}" in ${this.folder}`);
+    return doc;
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new WorkspaceError('no_workspace', 'this workspace was closed; open the folder again');
+  }
+}

@@ -1,0 +1,76 @@
+/** Database records and executions turned into the shapes of contract/api.ts. */
+import type { DocumentRow, ExecutionView, OperationView, ProgramView } from '../../contract/api';
+import type { ProgramRecord } from '../../native/sqlite/statements';
+import type { Execution } from '../prox/executor';
+import type { OperationNote, Stage } from '../prox/program';
+import type { ExecutionSettings, LoadedDocument } from './execution';
+import type { ListedDocument } from './queries';
+
+export function toDocumentRow(doc: ListedDocument): DocumentRow {
+  return {
+    id: doc.id,
+    file: doc.path,
+    locator: doc.locator,
+    title: doc.title,
+    words: doc.words,
+    status: doc.status as DocumentRow['status'],
+    linesRemoved: doc.lines_removed,
+    normalized: doc.normalized,
+    hasErrors: doc.has_errors === 1,
+  };
+}
+
+function notesOf(program: ProgramRecord | undefined): OperationNote[] {
+  if (!program) return [];
+  try {
+    return JSON.parse(program.notes) as OperationNote[];
+  } catch {
+    return [];
+  }
+}
+
+export function toProgramView(stage: Stage, program: ProgramRecord | undefined): ProgramView | null {
+  if (!program) return null;
+  return {
+    stage,
+    text: program.program,
+    programmer: program.edited === 1 ? 'edited by hand' : (program.label ?? program.programmer_key),
+    keepProbability: program.keep_probability,
+    failure: program.failure,
+    notes: notesOf(program).map((n) => ({ line: n.line, ...(n.reason !== undefined ? { reason: n.reason } : {}), ...(n.probability !== undefined ? { probability: n.probability } : {}) })),
+  };
+}
+
+export function toExecutionView(loaded: LoadedDocument, execution: Execution, settings: ExecutionSettings): ExecutionView {
+  const notes: Record<Stage, Map<number, OperationNote>> = {
+    doc: new Map(notesOf(loaded.programs.doc).map((n) => [n.line, n])),
+    chunk: new Map(notesOf(loaded.programs.chunk).map((n) => [n.line, n])),
+  };
+  const operations: OperationView[] = execution.operations.map((op) => {
+    const note = notes[op.stage].get(op.line);
+    return {
+      stage: op.stage,
+      line: op.line,
+      kind: op.kind,
+      source: op.source,
+      enabled: op.enabled,
+      kindDisabled: settings.disabledKinds.has(op.kind),
+      reason: note?.reason ?? op.inert ?? null,
+      probability: note?.probability ?? null,
+      linesRemoved: op.linesRemoved,
+      replacements: op.replacements,
+      errors: [...op.errors],
+    };
+  });
+  return {
+    original: loaded.doc.text,
+    refined: execution.text,
+    dropped: execution.dropped,
+    dropReason: execution.dropReason,
+    removedBy: execution.removedBy,
+    replacements: execution.replacements.map((r) => ({ op: r.op, start: r.start, end: r.end, to: r.to })),
+    errorCount: execution.errorCount,
+    cancelled: execution.cancelled,
+    operations,
+  };
+}
