@@ -108,7 +108,10 @@ export class JsonlDecoder {
   private handleLine(buf: Buffer, start: number, end: number, knownValid: boolean, offset: number, out: DecodedEvent[]): void {
     const lineNo = ++this.lineNo;
     if (end > start && buf[end - 1] === CR) end -= 1;
-    if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) {
+      start += 3;
+      offset += 3;
+    }
     if (isBlank(buf, start, end)) return;
     if (!knownValid && !isUtf8(buf.subarray(start, end))) {
       const bad = firstInvalidUtf8(buf, start, end);

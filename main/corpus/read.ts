@@ -35,6 +35,8 @@ export async function* readSource(file: SourceFile, options: ReadOptions = {}): 
   const toIssue = (issue: IssueDraft): ReadEvent => ({ kind: 'issue', issue: { file: file.relPath, ...issue }, bytesRead: counter.bytes });
   try {
     for await (const event of formatEvents(context)) {
+      // Checked per event, not per chunk: one chunk can hold thousands of documents.
+      if (options.signal?.aborted) break;
       if (event.kind === 'doc') {
         yield { kind: 'doc', doc: event.doc, bytesRead: counter.bytes };
       } else if (listed < MAX_LISTED_ISSUES_PER_FILE) {
@@ -48,6 +50,7 @@ export async function* readSource(file: SourceFile, options: ReadOptions = {}): 
     options.signal?.throwIfAborted();
     yield toIssue({ line: null, field: null, message: `reading stopped: ${describeFsError(error)}. Documents before this point were read.` });
   }
+  options.signal?.throwIfAborted();
   if (unlisted > 0) {
     yield toIssue({
       line: null,
