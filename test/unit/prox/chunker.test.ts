@@ -92,7 +92,10 @@ describe('chunkDocument', () => {
         const text = lines.join('\n');
         const counter: TokenCounter = { count: (t) => t.length };
         const chunks = chunkDocument(text, { counter, budget, overlong: send ? 'send' : 'skip' });
-        if (text === '') return expect(chunks).toEqual([]);
+        if (text === '') {
+          expect(chunks).toEqual([]);
+          return;
+        }
         const cost = (i: number): number => numberLine(i, lines[i]!).length + 1;
         let next = 0;
         for (const [k, chunk] of chunks.entries()) {
