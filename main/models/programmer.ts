@@ -1,0 +1,189 @@
+/**
+ * The model programmer: a GGUF refining model, run by llama.cpp in a worker process, writes
+ * the ProX program of each document (doc stage) or of each chunk of it (chunk stage).
+ *
+ * The model file is checked before llama.cpp sees it. If the worker dies (llama.cpp aborts
+ * the process on some faults), it is restarted; the documents that were in flight are retried
+ * one at a time, and the one that kills it again gets the crash recorded as its failure,
+ * while the batch goes on.
+ */
+import { basename } from 'node:path';
+import type { ParseMode, Stage } from '../prox/program';
+import type { DocumentInput, Programmer, ProgrammerInfo, ProgramRequestOptions, StageProgram } from '../prox/programmer';
+import { GRAMMAR_VERSION, PROMPT_VERSION } from '../prox/versions';
+import { checkModelFile } from './gguf-check';
+import { sha256File } from './file-hash';
+import { assertWeightsFit, kvBytesPerToken } from './memory-plan';
+import { failedProgram, type DocMode } from './stage-runner';
+import { ModelWorker, WorkerCrashError, WorkerInitError } from './worker-host';
+import type { WorkerInit, WorkerReady } from './worker-protocol';
+
+export interface ModelProgrammerOptions {
+  stage: Stage;
+  modelPath: string;
+  /** Doc stage: 'generate' (greedy, default) or 'probability' (one forward pass, P(keep)). */
+  mode?: DocMode;
+  /** Probability mode: keep when P(keep) >= keepThreshold (default 0.5). */
+  keepThreshold?: number;
+  /** Parallel sequences; default: chosen from free memory (8 on a CPU, 32 on a GPU at most). */
+  sequences?: number;
+  gpu?: 'auto' | false;
+  parseMode?: ParseMode;
+  /**
+   * CPU threads for llama.cpp; default: REFINERY_LLAMA_THREADS, else all math cores. On a machine
+   * whose cores are busy with other work, 1 thread can be many times faster (no spin-waiting).
+   */
+  threads?: number;
+}
+
+export interface WorkerCrash {
+  readonly docId: string;
+  readonly stage: Stage;
+  readonly exit: string;
+  readonly at: string;
+}
+
+export interface ModelProgrammer extends Programmer {
+  /** Backend, device, layers offloaded, context and sequences of the running worker. */
+  readonly runtime: () => WorkerReady;
+  /** Documents that killed the worker process, in order. */
+  readonly crashes: readonly WorkerCrash[];
+}
+
+/** Restarts allowed per writePrograms call before the remaining documents are failed. */
+const MAX_RESTARTS_PER_BATCH = 16;
+
+export async function createModelProgrammer(options: ModelProgrammerOptions): Promise<ModelProgrammer> {
+  const summary = await checkModelFile(options.modelPath);
+  assertWeightsFit(options.modelPath, summary.weightBytes, null);
+  const sha256 = await sha256File(options.modelPath);
+  const mode: DocMode = options.stage === 'doc' ? (options.mode ?? 'generate') : 'generate';
+  const keepThreshold = options.keepThreshold ?? 0.5;
+  if (!(keepThreshold >= 0 && keepThreshold <= 1)) throw new RangeError(`keepThreshold must be between 0 and 1, got ${keepThreshold}`);
+  const init: WorkerInit = {
+    stage: options.stage,
+    modelPath: options.modelPath,
+    mode,
+    keepThreshold,
+    sequences: options.sequences ?? null,
+    gpu: options.gpu ?? 'auto',
+    parseMode: options.parseMode ?? 'strict',
+    threads: options.threads ?? threadsFromEnvironment(),
+    weightBytes: summary.weightBytes,
+    kvBytesPerToken: kvBytesPerToken(summary.shape),
+  };
+
+  let worker = await ModelWorker.start(init);
+  let starting: Promise<ModelWorker> | null = null;
+  const crashes: WorkerCrash[] = [];
+  let disposed = false;
+
+  /** The live worker, restarted once however many lanes notice the crash. */
+  const liveWorker = (): Promise<ModelWorker> => {
+    if (worker.alive) return Promise.resolve(worker);
+    starting ??= ModelWorker.start(init).then(
+      (fresh) => {
+        worker = fresh;
+        starting = null;
+        return fresh;
+      },
+      (err: unknown) => {
+        starting = null;
+        throw err;
+      },
+    );
+    return starting;
+  };
+
+  const parameters: Record<string, string | number | boolean> = { stage: options.stage, mode, model: basename(options.modelPath) };
+  if (mode === 'probability') parameters.keepThreshold = keepThreshold;
+  const info: ProgrammerInfo = {
+    id: ['model', sha256, options.stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
+    kind: 'model',
+    label: `${basename(options.modelPath)} (${options.stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''})`,
+    modelHash: sha256,
+    promptVersion: PROMPT_VERSION,
+    grammarVersion: GRAMMAR_VERSION,
+    parameters,
+  };
+
+  const writePrograms = async (stage: Stage, docs: readonly DocumentInput[], request: ProgramRequestOptions = {}): Promise<StageProgram[]> => {
+    if (disposed) throw new Error('this model programmer was disposed');
+    if (stage !== options.stage) throw new Error(`${info.label} writes ${options.stage}-stage programs, not ${stage}-stage ones`);
+    const results: Array<StageProgram | undefined> = new Array(docs.length);
+    const suspects: number[] = [];
+    let restarts = 0;
+    let unavailable: string | null = null;
+
+    const attempt = async (index: number): Promise<'done' | WorkerCrashError> => {
+      const doc = docs[index]!;
+      if (unavailable) {
+        results[index] = failedProgram(doc.id, stage, unavailable);
+        return 'done';
+      }
+      let live: ModelWorker;
+      try {
+        live = await liveWorker();
+        live.onTokens = request.onTokens ?? null;
+      } catch (err) {
+        unavailable = `the model could not be (re)started: ${err instanceof Error ? err.message : String(err)}`;
+        results[index] = failedProgram(doc.id, stage, unavailable);
+        return 'done';
+      }
+      try {
+        results[index] = await live.write(doc);
+        return 'done';
+      } catch (err) {
+        if (!(err instanceof WorkerCrashError)) throw err;
+        if (++restarts > MAX_RESTARTS_PER_BATCH) unavailable = `the model process kept crashing (${restarts} times in this batch); last: ${err.exit}`;
+        return err;
+      }
+    };
+
+    // Pipelined: enough documents in flight to keep every sequence busy.
+    const window = Math.max(1, worker.ready.engine.sequences * 2);
+    let cursor = 0;
+    const lane = async (): Promise<void> => {
+      while (cursor < docs.length && !request.signal?.aborted) {
+        const index = cursor++;
+        if ((await attempt(index)) !== 'done') suspects.push(index);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(window, docs.length) }, lane));
+
+    // Isolation: one suspect at a time, so a second crash names its document for sure.
+    suspects.sort((a, b) => a - b);
+    for (const index of suspects) {
+      if (request.signal?.aborted) break;
+      const outcome = await attempt(index);
+      if (outcome !== 'done') {
+        const exit = outcome.exit;
+        const doc = docs[index]!;
+        crashes.push({ docId: doc.id, stage, exit, at: new Date().toISOString() });
+        results[index] = failedProgram(doc.id, stage, `the model process crashed while writing this document's program (${exit}); it was restarted and the batch went on`);
+      }
+    }
+    if (request.signal?.aborted) throw request.signal.reason instanceof Error ? request.signal.reason : new Error('aborted');
+    return results.map((result, i) => result ?? failedProgram(docs[i]!.id, stage, 'no result (internal error)'));
+  };
+
+  return {
+    info,
+    stages: [options.stage],
+    runtime: () => worker.ready,
+    crashes,
+    writePrograms,
+    async dispose() {
+      disposed = true;
+      await starting?.catch(() => undefined);
+      await worker.stop();
+    },
+  };
+}
+
+export { WorkerInitError };
+
+function threadsFromEnvironment(): number | null {
+  const value = Number(process.env.REFINERY_LLAMA_THREADS);
+  return Number.isInteger(value) && value > 0 ? value : null;
+}

@@ -1,0 +1,198 @@
+/**
+ * Writes ProX programs with a loaded model, in this process: prompt tokens exactly as the
+ * reference builds them (main/prox/prompts.ts), greedy decoding under the stage's GBNF grammar,
+ * the reference token limits, and one result per document, failures included.
+ *
+ * The worker child process (worker-entry.ts) runs this; tests and the benchmark may call it
+ * directly. Documents are processed concurrently so every sequence of the engine stays busy.
+ */
+import type { ParseMode, Stage } from '../prox/program';
+import type { ChunkProgram, DocumentInput, ProgrammerProgress, StageProgram } from '../prox/programmer';
+import type { Tokenizer } from '../prox/tokens';
+import { buildPromptTokens, type PromptTruncation } from '../prox/prompts';
+import { chunkDocument, DEFAULT_CHUNK_BUDGET, mergeChunkPrograms } from '../prox/chunker';
+import { parseProgram } from '../prox/parse';
+import { docGrammar, chunkGrammar } from '../prox/grammar';
+import { PromptTooLongError, type GenerationEngine } from '../../native/llama/engine';
+
+/** Reference generation limits (GAIR-NLP/ProX sampling params): new tokens per answer. */
+export const MAX_NEW_TOKENS: Readonly<Record<Stage, number>> = { doc: 2000, chunk: 256 };
+
+export type DocMode = 'generate' | 'probability';
+
+export interface StageRunnerOptions {
+  readonly stage: Stage;
+  readonly engine: GenerationEngine;
+  readonly tokenizer: Tokenizer;
+  /** Doc stage: greedy generation, or the one-forward-pass keep probability. */
+  readonly mode?: DocMode;
+  /** Probability mode: keep when P(keep) >= this. */
+  readonly keepThreshold?: number;
+  readonly parseMode?: ParseMode;
+  /** How over-long prompts are fitted into the context (main/prox/prompts.ts). */
+  readonly truncation?: PromptTruncation;
+  readonly chunkBudget?: number;
+}
+
+export interface StageRunner {
+  writeProgram(doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram>;
+}
+
+const DOC_PROGRAMS = { keep: 'keep_doc()', drop: 'drop_doc()' } as const;
+
+export function createStageRunner(options: StageRunnerOptions): StageRunner {
+  const { stage, engine, tokenizer } = options;
+  const parseMode = options.parseMode ?? 'strict';
+  const grammar = stage === 'doc' ? docGrammar() : chunkGrammar();
+  const contextSize = engine.info.contextSize;
+  const promptFor = (text: string): number[] =>
+    buildPromptTokens(stage, text, tokenizer, {
+      mode: options.truncation ?? 'keep-inst',
+      contextSize,
+      // Grammar-constrained answers are short; reserve what the stage's longest program needs.
+      maxNewTokens: stage === 'doc' ? undefined : MAX_NEW_TOKENS.chunk,
+    }).tokens;
+
+  /** Greedy, grammar-constrained answer for one prompt; the output text with spaces stripped like the reference. */
+  const answer = async (prompt: number[], onTokens?: (delta: ProgrammerProgress) => void): Promise<{ text: string; promptTokens: number; generatedTokens: number }> => {
+    const result = await engine.generate(prompt, { grammar, maxTokens: MAX_NEW_TOKENS[stage] });
+    onTokens?.({ promptTokens: result.promptTokensEvaluated, generatedTokens: result.tokens.length });
+    return { text: stripSpaces(tokenizer.detokenize(result.tokens)), promptTokens: prompt.length, generatedTokens: result.tokens.length };
+  };
+
+  const docByGeneration = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
+    const { text, promptTokens, generatedTokens } = await answer(promptFor(doc.text), onTokens);
+    return { id: doc.id, stage, program: text, notes: parseNotes(text, parseMode), promptTokens, generatedTokens };
+  };
+
+  const docByProbability = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
+    const prompt = promptFor(doc.text);
+    const threshold = options.keepThreshold ?? 0.5;
+    const decision = await firstDecision(engine, tokenizer, prompt, grammar);
+    onTokens?.({ promptTokens: decision.promptTokensEvaluated, generatedTokens: decision.steps });
+    const keep = decision.keepProbability >= threshold;
+    const probability = Number(decision.keepProbability.toFixed(6));
+    return {
+      id: doc.id,
+      stage,
+      program: keep ? DOC_PROGRAMS.keep : DOC_PROGRAMS.drop,
+      keepProbability: probability,
+      notes: [{ line: 0, probability, reason: `P(keep) ${probability.toFixed(3)} ${keep ? '>=' : '<'} threshold ${threshold}` }],
+      promptTokens: prompt.length,
+      generatedTokens: decision.steps,
+    };
+  };
+
+  const chunkProgram = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
+    const chunks = chunkDocument(doc.text, { budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET, counter: tokenizer, overlong: 'skip' });
+    let promptTokens = 0;
+    let generatedTokens = 0;
+    // All chunks of a document go in at once: they are independent prompts and fill more sequences.
+    const programs: ChunkProgram[] = await Promise.all(
+      chunks.map(async (chunk): Promise<ChunkProgram> => {
+        const range = { firstLine: chunk.firstLine, lastLine: chunk.lastLine };
+        if (chunk.skipped) return { ...range, program: '', skipped: `line ${chunk.firstLine} alone is ${chunk.tokens} tokens, over the ${options.chunkBudget ?? DEFAULT_CHUNK_BUDGET}-token chunk budget` };
+        const prompt = buildPromptTokens(stage, chunk.text, tokenizer, { mode: 'keep-inst', contextSize, maxNewTokens: MAX_NEW_TOKENS.chunk });
+        if (prompt.truncated) return { ...range, program: '', skipped: `the chunk prompt does not fit the ${contextSize}-token context` };
+        try {
+          const result = await answer(prompt.tokens, onTokens);
+          promptTokens += result.promptTokens;
+          generatedTokens += result.generatedTokens;
+          return { ...range, program: result.text };
+        } catch (err) {
+          if (err instanceof PromptTooLongError) return { ...range, program: '', skipped: err.message };
+          throw err;
+        }
+      }),
+    );
+    const program = mergeChunkPrograms(programs.map((c) => c.program));
+    return { id: doc.id, stage, program, chunks: programs, notes: parseNotes(program, parseMode), promptTokens, generatedTokens };
+  };
+
+  return {
+    async writeProgram(doc, onTokens) {
+      try {
+        if (stage === 'chunk') return await chunkProgram(doc, onTokens);
+        return options.mode === 'probability' ? await docByProbability(doc, onTokens) : await docByGeneration(doc, onTokens);
+      } catch (err) {
+        return failedProgram(doc.id, stage, `model failed on this document: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  };
+}
+
+export function failedProgram(id: string, stage: Stage, failure: string): StageProgram {
+  return { id, stage, program: '', notes: [], failure, promptTokens: 0, generatedTokens: 0 };
+}
+
+/** The reference strips spaces only (not newlines) from both ends of the model output. */
+function stripSpaces(text: string): string {
+  return text.replace(/^ +| +$/g, '');
+}
+
+/** Grammar-constrained output should always parse; if it does not, say so on the program line. */
+function parseNotes(program: string, mode: ParseMode): StageProgram['notes'] {
+  const parsed = parseProgram(program, mode);
+  return parsed.errors.map((e) => ({ line: e.line, reason: `model output does not parse: ${e.message}` }));
+}
+
+export interface FirstDecision {
+  readonly keepProbability: number;
+  readonly steps: number;
+  readonly promptTokensEvaluated: number;
+}
+
+/**
+ * The doc-stage fast path: one forward pass over the prompt, then the grammar-masked next-token
+ * distribution. Tokens are classed by the text they would start the program with (`keep_doc()`
+ * or `drop_doc()`); a token that commits to neither (a bare space) is followed greedily, so a
+ * leading-space answer costs one more step. P(keep) compares the most likely keep token with
+ * the most likely drop token: it is the greedy choice's own confidence, so the decision at 0.5 is
+ * exactly what greedy generation writes; for trained models nearly all the mass sits on one
+ * token per class and this equals the class-mass ratio.
+ */
+export async function firstDecision(engine: GenerationEngine, tokenizer: Tokenizer, prompt: number[], grammar: string): Promise<FirstDecision> {
+  let written = '';
+  let keepProbability: number | null = null;
+  const previous: number[] = [];
+  const result = await engine.probe(prompt, {
+    grammar,
+    maxSteps: 8,
+    inspect: ({ token, probabilities }) => {
+      let bestKeep = 0;
+      let bestDrop = 0;
+      for (const [candidate, p] of probabilities) {
+        if (p <= 0) break; // sorted highest first; the grammar masks the rest to 0
+        const klass = classify(written + pieceText(tokenizer, candidate, previous));
+        if (klass === 'keep' && p > bestKeep) bestKeep = p;
+        else if (klass === 'drop' && p > bestDrop) bestDrop = p;
+      }
+      const chosen = classify(written + pieceText(tokenizer, token, previous));
+      if (chosen !== null && bestKeep + bestDrop > 0) {
+        keepProbability = bestKeep / (bestKeep + bestDrop);
+        return 'stop';
+      }
+      written += pieceText(tokenizer, token, previous);
+      previous.push(token);
+      return 'continue';
+    },
+  });
+  if (keepProbability === null) throw new Error('the doc grammar did not lead to keep_doc() or drop_doc() within 8 tokens');
+  return { keepProbability, steps: result.steps, promptTokensEvaluated: result.promptTokensEvaluated };
+}
+
+function pieceText(tokenizer: Tokenizer, token: number, previous: readonly number[]): string {
+  // Decoding with the previous tokens keeps word-initial spaces; the class only needs the letters.
+  const whole = tokenizer.detokenize([...previous, token]);
+  const before = previous.length > 0 ? tokenizer.detokenize(previous) : '';
+  return whole.slice(before.length);
+}
+
+function classify(text: string): 'keep' | 'drop' | null {
+  const written = text.trimStart();
+  if (written.length === 0) return null;
+  for (const [klass, program] of Object.entries(DOC_PROGRAMS) as ['keep' | 'drop', string][]) {
+    if (program.startsWith(written) || written.startsWith(program)) return klass;
+  }
+  return null;
+}

@@ -1,0 +1,65 @@
+/**
+ * The model worker process: loads one GGUF model and writes programs for the documents the
+ * app sends. llama.cpp can abort the process (bad file, driver fault, out of memory); running
+ * it here means only this process dies, and the app restarts it (worker-host.ts).
+ * Started by worker-host.ts with `node --import tsx`; talks over the fork IPC channel.
+ */
+import { loadRuntime } from '../../native/llama/runtime';
+import { loadModel } from '../../native/llama/model';
+import { chooseSequences, CONTEXT_SIZE } from './memory-plan';
+import { proxTokenizer } from './tokenizer';
+import { createStageRunner, type StageRunner } from './stage-runner';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+let runner: StageRunner | undefined;
+const pending: Array<Extract<ToWorker, { type: 'write' }>> = [];
+
+async function init(options: WorkerInit): Promise<void> {
+  try {
+    const runtime = await loadRuntime(options.gpu);
+    const model = await loadModel(runtime, options.modelPath);
+    const sequences = await chooseSequences({
+      runtime: runtime.info,
+      requested: options.sequences,
+      kvBytesPerToken: options.kvBytesPerToken,
+      contextSize: CONTEXT_SIZE,
+    });
+    const engine = await model.createEngine({ sequences, contextSize: CONTEXT_SIZE, threads: options.threads ?? undefined });
+    runner = createStageRunner({
+      stage: options.stage,
+      engine,
+      tokenizer: proxTokenizer(model.tokenizer, options.modelPath),
+      mode: options.mode,
+      keepThreshold: options.keepThreshold,
+      parseMode: options.parseMode,
+    });
+    send({ type: 'ready', ready: { runtime: runtime.info, model: model.info, engine: engine.info } });
+    for (const request of pending.splice(0)) void write(request);
+  } catch (err) {
+    send({ type: 'init-error', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+async function write(request: Extract<ToWorker, { type: 'write' }>): Promise<void> {
+  if (!runner) {
+    pending.push(request);
+    return;
+  }
+  // Fault injection for the crash-recovery tests: die the way a llama.cpp abort does.
+  const marker = process.env.REFINERY_TEST_CRASH_MARKER;
+  if (marker && request.doc.text.includes(marker)) process.abort();
+  const result = await runner.writeProgram(request.doc, (delta) => send({ type: 'tokens', ...delta }));
+  send({ type: 'result', requestId: request.requestId, result });
+}
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'init') void init(message.init);
+  else if (message.type === 'write') void write(message);
+  else if (message.type === 'shutdown') process.exit(0);
+});
+// The app went away: do not linger holding gigabytes of model.
+process.on('disconnect', () => process.exit(0));

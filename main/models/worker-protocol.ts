@@ -1,0 +1,41 @@
+/** Messages between the app and the model worker process (worker-entry.ts). */
+import type { ParseMode, Stage } from '../prox/program';
+import type { DocumentInput, StageProgram } from '../prox/programmer';
+import type { RuntimeInfo } from '../../native/llama/runtime';
+import type { ModelLoadInfo } from '../../native/llama/model';
+import type { EngineInfo } from '../../native/llama/engine';
+import type { DocMode } from './stage-runner';
+
+export interface WorkerInit {
+  readonly stage: Stage;
+  readonly modelPath: string;
+  readonly mode: DocMode;
+  readonly keepThreshold: number;
+  /** Requested parallel sequences; null: chosen from free memory. */
+  readonly sequences: number | null;
+  readonly gpu: 'auto' | false;
+  readonly parseMode: ParseMode;
+  /** llama.cpp CPU threads; null: all math cores. */
+  readonly threads: number | null;
+  /** Bytes of tensor data, from the header check done before the load. */
+  readonly weightBytes: number;
+  /** KV-cache bytes one token of context costs (sizes the number of sequences). */
+  readonly kvBytesPerToken: number;
+}
+
+export interface WorkerReady {
+  readonly runtime: RuntimeInfo;
+  readonly model: ModelLoadInfo;
+  readonly engine: EngineInfo;
+}
+
+export type ToWorker =
+  | { readonly type: 'init'; readonly init: WorkerInit }
+  | { readonly type: 'write'; readonly requestId: number; readonly doc: DocumentInput }
+  | { readonly type: 'shutdown' };
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly ready: WorkerReady }
+  | { readonly type: 'init-error'; readonly message: string }
+  | { readonly type: 'result'; readonly requestId: number; readonly result: StageProgram }
+  | { readonly type: 'tokens'; readonly promptTokens: number; readonly generatedTokens: number };
