@@ -18,7 +18,8 @@
  * either way (the \r is stripped); other such characters inside a line are not split here.
  */
 import { isOn, threshold, type RuleConfig } from './config';
-import { countSentences, isWhitespaceCode, stripPython } from './tokenize';
+import type { DocumentView } from './document-view';
+import { countSentencesInTokens, splitIntoWords, stripPython } from './tokenize';
 import { compareReason, type DocFailure, type LineRemoval, type Normalization } from './verdict';
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
@@ -31,24 +32,14 @@ export interface C4Result {
   readonly normalizations: readonly Normalization[];
   /** The document as the reference passes it on: kept lines, citations removed, joined by "\n". */
   readonly keptText: string;
+  /** `len(split_into_words(keptText))`, from the shared tokens. */
+  readonly keptWordCount: number;
 }
 
-/** Python `str.split()`: runs of whitespace separate words. */
-function pythonSplit(line: string): string[] {
-  const words: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const space = i === line.length || isWhitespaceCode(line.charCodeAt(i));
-    if (!space && start < 0) start = i;
-    else if (space && start >= 0) {
-      words.push(line.slice(start, i));
-      start = -1;
-    }
-  }
-  return words;
-}
+/** Case-insensitive pre-check, so most lines skip lower-casing and the phrase scans. */
+const ANY_PHRASE = /lorem ipsum|javascript|terms of use|privacy policy|cookie policy|uses cookies|use of cookies|use cookies/i;
 
-export function runC4(lines: readonly string[], config: RuleConfig): C4Result {
+export function runC4(view: DocumentView, config: RuleConfig): C4Result {
   const maxWordLength = threshold(config, 'c4.max_word_length');
   const removeCitations = isOn(config, 'c4.citations');
   const terminalPunct = isOn(config, 'c4.terminal_punct');
@@ -59,41 +50,45 @@ export function runC4(lines: readonly string[], config: RuleConfig): C4Result {
   const policy = isOn(config, 'c4.policy');
   const minSentences = threshold(config, 'c4.min_sentences');
 
+  const { lines, lineWordCounts, lineLongestWord } = view;
   const removals: LineRemoval[] = [];
   const citations = new Set<string>();
   const kept: string[] = [];
+  let keptTokens = 0;
   let failure: DocFailure | undefined;
   let sentences = 0;
 
   for (let index = 0; index < lines.length; index++) {
-    let line = stripPython(lines[index] ?? '');
-    const words = pythonSplit(line);
+    let line = stripPython(lines[index] as string);
+    const words = lineWordCounts[index] as number;
     const remove = (rule: LineRemoval['rule'], reason: string): void => {
       removals.push({ line: index, rule, reason });
     };
     if (maxWordLength !== undefined) {
-      const longest = words.reduce((max, word) => Math.max(max, word.length), 0);
+      const longest = lineLongestWord[index] as number;
       if (longest > maxWordLength) {
         remove('c4.max_word_length', compareReason('c4', 'longest word', longest, '>', maxWordLength));
         continue;
       }
     }
+    let edited = false;
     if (removeCitations && line.includes('[')) {
       const found = line.match(CITATION);
       if (found) {
         for (const marker of found) citations.add(marker);
         line = line.replace(CITATION, '');
+        edited = true;
       }
     }
     if (terminalPunct && (!END_PUNCTUATION.some((end) => line.endsWith(end)) || line.endsWith('...'))) {
       remove('c4.terminal_punct', line.endsWith('...') ? 'c4: ends with an ellipsis' : 'c4: no terminal punctuation');
       continue;
     }
-    if (minWords !== undefined && words.length < minWords) {
-      remove('c4.min_words_per_line', compareReason('c4', 'words', words.length, '<', minWords));
+    if (minWords !== undefined && words < minWords) {
+      remove('c4.min_words_per_line', compareReason('c4', 'words', words, '<', minWords));
       continue;
     }
-    const lower = line.toLowerCase();
+    const lower = ANY_PHRASE.test(line) ? line.toLowerCase() : '';
     if (loremIpsum && failure === undefined && lower.includes('lorem ipsum')) {
       failure = { rule: 'c4.lorem_ipsum', reason: `c4: line ${index} contains "lorem ipsum"` };
     }
@@ -104,14 +99,25 @@ export function runC4(lines: readonly string[], config: RuleConfig): C4Result {
     if (curly && failure === undefined && line.includes('{')) {
       failure = { rule: 'c4.curly_bracket', reason: `c4: line ${index} contains a curly bracket` };
     }
-    if (policy) {
+    if (policy && lower !== '') {
       const phrase = POLICY_PHRASES.find((p) => lower.includes(p));
       if (phrase !== undefined) {
         remove('c4.policy', `c4: policy phrase "${phrase}"`);
         continue;
       }
     }
-    if (minSentences !== undefined) sentences += countSentences(line);
+    // A line's tokens are shared with the other groups unless a citation edit changed the line.
+    if (edited) {
+      const own = splitIntoWords(line);
+      keptTokens += own.length;
+      if (minSentences !== undefined) sentences += countSentencesInTokens(own, 0, own.length);
+    } else {
+      const { tokens, lineStarts } = view.tokens;
+      const from = lineStarts[index] as number;
+      const to = lineStarts[index + 1] as number;
+      keptTokens += to - from;
+      if (minSentences !== undefined) sentences += countSentencesInTokens(tokens, from, to);
+    }
     kept.push(line);
   }
   if (failure === undefined && minSentences !== undefined && sentences < minSentences) {
@@ -123,5 +129,5 @@ export function runC4(lines: readonly string[], config: RuleConfig): C4Result {
     rule: 'c4.citations',
     reason: `c4: citation marker ${source}`,
   }));
-  return { failure, removals, normalizations, keptText: stripPython(kept.join('\n')) };
+  return { failure, removals, normalizations, keptText: stripPython(kept.join('\n')), keptWordCount: keptTokens };
 }

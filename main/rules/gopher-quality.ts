@@ -3,18 +3,30 @@
  * same checks in the same order; the first that fails decides.
  */
 import { isOn, threshold, type RuleConfig } from './config';
-import { countOccurrences, hasLetter, isSymbolWord, splitLinesPython } from './tokenize';
+import { countOccurrences, hasLetter, isSymbolWord, isWhitespaceCode, lineRanges } from './tokenize';
 import { compareReason, type DocFailure } from './verdict';
 
 const STOP_WORDS: ReadonlySet<string> = new Set(['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with']);
 
-function lstripStartsWithBullet(line: string): boolean {
-  const trimmed = line.trimStart();
-  return trimmed.startsWith('•') || trimmed.startsWith('-');
-}
-function rstripEndsWithEllipsis(line: string): boolean {
-  const trimmed = line.trimEnd();
-  return trimmed.endsWith('...') || trimmed.endsWith('…');
+/**
+ * Over `str.splitlines()` lines: how many start with a bullet after leading whitespace and
+ * how many end with an ellipsis before trailing whitespace; scanned in place, no line copies.
+ */
+function bulletAndEllipsisLines(text: string): { lines: number; bullets: number; ellipses: number } {
+  const ranges = lineRanges(text);
+  let bullets = 0;
+  let ellipses = 0;
+  for (let k = 0; k < ranges.length; k += 2) {
+    let s = ranges[k] as number;
+    let e = ranges[k + 1] as number;
+    while (s < e && isWhitespaceCode(text.charCodeAt(s))) s++;
+    while (e > s && isWhitespaceCode(text.charCodeAt(e - 1))) e--;
+    const first = text.charCodeAt(s);
+    if (s < e && (first === 0x2d || first === 0x2022)) bullets++;
+    const last = text.charCodeAt(e - 1);
+    if (e > s && (last === 0x2026 || (last === 0x2e && e - s >= 3 && text.charCodeAt(e - 2) === 0x2e && text.charCodeAt(e - 3) === 0x2e))) ellipses++;
+  }
+  return { lines: ranges.length / 2, bullets, ellipses };
 }
 
 /** `words` are `splitIntoWords(text)`, shared with the other rule groups. */
@@ -67,21 +79,15 @@ export function checkGopherQuality(text: string, words: readonly string[], confi
     }
   }
 
-  const lines = splitLinesPython(text);
-  if (lines.length > 0) {
-    const maxBullets = threshold(config, 'gopher.max_bullet_lines_ratio');
-    if (maxBullets !== undefined) {
-      const ratio = lines.filter(lstripStartsWithBullet).length / lines.length;
-      if (ratio > maxBullets) {
-        return { rule: 'gopher.max_bullet_lines_ratio', reason: compareReason('gopher', 'bullet lines', ratio, '>', maxBullets) };
-      }
+  const maxBullets = threshold(config, 'gopher.max_bullet_lines_ratio');
+  const maxEllipsisLines = threshold(config, 'gopher.max_ellipsis_lines_ratio');
+  if (maxBullets !== undefined || maxEllipsisLines !== undefined) {
+    const { lines, bullets, ellipses } = bulletAndEllipsisLines(text);
+    if (lines > 0 && maxBullets !== undefined && bullets / lines > maxBullets) {
+      return { rule: 'gopher.max_bullet_lines_ratio', reason: compareReason('gopher', 'bullet lines', bullets / lines, '>', maxBullets) };
     }
-    const maxEllipsisLines = threshold(config, 'gopher.max_ellipsis_lines_ratio');
-    if (maxEllipsisLines !== undefined) {
-      const ratio = lines.filter(rstripEndsWithEllipsis).length / lines.length;
-      if (ratio > maxEllipsisLines) {
-        return { rule: 'gopher.max_ellipsis_lines_ratio', reason: compareReason('gopher', 'lines ending in an ellipsis', ratio, '>', maxEllipsisLines) };
-      }
+    if (lines > 0 && maxEllipsisLines !== undefined && ellipses / lines > maxEllipsisLines) {
+      return { rule: 'gopher.max_ellipsis_lines_ratio', reason: compareReason('gopher', 'lines ending in an ellipsis', ellipses / lines, '>', maxEllipsisLines) };
     }
   }
 

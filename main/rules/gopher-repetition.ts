@@ -9,6 +9,7 @@
  * ["ab", "c"] and ["a", "bc"] as the same n-gram, which this does not.
  */
 import { threshold, type RuleConfig, type RuleKey } from './config';
+import { NGramTable } from './ngram-table';
 import { compareReason, type DocFailure } from './verdict';
 
 const PARAGRAPH_BREAK = /\n{2,}/;
@@ -51,7 +52,7 @@ export function toWordSequence(words: readonly string[]): WordSequence {
   return { ids, lengths };
 }
 
-/** Extends every window hash by the next word: after call k, hashes[i] covers words i..i+k. */
+/** Extends every window hash by the next word: after call k, window i covers words i..i+k-1. */
 function extendHashes(highs: Int32Array, lows: Int32Array, ids: Int32Array, n: number): void {
   const windows = ids.length - n + 1;
   for (let i = 0; i < windows; i++) {
@@ -59,10 +60,6 @@ function extendHashes(highs: Int32Array, lows: Int32Array, ids: Int32Array, n: n
     highs[i] = Math.imul((highs[i] ?? 0) ^ id, 0x9e3779b1) + 0x7f4a7c15;
     lows[i] = Math.imul((lows[i] ?? 0) + id, 0x85ebca6b) ^ 0x2c1b3c6d;
   }
-}
-
-function windowKey(highs: Int32Array, lows: Int32Array, i: number): number {
-  return ((highs[i] ?? 0) >>> 0) * 0x200000 + (((lows[i] ?? 0) >>> 11) & 0x1fffff);
 }
 
 const TOP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
@@ -79,46 +76,51 @@ const DUP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
   [10, 'gopher_rep.dup_10_gram'],
 ];
 
+interface Windows {
+  readonly words: number;
+  readonly highs: Int32Array;
+  readonly lows: Int32Array;
+  readonly prefixChars: Float64Array;
+  readonly table: NGramTable;
+}
+
 /**
  * Reference `find_top_duplicate`: characters of the most frequent n-gram (joined with " ")
  * times its count; among equally frequent n-grams the first seen wins, as in Counter.most_common.
  */
-function topNGramChars(seq: WordSequence, prefixChars: Float64Array, highs: Int32Array, lows: Int32Array, n: number): number {
-  const windows = seq.ids.length - n + 1;
-  const slotOf = new Map<number, number>();
-  const counts: number[] = [];
-  const firsts: number[] = [];
+function topNGramChars(w: Windows, n: number): number {
+  const windows = w.words - n + 1;
+  const { table, highs, lows } = w;
+  table.reset(windows);
+  let bestCount = 0;
+  let bestFirst = 0;
   for (let i = 0; i < windows; i++) {
-    const key = windowKey(highs, lows, i);
-    const slot = slotOf.get(key);
-    if (slot === undefined) {
-      slotOf.set(key, counts.length);
-      counts.push(1);
-      firsts.push(i);
-    } else counts[slot] = (counts[slot] ?? 0) + 1;
+    let slot = table.slot(highs[i] ?? 0, lows[i] ?? 0, i);
+    if (slot < 0) slot = ~slot;
+    const count = (table.values[slot] ?? 0) + 1;
+    table.values[slot] = count;
+    const first = table.firsts[slot] ?? 0;
+    if (count > bestCount || (count === bestCount && first < bestFirst)) {
+      bestCount = count;
+      bestFirst = first;
+    }
   }
-  let best = 0;
-  for (let slot = 1; slot < counts.length; slot++) if ((counts[slot] ?? 0) > (counts[best] ?? 0)) best = slot;
-  const first = firsts[best] ?? 0;
-  const gramChars = (prefixChars[first + n] ?? 0) - (prefixChars[first] ?? 0) + (n - 1);
-  return gramChars * (counts[best] ?? 0);
+  const gramChars = (w.prefixChars[bestFirst + n] ?? 0) - (w.prefixChars[bestFirst] ?? 0) + (n - 1);
+  return gramChars * bestCount;
 }
 
 /** Reference `find_all_duplicate`: characters of repeated n-grams, skipping past each repeat. */
-function duplicatedNGramChars(seq: WordSequence, prefixChars: Float64Array, highs: Int32Array, lows: Int32Array, n: number): number {
-  const windows = seq.ids.length - n + 1;
-  const seen = new Set<number>();
+function duplicatedNGramChars(w: Windows, n: number): number {
+  const windows = w.words - n + 1;
+  const { table, highs, lows } = w;
+  table.reset(windows);
   let repeated = 0;
   let i = 0;
   while (i < windows) {
-    const key = windowKey(highs, lows, i);
-    if (seen.has(key)) {
-      repeated += (prefixChars[i + n] ?? 0) - (prefixChars[i] ?? 0);
+    if (table.slot(highs[i] ?? 0, lows[i] ?? 0, i) >= 0) {
+      repeated += (w.prefixChars[i + n] ?? 0) - (w.prefixChars[i] ?? 0);
       i += n;
-    } else {
-      seen.add(key);
-      i++;
-    }
+    } else i++;
   }
   return repeated;
 }
@@ -151,27 +153,29 @@ export function checkGopherRepetition(text: string, words: readonly string[], co
   const seq = toWordSequence(words);
   const prefixChars = new Float64Array(words.length + 1);
   for (let i = 0; i < words.length; i++) prefixChars[i + 1] = (prefixChars[i] ?? 0) + (seq.lengths[i] ?? 0);
-  const highs = new Int32Array(words.length);
-  const lows = new Int32Array(words.length);
-  extendHashes(highs, lows, seq.ids, 1);
+  const w: Windows = { words: words.length, highs: new Int32Array(words.length), lows: new Int32Array(words.length), prefixChars, table: new NGramTable() };
+  extendHashes(w.highs, w.lows, seq.ids, 1);
   let hashedUpTo = 1;
 
   for (const [n, key] of TOP_GRAMS) {
-    if (seq.ids.length < n) break;
-    while (hashedUpTo < n) extendHashes(highs, lows, seq.ids, ++hashedUpTo);
+    if (words.length < n) break;
+    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq.ids, ++hashedUpTo);
     const frac = threshold(config, key);
     if (frac === undefined) continue;
-    const chars = topNGramChars(seq, prefixChars, highs, lows, n);
+    const chars = topNGramChars(w, n);
     if (chars / textLength > frac) {
       return { rule: key, reason: compareReason('gopher_rep', `top ${n}-gram characters`, chars / textLength, '>', frac) };
     }
   }
+  // Every repeated (n+1)-gram contains a repeated n-gram: once none repeats, no longer one does.
+  let anyRepeated = true;
   for (const [n, key] of DUP_GRAMS) {
-    if (seq.ids.length < n) break;
-    while (hashedUpTo < n) extendHashes(highs, lows, seq.ids, ++hashedUpTo);
+    if (words.length < n || !anyRepeated) break;
+    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq.ids, ++hashedUpTo);
     const frac = threshold(config, key);
     if (frac === undefined) continue;
-    const chars = duplicatedNGramChars(seq, prefixChars, highs, lows, n);
+    const chars = duplicatedNGramChars(w, n);
+    anyRepeated = chars > 0;
     if (chars / textLength > frac) {
       return { rule: key, reason: compareReason('gopher_rep', `duplicated ${n}-gram characters`, chars / textLength, '>', frac) };
     }

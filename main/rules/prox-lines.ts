@@ -18,6 +18,7 @@
  */
 import { isOn, threshold, type RuleConfig } from './config';
 import { isReferenceSafeNormalizeSource } from './program-text';
+import type { DocumentView } from './document-view';
 import type { LineRemoval, Normalization } from './verdict';
 
 export interface ProxLinesResult {
@@ -47,33 +48,31 @@ function normalizeTitle(line: string): string {
 }
 
 /** A line of real running text: enough words, a sentence ending or many words, no boilerplate. */
-function isContentLine(line: string): boolean {
-  const words = wordCount(line);
+function isContentLine(line: string, words: number): boolean {
   if (words < 8) return false;
   if (BOILERPLATE.test(line) && words < 25) return false;
   return SENTENCE_END.test(line.trim()) || words >= 15;
 }
 
-function isMenuLike(line: string, maxWords: number): boolean {
+function isMenuLike(line: string, words: number, maxWords: number): boolean {
+  if (words === 0 || words > maxWords) return false;
   const trimmed = line.trim();
-  if (trimmed === '') return false;
-  const words = wordCount(trimmed);
-  if (words > maxWords) return false;
   if (/[.!?]$/.test(trimmed) && words > 2) return false;
   return !BYLINE_OR_DATE.test(trimmed);
 }
 
-function isWidgetLine(line: string): boolean {
+function isWidgetLine(line: string, words: number): boolean {
+  if (words === 0 || words > 4) return false;
   const trimmed = line.trim();
-  return trimmed !== '' && (URL_ONLY.test(trimmed) || WIDGET_LABEL.test(trimmed));
+  return (words === 1 && URL_ONLY.test(trimmed)) || WIDGET_LABEL.test(trimmed);
 }
 
-function isBoilerplateLine(line: string): boolean {
-  const words = wordCount(line);
+function isBoilerplateLine(line: string, words: number): boolean {
   return words > 0 && words <= 12 && BOILERPLATE.test(line) && !/[.!?]["'”’]?$/.test(line.trim());
 }
 
-export function runProxLines(lines: readonly string[], config: RuleConfig): ProxLinesResult {
+export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesResult {
+  const { lines, lineWordCounts } = view;
   const headerNav = isOn(config, 'prox.header_nav');
   const linkLines = isOn(config, 'prox.link_lines');
   const footer = isOn(config, 'prox.footer');
@@ -87,7 +86,7 @@ export function runProxLines(lines: readonly string[], config: RuleConfig): Prox
   let first = -1;
   let last = -1;
   for (let i = 1; i < lines.length; i++) {
-    if (isContentLine(lines[i] ?? '')) {
+    if (isContentLine(lines[i] as string, lineWordCounts[i] as number)) {
       if (first < 0) first = i;
       last = i;
     }
@@ -95,13 +94,14 @@ export function runProxLines(lines: readonly string[], config: RuleConfig): Prox
 
   if (linkLines) {
     for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] ?? '';
-      if (isWidgetLine(line)) remove(i, 'prox.link_lines', 'prox: URL or widget label only');
-      else if (isBoilerplateLine(line)) remove(i, 'prox.link_lines', 'prox: boilerplate phrase');
+      const line = lines[i] as string;
+      const words = lineWordCounts[i] as number;
+      if (isWidgetLine(line, words)) remove(i, 'prox.link_lines', 'prox: URL or widget label only');
+      else if (isBoilerplateLine(line, words)) remove(i, 'prox.link_lines', 'prox: boilerplate phrase');
     }
     let runStart = -1;
     for (let i = 1; i <= lines.length; i++) {
-      const menu = i < lines.length && isMenuLike(lines[i] ?? '', maxWords);
+      const menu = i < lines.length && isMenuLike(lines[i] as string, lineWordCounts[i] as number, maxWords);
       if (menu && runStart < 0) runStart = i;
       if (!menu && runStart >= 0) {
         if (i - runStart >= MENU_RUN) for (let j = runStart; j < i; j++) remove(j, 'prox.link_lines', `prox: run of ${i - runStart} menu-like lines`);
@@ -123,20 +123,21 @@ export function runProxLines(lines: readonly string[], config: RuleConfig): Prox
     if (repeat > 0) {
       for (let i = 1; i < repeat; i++) {
         const line = (lines[i] ?? '').trim();
-        if (line !== '' && !/[.!?]["'”’]?$/.test(line) && wordCount(line) <= 12) remove(i, 'prox.header_nav', 'prox: navigation before the title');
+        if (line !== '' && (lineWordCounts[i] as number) <= 12 && !/[.!?]["'”’]?$/.test(line)) remove(i, 'prox.header_nav', 'prox: navigation before the title');
       }
     } else {
       for (let i = 1; i < first; i++) {
-        if (isMenuLike(lines[i] ?? '', maxWords)) remove(i, 'prox.header_nav', 'prox: navigation before the text');
+        if (isMenuLike(lines[i] as string, lineWordCounts[i] as number, maxWords)) remove(i, 'prox.header_nav', 'prox: navigation before the text');
       }
     }
   }
 
   if (footer && last >= 0) {
     for (let i = last + 1; i < lines.length; i++) {
-      const line = lines[i] ?? '';
-      if (isMenuLike(line, maxWords)) remove(i, 'prox.footer', 'prox: footer menu');
-      else if (BOILERPLATE.test(line) && wordCount(line) <= 40) remove(i, 'prox.footer', 'prox: footer boilerplate');
+      const line = lines[i] as string;
+      const words = lineWordCounts[i] as number;
+      if (isMenuLike(line, words, maxWords)) remove(i, 'prox.footer', 'prox: footer menu');
+      else if (words <= 40 && BOILERPLATE.test(line)) remove(i, 'prox.footer', 'prox: footer boilerplate');
     }
   }
 

@@ -68,10 +68,16 @@ function isAlnum(code: number): boolean {
   return isDigit(code) || isLetterCode(code);
 }
 
+const ASCII_PUNCT = 1;
+const ASCII_LETTER = 2;
+/** Per ASCII code: whether it is in PUNCTUATION_SET, whether it is a letter (the hot path). */
+const ASCII_CLASS = new Uint8Array(128).map((_, code) => (PUNCTUATION_SET.has(code) ? ASCII_PUNCT : 0) | (isLetterCode(code) ? ASCII_LETTER : 0));
+
 /** True when every character of `word` is in datatrove's PUNCTUATION_SET (a "symbol word"). */
 export function isSymbolWord(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
-    if (!PUNCTUATION_SET.has(word.charCodeAt(i))) return false;
+    const code = word.charCodeAt(i);
+    if (code < 128 ? (((ASCII_CLASS[code] as number) & ASCII_PUNCT)) === 0 : !PUNCTUATION_SET.has(code)) return false;
   }
   return true;
 }
@@ -79,7 +85,8 @@ export function isSymbolWord(word: string): boolean {
 /** True when some character of `word` is a letter (Python `any(c.isalpha() for c in w)`). */
 export function hasLetter(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
-    if (isLetterCode(word.charCodeAt(i))) return true;
+    const code = word.charCodeAt(i);
+    if (code < 128 ? (((ASCII_CLASS[code] as number) & ASCII_LETTER)) !== 0 : isLetterCode(code)) return true;
   }
   return false;
 }
@@ -109,7 +116,7 @@ function keepsFinalDot(text: string, start: number, end: number): boolean {
 }
 
 function splitContraction(piece: string, out: string[]): void {
-  if (piece.length > 3) {
+  if (piece.length > 3 && (piece.includes("'") || piece.includes('’'))) {
     const lower = piece.toLowerCase();
     for (const suffix of CONTRACTION_SUFFIXES) {
       if (lower.endsWith(suffix) && piece.length > suffix.length) {
@@ -206,8 +213,17 @@ function splitChunk(text: string, start: number, end: number, out: string[]): vo
     break;
   }
   if (e > s) {
-    if (looksLikeUrlOrEmail(text, s, e)) out.push(text.slice(s, e));
-    else if (e - s <= 2) out.push(text.slice(s, e));
+    // Most chunks are plain words: one scan decides whether any splitting rule can apply.
+    let plain = true;
+    for (let k = s; k < e; k++) {
+      const code = text.charCodeAt(k);
+      if (!((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39))) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain || e - s <= 2) out.push(text.slice(s, e));
+    else if (looksLikeUrlOrEmail(text, s, e)) out.push(text.slice(s, e));
     else splitInfixes(text, s, e, out);
   }
   for (let k = suffixes.length - 1; k >= 0; k--) out.push(suffixes[k] ?? '');
@@ -215,17 +231,48 @@ function splitChunk(text: string, start: number, end: number, out: string[]): vo
 
 /** The words datatrove's English `split_into_words` would return (approximation, see above). */
 export function splitIntoWords(text: string): string[] {
+  return tokenizeLines(text).tokens;
+}
+
+/** Tokens of a whole document plus, per "\n"-line, the index of its first token. */
+export interface LineTokens {
+  readonly tokens: string[];
+  /** lineStarts[i] is the first token of line i; lineStarts[lineCount] = tokens.length. */
+  readonly lineStarts: Int32Array;
+}
+
+/**
+ * Tokenizes `text` once for every rule group: a chunk never spans a newline, so the tokens of
+ * a line are exactly those of the line tokenized alone.
+ */
+export function tokenizeLines(text: string): LineTokens {
   const out: string[] = [];
+  const starts: number[] = [0];
   const n = text.length;
   let i = 0;
   while (i < n) {
-    while (i < n && isWhitespaceCode(text.charCodeAt(i))) i++;
-    if (i >= n) break;
+    let code = text.charCodeAt(i);
+    if ((code <= 0x20 || code >= 0x7f) && isWhitespaceCode(code)) {
+      if (code === 0x0a) starts.push(out.length);
+      i++;
+      continue;
+    }
     const start = i;
-    while (i < n && !isWhitespaceCode(text.charCodeAt(i))) i++;
-    splitChunk(text, start, i, out);
+    // Plain ASCII letters and digits need no splitting: the common case, decided while scanning.
+    let plain = true;
+    while (i < n) {
+      code = text.charCodeAt(i);
+      if (code > 0x20 && code < 0x7f) {
+        if (plain && !((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39))) plain = false;
+      } else if (isWhitespaceCode(code)) break;
+      else plain = false;
+      i++;
+    }
+    if (plain) out.push(text.slice(start, i));
+    else splitChunk(text, start, i, out);
   }
-  return out;
+  starts.push(out.length);
+  return { tokens: out, lineStarts: Int32Array.from(starts) };
 }
 
 function isPunctToken(token: string): boolean {
@@ -239,10 +286,16 @@ function isPunctToken(token: string): boolean {
  */
 export function countSentences(text: string): number {
   const tokens = splitIntoWords(text);
-  if (tokens.length === 0) return 0;
+  return countSentencesInTokens(tokens, 0, tokens.length);
+}
+
+/** countSentences over tokens[start, end). */
+export function countSentencesInTokens(tokens: readonly string[], start: number, end: number): number {
+  if (end <= start) return 0;
   let sentences = 1;
   let seenFinal = false;
-  for (const token of tokens) {
+  for (let k = start; k < end; k++) {
+    const token = tokens[k] ?? '';
     const isFinal = token.length === 1 && TERMINAL_PUNCTUATION.has(token.charCodeAt(0));
     if (seenFinal && !isFinal && !isPunctToken(token)) {
       sentences++;
@@ -256,7 +309,15 @@ export function countSentences(text: string): number {
 
 /** Python `str.splitlines()` (no keepends): every Unicode line boundary, no trailing empty line. */
 export function splitLinesPython(text: string): string[] {
+  const ranges = lineRanges(text);
   const lines: string[] = [];
+  for (let k = 0; k < ranges.length; k += 2) lines.push(text.slice(ranges[k], ranges[k + 1]));
+  return lines;
+}
+
+/** The [start, end) pairs of `str.splitlines()`, flattened. */
+export function lineRanges(text: string): number[] {
+  const lines: number[] = [];
   let start = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -265,11 +326,11 @@ export function splitLinesPython(text: string): string[] {
       code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d || code === 0x1e ||
       code === 0x85 || code === 0x2028 || code === 0x2029;
     if (!isBreak) continue;
-    lines.push(text.slice(start, i));
+    lines.push(start, i);
     if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
     start = i + 1;
   }
-  if (start < n) lines.push(text.slice(start));
+  if (start < n) lines.push(start, n);
   return lines;
 }
 

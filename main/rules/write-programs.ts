@@ -17,6 +17,7 @@
 import type { OperationNote } from '../prox/program';
 import { type RuleConfig } from './config';
 import { runC4 } from './c4';
+import { DocumentView } from './document-view';
 import { checkFineWebQuality } from './fineweb-quality';
 import { checkGopherQuality } from './gopher-quality';
 import { checkGopherRepetition } from './gopher-repetition';
@@ -44,35 +45,33 @@ export interface RuleVerdict {
 }
 
 export function evaluateRules(text: string, config: RuleConfig): RuleVerdict {
-  const lines = text.split('\n');
+  const view = new DocumentView(text);
   let current = text;
+  let currentWordCount: (() => number) | undefined;
   let failure: DocFailure | undefined;
   const removals = new Map<number, LineRemoval>();
   const normalizations: Normalization[] = [];
-  let originalWords: string[] | undefined;
-  const wordsOfOriginal = (): string[] => (originalWords ??= splitIntoWords(text));
+  const wordsOf = (): string[] => (current === text ? view.tokens.tokens : splitIntoWords(current));
 
   if (text.trim() === '' && config.filters.some((f) => f !== 'prox')) {
     failure = { rule: 'gopher.min_doc_words', reason: 'rules: empty document' };
   }
   for (const filter of config.filters) {
     if (filter === 'gopher_rep') {
-      if (failure === undefined) failure = checkGopherRepetition(current, current === text ? wordsOfOriginal() : splitIntoWords(current), config);
+      if (failure === undefined) failure = checkGopherRepetition(current, wordsOf(), config);
     } else if (filter === 'gopher') {
-      if (failure === undefined) failure = checkGopherQuality(current, current === text ? wordsOfOriginal() : splitIntoWords(current), config);
+      if (failure === undefined) failure = checkGopherQuality(current, wordsOf(), config);
     } else if (filter === 'c4') {
-      const result = runC4(lines, config);
+      const result = runC4(view, config);
       if (failure === undefined) failure = result.failure;
       for (const removal of result.removals) if (!removals.has(removal.line)) removals.set(removal.line, removal);
       normalizations.push(...result.normalizations);
       current = result.keptText;
+      currentWordCount = () => result.keptWordCount;
     } else if (filter === 'fineweb') {
-      if (failure === undefined) {
-        const view = current;
-        failure = checkFineWebQuality(view, () => (view === text ? wordsOfOriginal() : splitIntoWords(view)).length, config);
-      }
+      if (failure === undefined) failure = checkFineWebQuality(current, currentWordCount ?? (() => wordsOf().length), config);
     } else {
-      const result = runProxLines(lines, config);
+      const result = runProxLines(view, config);
       for (const removal of result.removals) if (!removals.has(removal.line)) removals.set(removal.line, removal);
       normalizations.push(...result.normalizations);
     }
