@@ -131,10 +131,13 @@ export function buildPromptTokens(
 ): PromptTokens {
   const mode = options.mode ?? 'keep-inst';
   const maxPromptTokens = options.maxPromptTokens ?? DEFAULT_MAX_PROMPT_TOKENS;
-  const full = promptTokens(tokenizer, render(stage, text));
+  // A text longer than this cannot fit any budget here, so a huge document is never tokenized
+  // whole; twice the bound keeps the SentencePiece boundary far from the tokens we keep.
+  const textWindow = text.length > 2 * prefixCharBound(maxPromptTokens) ? text.slice(0, 2 * prefixCharBound(maxPromptTokens)) : text;
+  const full = promptTokens(tokenizer, render(stage, textWindow));
 
   if (mode === 'reference') {
-    if (full.length <= maxPromptTokens) return { tokens: full, truncated: false, droppedChars: 0 };
+    if (full.length <= maxPromptTokens && textWindow === text) return { tokens: full, truncated: false, droppedChars: 0 };
     const kept = longestFittingPrefix(
       text,
       (prefix) => promptTokens(tokenizer, promptUpTo(stage, prefix)).length <= maxPromptTokens,
@@ -146,7 +149,7 @@ export function buildPromptTokens(
   const contextSize = options.contextSize ?? DEFAULT_CONTEXT_SIZE;
   const maxNewTokens = options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS[stage];
   const limit = Math.min(maxPromptTokens, contextSize - maxNewTokens);
-  if (full.length <= limit) return { tokens: full, truncated: false, droppedChars: 0 };
+  if (full.length <= limit && textWindow === text) return { tokens: full, truncated: false, droppedChars: 0 };
   const emptyPrompt = promptTokens(tokenizer, render(stage, ''));
   if (emptyPrompt.length > limit) {
     throw new RangeError(

@@ -120,6 +120,21 @@ describe('buildPromptTokens with the real Llama-2 vocabulary', () => {
     expect(kept).toBeGreaterThan(0);
     const keptText = tok.detokenize(built.tokens.slice(28));
     expect(Math.abs(keptText.trim().length - longest.text.slice(0, kept).trim().length)).toBeLessThanOrEqual(16);
+    // A huge document is only tokenized in a window, with the same result.
+    const huge = Array.from({ length: 8 }, () => longest.text).join('\n');
+    expect(buildPromptTokens('doc', huge, tok, { mode: 'reference' }).tokens).toEqual(
+      tok.tokenize(renderDocPrompt(huge), { special: true }).slice(0, 2000),
+    );
+    // keep-inst on the window: fits, keeps [/INST], and cuts where the plain document is cut, give or
+    // take a word (SentencePiece counts are not monotonic inside a word, so the binary search may
+    // settle on a neighbouring cut).
+    const hugeKeepInst = buildPromptTokens('doc', huge, tok);
+    const plainKeepInst = buildPromptTokens('doc', longest.text, tok);
+    expect(hugeKeepInst.tokens.length).toBeLessThanOrEqual(2000);
+    expect(hugeKeepInst.tokens.slice(-4)).toEqual(INST_CLOSE);
+    const hugeKept = huge.length - hugeKeepInst.droppedChars;
+    const plainKept = longest.text.length - plainKeepInst.droppedChars;
+    expect(Math.abs(hugeKept - plainKept)).toBeLessThanOrEqual(16);
     // Short documents are not touched.
     expect(buildPromptTokens('doc', EXAMPLE, tok, { mode: 'reference' }).tokens).toEqual(buildPromptTokens('doc', EXAMPLE, tok).tokens);
   });
