@@ -14,6 +14,8 @@ export function describeFsError(error: unknown): string {
       return 'the disk is full; free some space or choose another disk';
     case 'EDQUOT':
       return 'the disk quota is exceeded; free some space or choose another disk';
+    case 'EFBIG':
+      return 'the file grew larger than this file system or your file-size limit allows; choose another disk or a compressed export (.jsonl.zst)';
     case 'EROFS':
       return 'the file system is read-only; choose a writable folder';
     case 'EISDIR':
