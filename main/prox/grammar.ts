@@ -39,26 +39,88 @@ export function docGrammar(): string {
   ].join('\n');
 }
 
+/** The document lines a chunk shows the model, 0-based and inclusive (a `Chunk` fits). */
+export interface LineRange {
+  readonly firstLine: number;
+  readonly lastLine: number;
+}
+
 /**
  * GBNF for the chunk stage: `untouch_doc()` alone, or 1..MAX_CHUNK_CALLS lines each
  * `remove_lines(start=N, end=M)` or `normalize(source_str="...", target_str="...")`.
  * Strings are double-quoted Python literals: any character but `"`, `\` and control
  * characters (so a call stays on one line), plus the escapes `\"` and `\\`.
+ *
+ * Given the chunk's line range, line numbers are restricted to the lines the model was shown,
+ * so it cannot name a line outside its chunk (the reference counts an out-of-range line as an
+ * error, and two errors cancel the whole document's program). Without it, any number of up to
+ * MAX_LINE_NUMBER_DIGITS digits is allowed. No grammar can require start <= end (see the test).
  */
-export function chunkGrammar(): string {
+export function chunkGrammar(lines?: LineRange): string {
+  const lineNumber =
+    lines === undefined
+      ? `"0" | [1-9] [0-9]{0,${MAX_LINE_NUMBER_DIGITS - 1}}`
+      : integerRangeGbnf(lines.firstLine, lines.lastLine);
   return [
     'root ::= " "? chunk-program',
     `chunk-program ::= "untouch_doc()" | call ("\\n" call){0,${MAX_CHUNK_CALLS - 1}}`,
     'call ::= remove-lines | normalize',
     'remove-lines ::= "remove_lines(start=" line-number ", end=" line-number ")"',
-    `line-number ::= "0" | [1-9] [0-9]{0,${MAX_LINE_NUMBER_DIGITS - 1}}`,
+    `line-number ::= ${lineNumber}`,
     `normalize ::= "normalize(source_str=\\"" string-char{1,${MAX_NORMALIZE_CHARS}} "\\", target_str=\\"" string-char{0,${MAX_NORMALIZE_CHARS}} "\\")"`,
     'string-char ::= [^"\\\\\\x00-\\x1F\\x7F] | "\\\\" ["\\\\]',
     '',
   ].join('\n');
 }
 
+/**
+ * GBNF alternatives matching exactly the decimal integers lo..hi (no leading zeros), built
+ * digit-length by digit-length the way numeric-range regexes are: equal leading digits are
+ * literals, then a partial lower branch, a full middle class, and a partial upper branch.
+ */
+export function integerRangeGbnf(lo: number, hi: number): string {
+  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 0 || hi < lo) {
+    throw new RangeError(`line range must be 0 <= firstLine <= lastLine (integers), got ${lo}..${hi}`);
+  }
+  const patterns: string[][] = [];
+  for (let digits = String(lo).length; digits <= String(hi).length; digits++) {
+    const floor = digits === 1 ? 0 : 10 ** (digits - 1);
+    const ceiling = 10 ** digits - 1;
+    const from = Math.max(lo, floor);
+    const to = Math.min(hi, ceiling);
+    if (from <= to) patterns.push(...sameLengthRange(String(from), String(to).padStart(String(from).length, '0')));
+  }
+  return patterns.map((p) => p.join(' ')).join(' | ');
+}
+
+const digitClass = (a: number, b: number): string => (a === b ? `"${a}"` : `[${a}-${b}]`);
+
+/** Patterns (sequences of one-digit GBNF terms) for lo..hi, both strings of the same length. */
+function sameLengthRange(lo: string, hi: string): string[][] {
+  const a = Number(lo[0]);
+  const b = Number(hi[0]);
+  if (lo.length === 1) return [[digitClass(a, b)]];
+  const restLo = lo.slice(1);
+  const restHi = hi.slice(1);
+  if (a === b) return sameLengthRange(restLo, restHi).map((p) => [`"${a}"`, ...p]);
+  const width = lo.length - 1;
+  const patterns: string[][] = [];
+  let middleFrom = a;
+  let middleTo = b;
+  if (!/^0*$/.test(restLo)) {
+    patterns.push(...sameLengthRange(restLo, '9'.repeat(width)).map((p) => [`"${a}"`, ...p]));
+    middleFrom = a + 1;
+  }
+  const upper: string[][] = [];
+  if (!/^9*$/.test(restHi)) {
+    upper.push(...sameLengthRange('0'.repeat(width), restHi).map((p) => [`"${b}"`, ...p]));
+    middleTo = b - 1;
+  }
+  if (middleFrom <= middleTo) patterns.push([digitClass(middleFrom, middleTo), ...Array.from({ length: width }, () => '[0-9]')]);
+  return [...patterns, ...upper];
+}
+
 /** The grammar for a stage. */
-export function grammarFor(stage: 'doc' | 'chunk'): string {
-  return stage === 'doc' ? docGrammar() : chunkGrammar();
+export function grammarFor(stage: 'doc' | 'chunk', lines?: LineRange): string {
+  return stage === 'doc' ? docGrammar() : chunkGrammar(lines);
 }

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chunkGrammar, docGrammar, MAX_CHUNK_CALLS, MAX_LINE_NUMBER_DIGITS, MAX_NORMALIZE_CHARS } from '../../../main/prox/grammar';
+import fc from 'fast-check';
+import { chunkGrammar, docGrammar, integerRangeGbnf, MAX_CHUNK_CALLS, MAX_LINE_NUMBER_DIGITS, MAX_NORMALIZE_CHARS } from '../../../main/prox/grammar';
 import { parseProgram } from '../../../main/prox/parse';
 import { parseGbnf, sample, seededRandom } from '../../support/gbnf-sampler';
 import { loadLlamaSpmTokenizer } from '../../support/llama-vocab';
 
 const SAMPLES = 1500;
+/** A chunk's line range crossing a digit-length boundary. */
+const RANGE = { firstLine: 95, lastLine: 1012 };
 
 /** llama.cpp's own grammar engine: does the whole text complete the grammar? */
 type GrammarCheck = (gbnf: string, text: string) => boolean;
@@ -16,7 +19,7 @@ beforeAll(async () => {
     const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
     const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
     const grammars = new Map<string, { _testText(text: string): boolean }>();
-    for (const gbnf of [docGrammar(), chunkGrammar()]) {
+    for (const gbnf of [docGrammar(), chunkGrammar(), chunkGrammar(RANGE)]) {
       // _testText is node-llama-cpp's (internal) wrapper of llama_grammar_accept over the text's code points.
       grammars.set(gbnf, (await llama.createGrammar({ grammar: gbnf })) as unknown as { _testText(text: string): boolean });
     }
@@ -159,5 +162,52 @@ describe('docGrammar / chunkGrammar', () => {
     const program = Array.from({ length: MAX_CHUNK_CALLS }, (_, i) => `remove_lines(start=${100 + i * 10}, end=${105 + i * 10})`).join('\n');
     // As generated after [/INST]: " " + program, then EOS.
     expect(tokenizer.tokenize(` ${program}`).length + 1).toBeLessThanOrEqual(256);
+  });
+
+  it('restricts line numbers to the chunk range when given one (llama.cpp and random samples)', (ctx) => {
+    if (typeof llamaCheck === 'string') return ctx.skip(llamaCheck);
+    const gbnf = chunkGrammar(RANGE);
+    const call = (a: number, b: number): string => `remove_lines(start=${a}, end=${b})`;
+    for (const [a, b] of [[95, 95], [95, 1012], [99, 100], [1000, 1012], [500, 999]]) expect(llamaCheck(gbnf, call(a, b)), call(a, b)).toBe(true);
+    for (const [a, b] of [[94, 100], [95, 1013], [0, 5], [1100, 1100], [95, 10120]]) expect(llamaCheck(gbnf, call(a, b)), call(a, b)).toBe(false);
+    const grammar = parseGbnf(gbnf);
+    const random = seededRandom(7);
+    for (let i = 0; i < 300; i++) {
+      const text = sample(grammar, random);
+      expect(llamaCheck(gbnf, text), text).toBe(true);
+      for (const op of parseProgram(text, 'strict').operations) {
+        if (op.kind !== 'remove_lines') continue;
+        for (const n of [op.start, op.end]) {
+          expect(n).toBeGreaterThanOrEqual(RANGE.firstLine);
+          expect(n).toBeLessThanOrEqual(RANGE.lastLine);
+        }
+      }
+    }
+  });
+});
+
+describe('integerRangeGbnf', () => {
+  /** The alternatives use only "d" literals and [a-b] classes, which read the same as a regex. */
+  const asRegex = (gbnf: string): RegExp =>
+    new RegExp(`^(?:${gbnf.split(' | ').map((alt) => alt.replace(/"(\d)"/g, '$1').replaceAll(' ', '')).join('|')})$`);
+
+  it('matches exactly lo..hi, without leading zeros, for every pair up to 1200', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 1200 }), (x, y) => {
+        const [lo, hi] = x <= y ? [x, y] : [y, x];
+        const re = asRegex(integerRangeGbnf(lo, hi));
+        for (let n = 0; n <= 1300; n++) expect(re.test(String(n)), `${n} in ${lo}..${hi}`).toBe(n >= lo && n <= hi);
+        expect(re.test(`0${lo}`)).toBe(false);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('handles wide ranges and rejects bad ones with the reason', () => {
+    const re = asRegex(integerRangeGbnf(8, 123456));
+    for (const n of [8, 9, 10, 99999, 100000, 123456]) expect(re.test(String(n)), String(n)).toBe(true);
+    for (const n of [0, 7, 123457, 200000, 1000000]) expect(re.test(String(n)), String(n)).toBe(false);
+    expect(() => integerRangeGbnf(5, 4)).toThrow(/firstLine <= lastLine/);
+    expect(() => integerRangeGbnf(-1, 4)).toThrow(/0 <= firstLine/);
   });
 });
