@@ -71,14 +71,10 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
         continue;
       }
     }
-    let edited = false;
+    let markers: RegExpMatchArray | null = null;
     if (removeCitations && line.includes('[')) {
-      const found = line.match(CITATION);
-      if (found) {
-        for (const marker of found) citations.add(marker);
-        line = line.replace(CITATION, '');
-        edited = true;
-      }
+      markers = line.match(CITATION);
+      if (markers) line = line.replace(CITATION, '');
     }
     if (terminalPunct && (!END_PUNCTUATION.some((end) => line.endsWith(end)) || line.endsWith('...'))) {
       remove('c4.terminal_punct', line.endsWith('...') ? 'c4: ends with an ellipsis' : 'c4: no terminal punctuation');
@@ -107,7 +103,9 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
       }
     }
     // A line's tokens are shared with the other groups unless a citation edit changed the line.
-    if (edited) {
+    if (markers) {
+      // Only markers in kept lines become operations: a removed line needs no normalize.
+      for (const marker of markers) citations.add(marker);
       const own = splitIntoWords(line);
       keptTokens += own.length;
       if (minSentences !== undefined) sentences += countSentencesInTokens(own, 0, own.length);

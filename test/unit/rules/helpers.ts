@@ -9,6 +9,11 @@ export function plainWords(n: number, offset = 0): string[] {
   return Array.from({ length: n }, (_, i) => WORDS[(i + offset) % WORDS.length] ?? 'word');
 }
 
+/** `n` distinct words (no repeated n-grams at all). */
+export function distinctWords(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `word${i}`);
+}
+
 /** Exactly one rule switched on (others of every group off), the group running. */
 export function onlyRule(key: RuleKey, value?: number | boolean): RuleConfig {
   const all = combinePresets(['all']);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { combinePresets, describeConfig, parseRuleSpec, RULE_KEYS, RULE_PRESETS, RuleSpecError } from '../../../main/rules/config';
+
+describe('rule specs and presets', () => {
+  it('names every preset and combines them in run order', () => {
+    expect(Object.keys(RULE_PRESETS).sort()).toEqual(['all', 'c4', 'fineweb', 'gopher', 'prox-lines']);
+    expect(parseRuleSpec('fineweb').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb']);
+    expect(parseRuleSpec('prox-lines+c4').filters).toEqual(['c4', 'prox']);
+    expect(parseRuleSpec('rules:fineweb+prox-lines').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox']);
+    expect(parseRuleSpec('all').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox']);
+  });
+
+  it('fineweb switches off only the terminal-punctuation rule; combining with c4 switches it back on', () => {
+    const fineweb = parseRuleSpec('fineweb');
+    expect(fineweb.rules['c4.terminal_punct']).toBe(false);
+    expect(RULE_KEYS.filter((key) => fineweb.rules[key] === false)).toEqual(['c4.terminal_punct']);
+    expect(parseRuleSpec('fineweb+c4').rules['c4.terminal_punct']).toBe(true);
+    expect(parseRuleSpec('c4').rules['c4.terminal_punct']).toBe(true);
+  });
+
+  it('overrides thresholds and switches rules on and off', () => {
+    const config = parseRuleSpec('fineweb, gopher.min_stop_words=3, c4.policy=off, -gopher_rep.top_2_gram, c4.terminal_punct=on');
+    expect(config.rules['gopher.min_stop_words']).toBe(3);
+    expect(config.rules['c4.policy']).toBe(false);
+    expect(config.rules['gopher_rep.top_2_gram']).toBe(false);
+    expect(config.rules['c4.terminal_punct']).toBe(true);
+    expect(parseRuleSpec('gopher,gopher.min_doc_words=off,gopher.min_doc_words=on').rules['gopher.min_doc_words']).toBe(50);
+  });
+
+  it('rejects a bad preset, rule or value with a message naming it and what is valid', () => {
+    expect(() => parseRuleSpec('finweb')).toThrow(RuleSpecError);
+    expect(() => parseRuleSpec('finweb')).toThrow(/unknown rule preset "finweb".*valid presets: c4, gopher, fineweb, prox-lines, all/);
+    expect(() => parseRuleSpec('c4,c4.nope=1')).toThrow(/unknown rule "c4.nope".*valid rules: .*c4.min_sentences/);
+    expect(() => parseRuleSpec('c4,c4.min_sentences=many')).toThrow(/rule "c4.min_sentences": value "many" is not a number or on\/off/);
+    expect(() => parseRuleSpec('c4,c4.javascript=2')).toThrow(/on\/off rule/);
+    expect(() => parseRuleSpec('c4,c4.min_sentences')).toThrow(/needs a value/);
+  });
+
+  it('describes a config by its preset name, or by its groups and changes', () => {
+    expect(describeConfig(combinePresets(['fineweb']))).toBe('fineweb');
+    expect(describeConfig(parseRuleSpec('c4+prox-lines'))).toBe('groups:c4+prox');
+    expect(describeConfig(parseRuleSpec('fineweb,gopher.min_stop_words=3'))).toBe('groups:gopher_rep+gopher+c4+fineweb,gopher.min_stop_words=3,c4.terminal_punct=off');
+  });
+});
