@@ -1,0 +1,88 @@
+/**
+ * Agreement with the reference implementations: test/fixtures/rules/expected.jsonl and
+ * devset-expected.jsonl were produced by running datatrove's own filter code
+ * (test/fixtures/rules/reference_filters.py) on the same documents. Prints agreement per rule
+ * group and per reference outcome; differences come from word/sentence tokenization
+ * (NLTK in the reference run, a spaCy-like approximation here, see main/rules/tokenize.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scoreRules, type LabelledDocument } from '../../../main/rules/agreement';
+import { parseRuleSpec } from '../../../main/rules/config';
+import { compareC4Lines, compareDecisions, GROUPS, type ReferenceResult } from './reference-agreement';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const fixtureDir = join(repoRoot, 'test/fixtures/rules');
+const devsetDir = resolve(repoRoot, '../shared/fixtures/devset');
+const hasDevset = existsSync(join(devsetDir, 'docs.jsonl'));
+
+function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+function report(name: string, texts: Map<string, string>, expected: ReferenceResult[]): { decisions: ReturnType<typeof compareDecisions>; lines: ReturnType<typeof compareC4Lines> } {
+  const decisions = compareDecisions(texts, expected);
+  const lines = compareC4Lines(texts, expected);
+  const rows = GROUPS.map((group) => {
+    const a = decisions[group];
+    const perRule = [...a.byRule].map(([rule, [agreed, total]]) => `${rule} ${agreed}/${total}`).join(', ');
+    return `  ${group.padEnd(16)} ${a.agreed}/${a.compared} (${((100 * a.agreed) / Math.max(1, a.compared)).toFixed(1)} %)  ${perRule}`;
+  });
+  console.log(
+    [`agreement with datatrove on ${name}:`, ...rows, `  c4 kept lines    ${lines.agreed}/${lines.lines} lines, ${lines.docsExact}/${lines.docs} documents exact`, ...[...Object.values(decisions)].flatMap((a) => a.disagreements.map((d) => `    differs: ${d}`))].join('\n'),
+  );
+  return { decisions, lines };
+}
+
+describe('agreement with the reference filters', () => {
+  it('the hand-built fixture: same keep/drop per group (allowing tokenizer differences) and the same C4 kept lines', () => {
+    const texts = new Map(readJsonl<{ id: string; text: string }>(join(fixtureDir, 'documents.jsonl')).map((d) => [d.id, d.text]));
+    const expected = readJsonl<ReferenceResult>(join(fixtureDir, 'expected.jsonl'));
+    expect(expected.length).toBe(texts.size);
+    const { decisions, lines } = report('test/fixtures/rules', texts, expected);
+    for (const group of GROUPS) {
+      expect(decisions[group].compared).toBeGreaterThan(50);
+      expect(decisions[group].agreed / decisions[group].compared, group).toBeGreaterThanOrEqual(0.9);
+    }
+    expect(decisions.c4.agreed).toBe(decisions.c4.compared);
+    expect(decisions.c4_terminal_off.agreed).toBe(decisions.c4_terminal_off.compared);
+    expect(lines.agreed).toBe(lines.lines);
+  });
+
+  it.skipIf(!hasDevset)('the devset (real pages): same decisions and C4 kept lines (skipped when ../shared/fixtures is absent)', () => {
+    const texts = new Map(readJsonl<{ id: string; text: string }>(join(devsetDir, 'docs.jsonl')).map((d) => [d.id, d.text]));
+    const expected = readJsonl<ReferenceResult>(join(fixtureDir, 'devset-expected.jsonl'));
+    const { decisions, lines } = report('the devset', texts, expected);
+    for (const group of GROUPS) expect(decisions[group].agreed / decisions[group].compared, group).toBeGreaterThanOrEqual(0.9);
+    expect(lines.agreed / lines.lines).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it.skipIf(!hasDevset)('devset gold labels: line precision/recall/F1 and doc agreement per preset (printed; prox-lines stays precise)', () => {
+    const docs = readJsonl<{ id: string; text: string }>(join(devsetDir, 'docs.jsonl'));
+    const gold = new Map(readJsonl<{ id: string; doc: string; noisy_lines: number[] }>(join(devsetDir, 'gold.jsonl')).map((g) => [g.id, g]));
+    const labelled: LabelledDocument[] = docs.map((d) => {
+      const g = gold.get(d.id);
+      if (g === undefined) throw new Error(`devset gold.jsonl has no label for ${d.id}`);
+      return { id: d.id, text: d.text, keep: g.doc === 'keep', noisyLines: g.noisy_lines };
+    });
+    const rows: string[] = [];
+    const results = new Map<string, ReturnType<typeof scoreRules>>();
+    for (const spec of ['c4', 'gopher', 'fineweb', 'prox-lines', 'fineweb+prox-lines', 'c4+prox-lines', 'all']) {
+      const r = scoreRules(labelled, parseRuleSpec(spec));
+      results.set(spec, r);
+      rows.push(
+        `  ${spec.padEnd(20)} line P ${r.line.precision.toFixed(3)} R ${r.line.recall.toFixed(3)} F1 ${r.line.f1.toFixed(3)} | doc agreement ${r.doc.agreement.toFixed(3)} (kept: ${r.doc.keptAndGoldKeep} gold-keep, ${r.doc.keptButGoldDrop} gold-drop; dropped: ${r.doc.droppedButGoldKeep} gold-keep, ${r.doc.droppedAndGoldDrop} gold-drop)`,
+      );
+    }
+    console.log(['devset (69 pages, lines scored on the 44 gold-keep pages):', ...rows].join('\n'));
+    const prox = results.get('prox-lines');
+    expect(prox?.line.precision).toBeGreaterThanOrEqual(0.95);
+    expect(prox?.line.recall).toBeGreaterThanOrEqual(0.5);
+    expect(results.get('fineweb+prox-lines')?.line.f1).toBeGreaterThan(results.get('fineweb')?.line.f1 ?? 1);
+  });
+});
