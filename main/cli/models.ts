@@ -1,0 +1,16 @@
+/**
+ * `refinery models <subcommand>`: one command group for everything about model files.
+ * Each subcommand lives in its own module and adds itself to `registerModelSubcommands`
+ * (convert here; add/list belong to the model runtime's modules).
+ */
+import type { Command } from 'commander';
+import { registerConvert } from './models-convert';
+
+export type ModelSubcommand = (models: Command) => void;
+
+export const registerModelSubcommands: ModelSubcommand[] = [registerConvert];
+
+export function register(program: Command): void {
+  const models = program.command('models').description('Manage refining models: convert Hugging Face checkpoints to GGUF, add and list models');
+  for (const registerSubcommand of registerModelSubcommands) registerSubcommand(models);
+}
