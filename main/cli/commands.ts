@@ -4,10 +4,16 @@
  */
 import type { Command } from 'commander';
 import { register as execute } from './execute';
+import { register as indexCommand } from './index';
+import { register as refineCommand } from './refine';
+import { register as exportCommand } from './export';
+import { register as statsCommand } from './stats';
+import { register as modelsCommand } from './models';
+import { register as programCommand } from './program';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [execute];
+const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, modelsCommand, programCommand];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

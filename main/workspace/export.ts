@@ -6,7 +6,8 @@
  */
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { DocumentRecord, ProgramPair, Statements } from '../../native/sqlite/statements';
-import { openJsonlWriter, type Compression, type JsonlWriter } from '../export/writer';
+import { openJsonlWriter, type Compression, type ExportSummary, type JsonlWriter } from '../export/writer';
+import { zstdImplementation } from '../export/zstd';
 import { executeProgram, type Execution } from '../prox/executor';
 import type { OperationKind, Stage } from '../prox/program';
 import type { ExecutionSettings } from './execution';
@@ -54,19 +55,51 @@ export function auditPath(out: string, name: string, compression: Compression): 
 
 type Row = DocumentRecord & ProgramPair & { path: string };
 
-export async function exportWorkspace(db: SqliteDatabase, st: Statements, settings: ExecutionSettings, request: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
+type Output = 'main' | 'dropped' | 'removed';
+
+export async function exportWorkspace(_db: SqliteDatabase, st: Statements, settings: ExecutionSettings, request: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
+  const started = performance.now();
+  const outputs: Output[] = ['main'];
+  if (request.auditDropped) outputs.push('dropped');
+  if (request.auditRemovedLines) outputs.push('removed');
+  // The wasm zstd of Node 20 compresses one stream per process at a time: then each file gets
+  // its own pass over the corpus, committed before the next one opens.
+  const passes = request.compression === 'zstd' && zstdImplementation() === 'wasm' ? outputs.map((o) => [o]) : [outputs];
+  const committed: { output: Output; summary: ExportSummary }[] = [];
+  let counts = { kept: 0, dropped: 0 };
+  for (const [i, pass] of passes.entries()) {
+    const result = await exportPass(st, settings, request, pass, { ...options, onProgress: i === 0 ? options.onProgress : undefined });
+    committed.push(...result.summaries);
+    if (i === 0) counts = result.counts;
+  }
+  const main = committed.find((c) => c.output === 'main')!.summary;
+  return {
+    path: main.path,
+    documents: counts.kept,
+    bytes: main.bytes,
+    uncompressedBytes: main.uncompressedBytes,
+    auditFiles: committed.filter((c) => c.output !== 'main').map((c) => c.summary.path),
+    dropped: counts.dropped,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+const AUDIT_NAMES: Record<Exclude<Output, 'main'>, string> = { dropped: 'dropped', removed: 'removed-lines' };
+
+async function exportPass(st: Statements, settings: ExecutionSettings, request: ExportRequest, outputs: Output[], options: ExportOptions) {
   const started = performance.now();
   const total = st.countDocuments.get() ?? 0;
   const anyOpToggles = (st.countDisabledOps.get() ?? 0) > 0;
   const disabledKinds = [...settings.disabledKinds].sort();
-  const writers: JsonlWriter[] = [];
+  const writers = new Map<Output, JsonlWriter>();
   try {
-    const main = await openJsonlWriter(request.out, { compression: request.compression });
-    writers.push(main);
-    const dropped = request.auditDropped ? await openJsonlWriter(auditPath(request.out, 'dropped', request.compression), { compression: request.compression }) : null;
-    if (dropped) writers.push(dropped);
-    const removed = request.auditRemovedLines ? await openJsonlWriter(auditPath(request.out, 'removed-lines', request.compression), { compression: request.compression }) : null;
-    if (removed) writers.push(removed);
+    for (const output of outputs) {
+      const path = output === 'main' ? request.out : auditPath(request.out, AUDIT_NAMES[output], request.compression);
+      writers.set(output, await openJsonlWriter(path, { compression: request.compression }));
+    }
+    const main = writers.get('main');
+    const dropped = writers.get('dropped');
+    const removed = writers.get('removed');
 
     let done = 0;
     let kept = 0;
@@ -92,18 +125,20 @@ export async function exportWorkspace(db: SqliteDatabase, st: Statements, settin
         const text = execution ? execution.text : row.text;
         textBytes += text.length;
         kept += 1;
-        await main.write({
-          id: row.id,
-          text,
-          metadata: {
-            source: row.path,
-            locator: row.locator,
-            programmer: { doc: row.doc_label, chunk: row.chunk_label },
-            programs: programsOf(row),
-            operations: execution ? appliedCounts(execution) : {},
-            toggles: { disabledKinds, disabledOperations: disabled },
-          },
-        });
+        if (main) {
+          await main.write({
+            id: row.id,
+            text,
+            metadata: {
+              source: row.path,
+              locator: row.locator,
+              programmer: { doc: row.doc_label, chunk: row.chunk_label },
+              programs: programsOf(row),
+              operations: execution ? appliedCounts(execution) : {},
+              toggles: { disabledKinds, disabledOperations: disabled },
+            },
+          });
+        }
         if (removed && execution && execution.removedBy.some((by) => by !== null)) {
           const lines = row.text.split('\n');
           await removed.write({
@@ -121,21 +156,12 @@ export async function exportWorkspace(db: SqliteDatabase, st: Statements, settin
         options.onProgress({ done, total, bytes: textBytes, etaSeconds: rate > 0 ? (total - done) / rate : null });
       }
     }
-    const summaries = [];
-    for (const writer of writers) summaries.push(await writer.commit());
-    const mainSummary = summaries[0]!;
+    const summaries: { output: Output; summary: ExportSummary }[] = [];
+    for (const [output, writer] of writers) summaries.push({ output, summary: await writer.commit() });
     options.onProgress?.({ done, total, bytes: textBytes, etaSeconds: 0 });
-    return {
-      path: mainSummary.path,
-      documents: kept,
-      bytes: mainSummary.bytes,
-      uncompressedBytes: mainSummary.uncompressedBytes,
-      auditFiles: summaries.slice(1).map((s) => s.path),
-      dropped: droppedCount,
-      seconds: (performance.now() - started) / 1000,
-    };
+    return { summaries, counts: { kept, dropped: droppedCount } };
   } catch (err) {
-    await Promise.all(writers.map((w) => w.abort(err instanceof Error ? err.message : String(err)).catch(() => undefined)));
+    await Promise.all([...writers.values()].map((w) => w.abort(err instanceof Error ? err.message : String(err)).catch(() => undefined)));
     throw err;
   }
 }

@@ -1,0 +1,58 @@
+/** `refinery export <folder> --out <file>`: cleaned JSONL (.gz/.zst by extension), optional audits. */
+import type { Command } from 'commander';
+import { compressionFor, ExportError, type Compression } from '../export/writer';
+import { CliError } from './errors';
+import { addDbOption, createProgressDisplay, formatSeconds, megabytes, openWorkspace, type DbOptions } from './workspace-options';
+
+interface ExportOptions extends DbOptions {
+  out: string;
+  compression?: string;
+  auditDropped?: boolean;
+  auditRemovedLines?: boolean;
+  quiet?: boolean;
+}
+
+export function register(program: Command): void {
+  addDbOption(
+    program
+      .command('export')
+      .description('write one cleaned JSON object per kept document: id, text and metadata (source, programs, operations, toggles)')
+      .argument('<folder>', 'the indexed folder')
+      .requiredOption('--out <file>', 'output file; .gz or .zst compresses')
+      .option('--compression <kind>', 'none | gzip | zstd (default: from the --out extension)')
+      .option('--audit-dropped', 'also write <out>.dropped.jsonl: dropped documents with the reason')
+      .option('--audit-removed-lines', 'also write <out>.removed-lines.jsonl: every removed line and the operation that removed it')
+      .option('-q, --quiet', 'no progress display'),
+  ).action(async (folder: string, options: ExportOptions) => {
+    const compression = compressionOf(options);
+    const ws = openWorkspace(folder, options);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort(new Error('interrupted'));
+    process.once('SIGINT', onSignal);
+    const display = options.quiet ? null : createProgressDisplay('exporting');
+    const unsubscribe = ws.events.on('export.progress', (p) => display?.update(p.done, p.total, `docs, ${megabytes(p.bytes)} text, ETA ${formatSeconds(p.etaSeconds)}`));
+    try {
+      if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
+      const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false }, abort.signal);
+      display?.stop();
+      const rate = result.seconds > 0 ? result.uncompressedBytes / result.seconds / 1e6 : 0;
+      process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${megabytes(result.bytes)} in ${result.seconds.toFixed(1)}s, ${rate.toFixed(1)} MB/s\n`);
+      for (const file of result.auditFiles) process.stdout.write(`audit: ${file}\n`);
+    } catch (err) {
+      display?.stop();
+      if (err instanceof ExportError) throw new CliError(`export failed, nothing was written: ${err.message}`);
+      if (abort.signal.aborted) throw new CliError('export interrupted, nothing was written', 130);
+      throw err;
+    } finally {
+      unsubscribe();
+      process.off('SIGINT', onSignal);
+      await ws.dispose();
+    }
+  });
+}
+
+function compressionOf(options: ExportOptions): Compression {
+  if (options.compression === undefined) return compressionFor(options.out);
+  if (options.compression === 'none' || options.compression === 'gzip' || options.compression === 'zstd') return options.compression;
+  throw new CliError(`--compression must be none, gzip or zstd, not "${options.compression}"`);
+}

@@ -1,0 +1,53 @@
+/** `refinery stats <folder>`: the corpus before and after refining, toggles in force. */
+import type { Command } from 'commander';
+import type { Stats } from '../../contract/api';
+import { addDbOption, openWorkspace, type DbOptions } from './workspace-options';
+
+interface StatsOptions extends DbOptions {
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  addDbOption(
+    program
+      .command('stats')
+      .description('documents, words and tokens before/after, retention, operation and rule counts, length histograms')
+      .argument('<folder>', 'the indexed folder')
+      .option('--json', 'print the statistics as one JSON object'),
+  ).action(async (folder: string, options: StatsOptions) => {
+    const ws = openWorkspace(folder, options);
+    try {
+      const stats = ws.stats();
+      process.stdout.write(options.json ? `${JSON.stringify(stats)}\n` : formatStats(stats));
+    } finally {
+      await ws.dispose();
+    }
+  });
+}
+
+function pct(after: number, before: number): string {
+  return before > 0 ? `${((100 * after) / before).toFixed(1)}%` : '-';
+}
+
+export function formatStats(s: Stats): string {
+  const lines: string[] = [];
+  const row = (name: string, before: number, after: number) => lines.push(`${name.padEnd(10)} ${String(before).padStart(12)} ${String(after).padStart(12)} ${pct(after, before).padStart(8)}`);
+  lines.push(`${''.padEnd(10)} ${'before'.padStart(12)} ${'after'.padStart(12)} ${'kept'.padStart(8)}`);
+  row('documents', s.documents.before, s.documents.after);
+  row('words', s.words.before, s.words.after);
+  row(s.tokens.estimated ? 'tokens~' : 'tokens', s.tokens.before, s.tokens.after);
+  lines.push(`refined: ${s.refined.doc} doc programs, ${s.refined.chunk} chunk programs`);
+  lines.push('', 'operations applied:');
+  for (const [kind, n] of Object.entries(s.operations).sort((a, b) => b[1] - a[1])) lines.push(`  ${kind.padEnd(14)} ${n}`);
+  lines.push('', 'rules that fired:');
+  for (const [rule, n] of Object.entries(s.rules).sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(7)}  ${rule}`);
+  lines.push('', 'document length (tokens~): before | after');
+  const { edges, before, after } = s.lengthHistogram;
+  const peak = Math.max(1, ...before, ...after);
+  edges.forEach((edge, i) => {
+    const range = i + 1 < edges.length ? `${edge}-${edges[i + 1]! - 1}` : `${edge}+`;
+    const bar = (n: number) => '#'.repeat(Math.round((20 * n) / peak)).padEnd(20);
+    lines.push(`  ${range.padStart(12)} ${String(before[i]).padStart(7)} ${bar(before[i]!)} | ${String(after[i]).padStart(7)} ${bar(after[i]!)}`);
+  });
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,100 @@
+/**
+ * What the workspace commands (index, refine, export, stats) share: the --db option, opening
+ * the workspace with user-facing errors, and a progress display (a bar on a terminal, plain
+ * lines otherwise, e.g. in CI logs or when piped).
+ */
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { ReadIssue } from '../corpus/types';
+import { DatabaseOpenError } from '../../native/sqlite/database';
+import { WorkspaceError } from '../workspace/errors';
+import { Workspace } from '../workspace/service';
+import { CliError } from './errors';
+
+export interface DbOptions {
+  db?: string;
+}
+
+export function addDbOption(command: Command): Command {
+  return command.option('--db <file>', 'workspace database file (default: <data dir>/refinery/workspaces/<hash of folder>.sqlite; REFINERY_HOME moves the data dir)');
+}
+
+export function openWorkspace(folder: string, options: DbOptions & { textField?: string; idField?: string }): Workspace {
+  try {
+    return Workspace.open(folder, { dbPath: options.db, textField: options.textField, idField: options.idField });
+  } catch (err) {
+    if (err instanceof WorkspaceError || err instanceof DatabaseOpenError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+/** `file:line: message` (field named when known), the form every scan error is printed in. */
+export function formatIssue(issue: ReadIssue): string {
+  const where = issue.line === null ? issue.file : `${issue.file}:${issue.line}`;
+  return `${where}: ${issue.field ? `field "${issue.field}": ` : ''}${issue.message}`;
+}
+
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export interface ProgressDisplay {
+  update(done: number, total: number, detail: string): void;
+  /** Prints a line without breaking the bar. */
+  log(line: string): void;
+  stop(): void;
+}
+
+/** A cli-progress bar on a TTY; otherwise a plain line at most every `plainIntervalMs`. */
+export function createProgressDisplay(label: string, stream: NodeJS.WriteStream = process.stderr, plainIntervalMs = 2_000): ProgressDisplay {
+  if (stream.isTTY) {
+    const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} {detail}`, stream, hideCursor: true, clearOnComplete: false, etaBuffer: 50 });
+    let started = false;
+    return {
+      update(done, total, detail) {
+        if (!started) {
+          bar.start(Math.max(total, 1), done, { detail });
+          started = true;
+        }
+        bar.setTotal(Math.max(total, 1));
+        bar.update(done, { detail });
+      },
+      log(line) {
+        if (started) stream.write('\r\x1b[K');
+        stream.write(`${line}\n`);
+        if (started) bar.render();
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  let pending: string | null = null;
+  return {
+    update(done, total, detail) {
+      pending = `${label} ${done}/${total} ${detail}`;
+      const now = performance.now();
+      if (now - last >= plainIntervalMs) {
+        last = now;
+        stream.write(`${pending}\n`);
+        pending = null;
+      }
+    },
+    log(line) {
+      stream.write(`${line}\n`);
+    },
+    stop() {
+      if (pending) stream.write(`${pending}\n`);
+      pending = null;
+    },
+  };
+}
+
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
