@@ -4,7 +4,40 @@
  * trip over is checked here first and reported as a readable error naming the file and field.
  */
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
-import { readGgufHeader, type GgufHeader, type GgufTensor, type HeaderValue } from '../../native/llama/gguf-info';
+import { readGguf, GgufFormatError, type GgufScalar } from '../../native/gguf';
+
+/** What the checks need from the header; read with the project's bounds-checked GGUF reader. */
+interface GgufTensor {
+  readonly name: string;
+  /** ggml order: the fastest-varying axis first. */
+  readonly dimensions: readonly number[];
+  readonly type: string;
+  readonly fileOffset: number;
+}
+interface GgufHeader {
+  readonly metadata: ReadonlyMap<string, GgufScalar | readonly GgufScalar[]>;
+  readonly tokenCount: number | null;
+  readonly tensors: readonly GgufTensor[];
+}
+type HeaderValue = GgufScalar | readonly GgufScalar[];
+
+/** ggml type codes (ggml.h) of the types a refiner may come in. */
+const TYPE_NAMES: Record<number, string> = {
+  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 6: 'Q5_0', 7: 'Q5_1', 8: 'Q8_0',
+  10: 'Q2_K', 11: 'Q3_K', 12: 'Q4_K', 13: 'Q5_K', 14: 'Q6_K', 15: 'Q8_K', 30: 'BF16',
+};
+
+function readHeader(path: string): GgufHeader {
+  const file = readGguf(path);
+  const metadata = new Map<string, HeaderValue>();
+  for (const [key, value] of file.metadata) metadata.set(key, value.type === 'array' ? value.values : value.value);
+  const tokens = metadata.get('tokenizer.ggml.tokens');
+  return {
+    metadata,
+    tokenCount: Array.isArray(tokens) ? tokens.length : null,
+    tensors: file.tensors.map((t) => ({ name: t.name, dimensions: t.dims, type: TYPE_NAMES[t.typeCode] ?? `type${t.typeCode}`, fileOffset: file.dataOffset + t.offset })),
+  };
+}
 
 export type ModelFileProblem = 'missing' | 'not-gguf' | 'malformed' | 'unsupported-architecture' | 'truncated';
 
@@ -72,8 +105,11 @@ export async function checkModelFile(path: string): Promise<ModelFileSummary> {
   checkMagic(path);
   let header: GgufHeader;
   try {
-    header = await readGgufHeader(path);
+    header = readHeader(path);
   } catch (err) {
+    if (err instanceof GgufFormatError && /truncated/.test(err.message)) {
+      throw new ModelFileError(path, 'truncated', `the file is truncated (${err.message}). Download it again.`);
+    }
     throw new ModelFileError(path, 'malformed', `the GGUF header cannot be read (${err instanceof Error ? err.message : String(err)}). Re-download or re-convert the model.`);
   }
   const architecture = stringField(path, header, 'general.architecture');

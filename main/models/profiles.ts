@@ -1,0 +1,97 @@
+/**
+ * Refining profiles: which programmer writes each stage's programs. The built-in ones are the
+ * released ProX refiners (reference section 1); a stage may also be run by the rules, and the
+ * two stages may mix (rules for the doc stage, a model for the chunk stage).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stage } from '../prox/program';
+import { findModel } from './registry';
+
+export type StageSource =
+  /** A released refining model: its Hugging Face repo and the GGUF base name looked for in the models folder. */
+  | { readonly type: 'model'; readonly repo: string; readonly baseName: string; readonly parameters: string }
+  | { readonly type: 'rules'; readonly preset: string };
+
+export interface Profile {
+  readonly name: string;
+  readonly description: string;
+  readonly doc: StageSource;
+  readonly chunk: StageSource;
+}
+
+const model = (repo: string, parameters: string): StageSource => ({ type: 'model', repo, baseName: repo.split('/')[1]!, parameters });
+
+export const PROFILES: Readonly<Record<'prox-web' | 'prox-math', Profile>> = {
+  'prox-web': {
+    name: 'prox-web',
+    description: 'ProX refiners for general web text (0.3B doc + 0.3B chunk model)',
+    doc: model('gair-prox/web-doc-refining-lm', '0.3B'),
+    chunk: model('gair-prox/web-chunk-refining-lm', '0.3B'),
+  },
+  'prox-math': {
+    name: 'prox-math',
+    description: 'ProX refiners for mathematical web text (0.7B doc + 0.3B chunk model)',
+    doc: model('gair-prox/math-doc-refining-lm', '0.7B'),
+    chunk: model('gair-prox/math-chunk-refining-lm', '0.3B'),
+  },
+};
+
+/**
+ * Preferred file names per model, best first: `<base>.<TYPE>.gguf`, the naming of
+ * `refinery models convert` and of the public GGUF conversions (e.g. QuantFactory's).
+ */
+const QUANT_PREFERENCE = ['Q8_0', 'F16', 'BF16', 'F32', 'Q6_K', 'Q5_K_M', 'Q5_K_S', 'Q4_K_M', 'Q4_K_S', 'Q4_0'];
+
+export function expectedFileNames(source: Extract<StageSource, { type: 'model' }>): string[] {
+  return QUANT_PREFERENCE.map((q) => `${source.baseName}.${q}.gguf`);
+}
+
+export type ResolvedStage =
+  | { readonly type: 'model'; readonly path: string }
+  | { readonly type: 'rules'; readonly preset: string };
+
+export interface ResolvedProfile {
+  readonly name: string;
+  readonly doc: ResolvedStage;
+  readonly chunk: ResolvedStage;
+}
+
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+/** The model file (or rules) of each stage of a built-in profile; a clear error saying how to add a missing model. */
+export function resolveProfile(name: string, modelsDir: string): ResolvedProfile {
+  const profile = (PROFILES as Record<string, Profile | undefined>)[name];
+  if (!profile) throw new ProfileError(`unknown profile "${name}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`);
+  return { name, doc: resolveSource(profile.doc, 'doc', modelsDir), chunk: resolveSource(profile.chunk, 'chunk', modelsDir) };
+}
+
+function resolveSource(source: StageSource, stage: Stage, modelsDir: string): ResolvedStage {
+  if (source.type === 'rules') return source;
+  const present = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
+  const preferred = expectedFileNames(source).find((file) => present.includes(file));
+  const anyQuant = present.filter((file) => file.startsWith(`${source.baseName}.`) && file.toLowerCase().endsWith('.gguf')).sort()[0];
+  const file = preferred ?? anyQuant;
+  if (file) return { type: 'model', path: join(modelsDir, file) };
+  throw new ProfileError(
+    `the ${stage}-stage model ${source.repo} is not in ${modelsDir} (looked for ${source.baseName}.<TYPE>.gguf, e.g. ${source.baseName}.Q8_0.gguf). ` +
+      `Add it with \`refinery models add hf:<owner>/<repo-with-GGUF>:Q8_0\` or a URL, or convert the Hugging Face checkpoint with ` +
+      `\`refinery models convert <folder with ${source.repo} files>\`, then retry.`,
+  );
+}
+
+/**
+ * One stage's programmer from a user string: `rules` / `rules:<preset>`, a model id from the
+ * models folder, or a path to a GGUF file (remote URIs must be added first with `models add`).
+ */
+export function resolveStageSource(spec: string, modelsDir: string): ResolvedStage {
+  const rules = /^rules(?::(.+))?$/.exec(spec.trim());
+  if (rules) return { type: 'rules', preset: rules[1] ?? 'fineweb' };
+  if (/^(hf:|https?:)/i.test(spec)) throw new ProfileError(`"${spec}" is remote: add it first with \`refinery models add ${spec}\`, then refer to it by id.`);
+  return { type: 'model', path: findModel(spec, modelsDir) };
+}

@@ -1,0 +1,142 @@
+/**
+ * The models folder: where GGUF refining models live, how to list them and how to add one
+ * (local path, `hf:owner/repo[:quant]` or URL). Each model may have a `<file>.sha256` sidecar
+ * written when it was added, so listing never re-hashes gigabytes.
+ */
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { downloadModelFile } from '../../native/llama/download';
+import { checkModelFile, ModelFileError } from './gguf-check';
+import { sha256File } from './file-hash';
+
+export interface RegisteredModel {
+  /** File name without `.gguf`: what `--model`, profiles and the UI refer to. */
+  readonly id: string;
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: number;
+  readonly architecture: string | null;
+  readonly parameters: number | null;
+  readonly quantization: string | null;
+  readonly sha256: string | null;
+  /** Why the file cannot be used, when it cannot. */
+  readonly problem: string | null;
+}
+
+export interface ModelsDirOptions {
+  /** Explicit folder (the --models-dir option); beats REFINERY_MODELS_DIR and the default. */
+  readonly dir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly platform?: NodeJS.Platform;
+  readonly home?: string;
+}
+
+/** The per-user models folder: --models-dir, else REFINERY_MODELS_DIR, else the platform's data folder. */
+export function modelsDir(options: ModelsDirOptions = {}): string {
+  if (options.dir) return resolve(options.dir);
+  const env = options.env ?? process.env;
+  if (env.REFINERY_MODELS_DIR) return resolve(env.REFINERY_MODELS_DIR);
+  const home = options.home ?? homedir();
+  switch (options.platform ?? process.platform) {
+    case 'darwin':
+      return join(home, 'Library', 'Application Support', 'Refinery', 'models');
+    case 'win32':
+      return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'Refinery', 'models');
+    default:
+      return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'refinery', 'models');
+  }
+}
+
+export async function listModels(dir: string): Promise<RegisteredModel[]> {
+  if (!existsSync(dir)) return [];
+  const names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.gguf')).sort();
+  return Promise.all(names.map((name) => describeModel(join(dir, name))));
+}
+
+export async function describeModel(path: string): Promise<RegisteredModel> {
+  const id = basename(path).replace(/\.gguf$/i, '');
+  const sha256 = await readSidecar(path);
+  try {
+    const summary = await checkModelFile(path);
+    return { id, path, name: summary.name ?? id, bytes: summary.bytes, architecture: summary.architecture, parameters: summary.parameters, quantization: summary.quantization, sha256, problem: null };
+  } catch (err) {
+    const bytes = existsSync(path) ? (await stat(path)).size : 0;
+    return { id, path, name: id, bytes, architecture: null, parameters: null, quantization: null, sha256, problem: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** A model id in the folder, or a path to a GGUF file, to the file's path; a clear error otherwise. */
+export function findModel(reference: string, dir: string): string {
+  const inDir = join(dir, reference.toLowerCase().endsWith('.gguf') ? reference : `${reference}.gguf`);
+  if (existsSync(inDir)) return inDir;
+  if (existsSync(reference)) return resolve(reference);
+  throw new ModelFileError(reference, 'missing', `no such model in ${dir} and no such file. See \`refinery models list\`, or add it with \`refinery models add <path | hf:owner/repo[:quant] | URL>\`.`);
+}
+
+export interface AddModelOptions {
+  readonly dir: string;
+  /** Expected sha256 (hex); the file is rejected and deleted when it differs. */
+  readonly sha256?: string;
+  readonly huggingFaceEndpoint?: string;
+  readonly onProgress?: (progress: { file: string; bytes: number; total: number | null }) => void;
+  readonly signal?: AbortSignal;
+}
+
+export function isRemoteSource(source: string): boolean {
+  return /^hf:/i.test(source) || /^https?:\/\//i.test(source);
+}
+
+/** Adds a model to the folder from a local path, `hf:` URI or URL; returns it once checked and hashed. */
+export async function addModel(source: string, options: AddModelOptions): Promise<RegisteredModel> {
+  await mkdir(options.dir, { recursive: true });
+  const expected = options.sha256?.toLowerCase();
+  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new Error(`--sha256 must be 64 hex digits, got "${options.sha256}"`);
+  let path: string;
+  if (isRemoteSource(source)) {
+    const downloaded = await downloadModelFile({
+      uri: source,
+      dir: options.dir,
+      huggingFaceEndpoint: options.huggingFaceEndpoint,
+      signal: options.signal,
+      onProgress: ({ bytes, total }) => options.onProgress?.({ file: source, bytes, total }),
+    });
+    path = downloaded.path;
+  } else {
+    const from = resolve(source);
+    await checkModelFile(from); // refuse junk before copying gigabytes
+    path = join(options.dir, basename(from).toLowerCase().endsWith('.gguf') ? basename(from) : `${basename(from)}.gguf`);
+    if (resolve(path) !== from) {
+      const partial = `${path}.partial`;
+      await copyFile(from, partial);
+      await rename(partial, path);
+    }
+  }
+  const digest = await sha256File(path);
+  if (expected !== undefined && digest !== expected) {
+    await rm(path, { force: true });
+    throw new Error(`${source}: checksum mismatch (sha256 ${digest}, expected ${expected}); the file was deleted. Download it again.`);
+  }
+  try {
+    await checkModelFile(path);
+  } catch (err) {
+    if (isRemoteSource(source)) await rm(path, { force: true });
+    throw err;
+  }
+  await writeFile(sidecarPath(path), `${digest}\n`);
+  return describeModel(path);
+}
+
+function sidecarPath(path: string): string {
+  return join(dirname(path), `${basename(path)}.sha256`);
+}
+
+async function readSidecar(path: string): Promise<string | null> {
+  try {
+    const text = (await readFile(sidecarPath(path), 'utf8')).trim();
+    return /^[0-9a-f]{64}$/.test(text) ? text : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Model downloads through node-llama-cpp's downloader (ipull): `hf:owner/repo[:quant]`,
+ * `hf:owner/repo/file.gguf` and http(s) URLs, parallel connections, resume from the partial
+ * file left by an interrupted download.
+ */
+import { createModelDownloader } from 'node-llama-cpp';
+
+export interface DownloadOptions {
+  readonly uri: string;
+  readonly dir: string;
+  /** Hugging Face endpoint, e.g. a local mirror; default HF_ENDPOINT or https://huggingface.co/. */
+  readonly huggingFaceEndpoint?: string;
+  readonly onProgress?: (progress: { bytes: number; total: number | null }) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface DownloadedFile {
+  readonly path: string;
+  readonly fileName: string;
+  readonly bytes: number;
+}
+
+export async function downloadModelFile(options: DownloadOptions): Promise<DownloadedFile> {
+  const downloader = await createModelDownloader({
+    modelUri: options.uri,
+    dirPath: options.dir,
+    // Keep the partial file on cancel or failure: the next attempt resumes from it.
+    deleteTempFileOnCancel: false,
+    skipExisting: true,
+    showCliProgress: false,
+    endpoints: options.huggingFaceEndpoint ? { huggingFace: options.huggingFaceEndpoint } : undefined,
+    onProgress: (status) => options.onProgress?.({ bytes: status.downloadedSize, total: status.totalSize > 0 ? status.totalSize : null }),
+  });
+  const path = await downloader.download({ signal: options.signal });
+  return { path, fileName: downloader.entrypointFilename, bytes: downloader.totalSize };
+}
