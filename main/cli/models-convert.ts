@@ -4,7 +4,7 @@ import { convertCheckpoint } from '../convert/convert-checkpoint';
 import { formatBytes } from '../convert/disk-space';
 import { OUTPUT_TYPES, type OutputType } from '../convert/llama-gguf';
 import { CliError } from './errors';
-import { createProgressDisplay, formatSeconds } from './workspace-options';
+import { SingleBar } from 'cli-progress';
 
 interface ConvertCliOptions {
   out: string;
@@ -24,22 +24,13 @@ export function registerConvert(models: Command): void {
       if (!(OUTPUT_TYPES as readonly string[]).includes(options.type)) {
         throw new CliError(`--type ${options.type} is not supported; use one of ${OUTPUT_TYPES.join(', ')}`, 2);
       }
-      const display = createProgressDisplay('converting');
+      const display = progressDisplay();
       const started = performance.now();
       try {
         const result = convertCheckpoint(folder, options.out, {
           outType: options.type as OutputType,
           overwrite: options.force === true,
-          onProgress: (p) => {
-            const seconds = (performance.now() - started) / 1000;
-            const rate = p.bytesDone / Math.max(seconds, 1e-3);
-            const eta = rate > 0 ? (p.bytesTotal - p.bytesDone) / rate : null;
-            display.update(
-              Math.round(p.bytesDone / 1e6),
-              Math.round(p.bytesTotal / 1e6),
-              `MB  ${(rate / 1e6).toFixed(0)} MB/s  ETA ${formatSeconds(eta)}  ${p.tensor}`,
-            );
-          },
+          onProgress: (p) => display.update(p.bytesDone, p.bytesTotal, p.tensor, (performance.now() - started) / 1000),
         });
         display.stop();
         const seconds = (performance.now() - started) / 1000;
@@ -53,4 +44,41 @@ export function registerConvert(models: Command): void {
         throw new CliError(err instanceof Error ? err.message : String(err));
       }
     });
+}
+
+interface ConvertProgressDisplay {
+  update(done: number, total: number, tensor: string, seconds: number): void;
+  stop(): void;
+}
+
+/** A cli-progress bar on a terminal; a plain line every 2 s otherwise (logs, CI). */
+function progressDisplay(stream: NodeJS.WriteStream = process.stderr): ConvertProgressDisplay {
+  const describe = (done: number, total: number, seconds: number) => {
+    const rate = done / Math.max(seconds, 1e-3);
+    const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+    return `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB  ${(rate / 1e6).toFixed(0)} MB/s  ETA ${eta}s`;
+  };
+  if (stream.isTTY) {
+    const bar = new SingleBar({ format: 'converting [{bar}] {percentage}% {status} {tensor}', stream, hideCursor: true });
+    let started = false;
+    return {
+      update(done, total, tensor, seconds) {
+        if (!started) bar.start(total, 0, { status: '', tensor });
+        started = true;
+        bar.update(done, { status: describe(done, total, seconds), tensor });
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = -Infinity;
+  return {
+    update(done, total, tensor, seconds) {
+      if (seconds - last < 2 && done < total) return;
+      last = seconds;
+      stream.write(`converting ${describe(done, total, seconds)} ${tensor}\n`);
+    },
+    stop() {},
+  };
 }
