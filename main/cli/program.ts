@@ -1,0 +1,281 @@
+/**
+ * `refinery program`: writes the rule programmer's programs for documents, JSONL in, JSONL out.
+ *
+ * Each input line is an object with `text` (and usually `id`). Each output line, in input
+ * order: `id` (null if none), the 1-based input `line`, the input `text`, `programmer` (its id, with the ruleset
+ * version), `doc_program`, `chunk_program` (one call per line, document-global line numbers)
+ * and `reasons`: `{ doc: string | null, chunk: [{ line, reason }] }` where `line` is the
+ * chunk program line a reason explains. The output feeds `refinery execute` directly.
+ * Bad lines are reported on stderr with their line number and skipped. Streams both ways and
+ * writes to a temp file renamed into place at the end.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
+import { writeRulePrograms } from '../rules/write-programs';
+import { CliError } from './errors';
+
+export interface ProgramJsonlOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly config: RuleConfig;
+  readonly onBadLine?: (line: number, message: string) => void;
+  readonly onProgress?: (progress: ProgramProgress) => void;
+}
+
+export interface ProgramProgress {
+  readonly documents: number;
+  readonly bytesRead: number;
+}
+
+export interface ProgramSummary {
+  readonly documents: number;
+  readonly dropped: number;
+  readonly edited: number;
+  readonly badLines: number;
+  readonly bytesRead: number;
+  readonly seconds: number;
+}
+
+export interface ProgramRecord {
+  readonly id: string | number | null;
+  readonly line: number;
+  /** The input text, so the record feeds `refinery execute` as it is. */
+  readonly text: string;
+  readonly programmer: string;
+  readonly doc_program: string;
+  readonly chunk_program: string;
+  readonly reasons: { readonly doc: string | null; readonly chunk: readonly { readonly line: number; readonly reason: string }[] };
+}
+
+class BadLine extends Error {}
+
+const WRITE_BATCH_CHARS = 1 << 16;
+
+/** Turns one input line into its output record; throws BadLine saying what to fix. */
+export function programLine(raw: string, lineNo: number, config: RuleConfig, programmerId: string): ProgramRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new BadLine(`not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadLine('expected a JSON object with "id" and "text" fields');
+  const doc = value as Record<string, unknown>;
+  if (typeof doc.text !== 'string') throw new BadLine(`field "text" is ${doc.text === undefined ? 'missing' : 'not a string'}`);
+  const id = typeof doc.id === 'string' || typeof doc.id === 'number' ? doc.id : null;
+  const programs = writeRulePrograms(doc.text, config);
+  return {
+    id,
+    line: lineNo,
+    text: doc.text,
+    programmer: programmerId,
+    doc_program: programs.doc.program,
+    chunk_program: programs.chunk.program,
+    reasons: {
+      doc: programs.doc.notes[0]?.reason ?? null,
+      chunk: programs.chunk.notes.map((note) => ({ line: note.line, reason: note.reason ?? '' })),
+    },
+  };
+}
+
+export function ruleProgrammerId(config: RuleConfig): string {
+  return `rules:${describeConfig(config)}@${RULESET_VERSION}`;
+}
+
+export async function programJsonl(options: ProgramJsonlOptions): Promise<ProgramSummary> {
+  const started = performance.now();
+  const programmerId = ruleProgrammerId(options.config);
+  const source = options.input === '-' ? process.stdin : createReadStream(options.input);
+  const toStdout = options.output === '-';
+  const temporary = toStdout ? null : `${options.output}.tmp-${process.pid}`;
+  const sink = toStdout ? process.stdout : createWriteStream(temporary as string);
+  const sinkFailed = new Promise<never>((_, reject) => sink.once('error', reject));
+  sinkFailed.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
+  const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
+  readFailed.catch(() => undefined);
+  const bytesRead = (): number => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0);
+
+  let documents = 0;
+  let dropped = 0;
+  let edited = 0;
+  let badLines = 0;
+  let lineNo = 0;
+  let pending = '';
+  let lastProgress = 0;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const ok = sink.write(pending);
+    pending = '';
+    if (!ok) await Promise.race([once(sink, 'drain'), sinkFailed]);
+  };
+
+  try {
+    const lines = createInterface({ input: source, crlfDelay: Infinity });
+    const reading = (async () => {
+      for await (const raw of lines) {
+        lineNo++;
+        if (raw.trim().length === 0) continue;
+        let record: ProgramRecord;
+        try {
+          record = programLine(raw, lineNo, options.config, programmerId);
+        } catch (err) {
+          if (!(err instanceof BadLine)) throw err;
+          badLines++;
+          options.onBadLine?.(lineNo, err.message);
+          continue;
+        }
+        documents++;
+        if (record.doc_program === 'drop_doc()') dropped++;
+        else if (record.chunk_program !== 'keep_chunk()') edited++;
+        pending += `${JSON.stringify(record)}\n`;
+        if (pending.length >= WRITE_BATCH_CHARS) await flush();
+        const now = performance.now();
+        if (options.onProgress && now - lastProgress > 200) {
+          lastProgress = now;
+          options.onProgress({ documents, bytesRead: bytesRead() });
+        }
+      }
+    })();
+    await Promise.race([reading, readFailed]);
+    await flush();
+    if (!toStdout) {
+      sink.end();
+      await Promise.race([once(sink, 'finish'), sinkFailed]);
+      renameSync(temporary as string, options.output);
+    }
+  } catch (err) {
+    if (temporary !== null) {
+      sink.destroy();
+      rmSync(temporary, { force: true });
+    }
+    throw err;
+  }
+  options.onProgress?.({ documents, bytesRead: bytesRead() });
+  return { documents, dropped, edited, badLines, bytesRead: bytesRead(), seconds: (performance.now() - started) / 1000 };
+}
+
+// ---------------------------------------------------------------- command line
+
+const MAX_PRINTED_BAD_LINES = 100;
+
+/** `rules` or `rules:<spec>`; anything else is a user error naming what is accepted. */
+export function parseProgrammerOption(value: string): RuleConfig {
+  if (value !== 'rules' && !value.startsWith('rules:')) {
+    throw new CliError(
+      `--programmer ${value}: this command writes rule programs; use rules or rules:<preset>[+<preset>][,<rule>=<value>] (presets: ${Object.keys(RULE_PRESETS).join(', ')}); models run through \`refinery refine\``,
+    );
+  }
+  try {
+    return parseRuleSpec(value === 'rules' ? 'fineweb' : value);
+  } catch (err) {
+    if (err instanceof RuleSpecError) throw new CliError(`--programmer: ${err.message}`);
+    throw err;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('program')
+    .description('Write ProX programs with the rule programmer: JSONL with id + text in, JSONL with doc_program, chunk_program and reasons out (feeds `refinery execute`)')
+    .requiredOption('--in <file>', 'input JSONL ("-" for stdin), one object with "id" and "text" per line')
+    .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line, text, programmer, doc_program, chunk_program, reasons')
+    .option('--programmer <spec>', `rules[:preset[+preset]][,rule=value|,rule=off] (presets: ${Object.keys(RULE_PRESETS).join(', ')})`, 'rules:fineweb')
+    .action(async (opts: { in: string; out: string; programmer: string }) => {
+      const config = parseProgrammerOption(opts.programmer);
+      let total = 0;
+      if (opts.in !== '-') {
+        try {
+          const stat = statSync(opts.in);
+          if (!stat.isFile()) throw new CliError(`--in ${opts.in} is not a file`);
+          total = stat.size;
+        } catch (err) {
+          if (err instanceof CliError) throw err;
+          throw new CliError(`cannot read --in ${opts.in}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      const label = opts.in === '-' ? 'stdin' : opts.in;
+      const progress = createProgress(total);
+      let printed = 0;
+      let summary: ProgramSummary;
+      try {
+        summary = await programJsonl({
+          input: opts.in,
+          output: opts.out,
+          config,
+          onBadLine: (line, message) => {
+            if (++printed <= MAX_PRINTED_BAD_LINES) progress.log(`${label}:${line}: ${message}; line skipped`);
+            else if (printed === MAX_PRINTED_BAD_LINES + 1) progress.log(`${label}: more bad lines; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
+          },
+          onProgress: (p) => progress.update(p),
+        });
+      } catch (err) {
+        progress.stop();
+        throw new CliError(`program failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      progress.stop();
+      const rate = summary.seconds > 0 ? summary.documents / summary.seconds : 0;
+      process.stderr.write(
+        `programmed ${summary.documents} documents with ${ruleProgrammerId(config)} in ${summary.seconds.toFixed(1)} s (${Math.round(rate)} docs/s): ` +
+          `${summary.dropped} drop_doc, ${summary.edited} with line edits` +
+          `${summary.badLines > 0 ? `; ${summary.badLines} bad input lines skipped` : ''}\n`,
+      );
+    });
+}
+
+interface Progress {
+  update(p: ProgramProgress): void;
+  log(line: string): void;
+  stop(): void;
+}
+
+/** A cli-progress bar over input bytes on a terminal; a plain line every 5 s otherwise. */
+function createProgress(totalBytes: number): Progress {
+  const started = performance.now();
+  const rates = (p: ProgramProgress): { docs: number; mbps: number; eta: number | null } => {
+    const seconds = (performance.now() - started) / 1000;
+    const bytesPerSecond = seconds > 0 ? p.bytesRead / seconds : 0;
+    return {
+      docs: seconds > 0 ? p.documents / seconds : 0,
+      mbps: bytesPerSecond / 1e6,
+      eta: totalBytes > 0 && bytesPerSecond > 0 ? Math.max(0, (totalBytes - p.bytesRead) / bytesPerSecond) : null,
+    };
+  };
+  if (process.stderr.isTTY && totalBytes > 0) {
+    const bar = new SingleBar({
+      stream: process.stderr,
+      format: 'program [{bar}] {percentage}% | {docs} docs | {rate} docs/s | {mbps} MB/s | ETA {eta}s',
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    bar.start(totalBytes, 0, { docs: 0, rate: 0, mbps: '0.0' });
+    return {
+      update: (p) => {
+        const r = rates(p);
+        bar.update(p.bytesRead, { docs: p.documents, rate: Math.round(r.docs), mbps: r.mbps.toFixed(1) });
+      },
+      log: (line) => {
+        process.stderr.write(`\r\x1b[K${line}\n`);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastLine = performance.now();
+  return {
+    update: (p) => {
+      const now = performance.now();
+      if (now - lastLine < 5000) return;
+      lastLine = now;
+      const r = rates(p);
+      const done = totalBytes > 0 ? `${((100 * p.bytesRead) / totalBytes).toFixed(0)}% ` : '';
+      process.stderr.write(`program: ${done}${p.documents} docs, ${Math.round(r.docs)} docs/s, ${r.mbps.toFixed(1)} MB/s${r.eta === null ? '' : `, ETA ${Math.round(r.eta)} s`}\n`);
+    },
+    log: (line) => {
+      process.stderr.write(`${line}\n`);
+    },
+    stop: () => undefined,
+  };
+}
