@@ -23,14 +23,15 @@ const GENERATED_VOCAB = join(REPO_ROOT, 'test/.generated/ggml-vocab-llama-spm.gg
 export function llamaSpmVocabPath(): { path?: string; reason?: string } {
   if (existsSync(GENERATED_VOCAB)) return { path: GENERATED_VOCAB };
   if (!existsSync(BUNDLE)) return { reason: `node-llama-cpp's llama.cpp bundle is missing (${BUNDLE})` };
-  const work = mkdtempSync(join(REPO_ROOT, 'test/.generated-vocab-'));
+  // The scratch clone lives under the git-ignored test/.generated, even if a run is killed mid-way.
+  mkdirSync(dirname(GENERATED_VOCAB), { recursive: true });
+  const work = mkdtempSync(join(dirname(GENERATED_VOCAB), 'vocab-extract-'));
   try {
     const clone = join(work, 'llama.cpp');
     execFileSync('git', ['clone', '-q', '--no-checkout', BUNDLE, clone], { stdio: 'ignore' });
     const bytes = execFileSync('git', ['--git-dir', join(clone, '.git'), 'show', `HEAD:${VOCAB_PATH_IN_BUNDLE}`], {
       maxBuffer: 64 * 1024 * 1024,
     });
-    mkdirSync(dirname(GENERATED_VOCAB), { recursive: true });
     // Write then rename: parallel test workers may extract at the same time.
     const partial = `${GENERATED_VOCAB}.${process.pid}.partial`;
     writeFileSync(partial, bytes);
