@@ -9,7 +9,7 @@ import globals from 'globals';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'zlib', 'stream', 'http', 'net'];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'release', 'test-results', 'playwright-report', 'test/.generated', 'bench/.data'] },
+  { ignores: ['**/*.tmp.ts', 'node_modules', 'out', 'dist', 'release', 'test-results', 'playwright-report', 'test/.generated', 'bench/.data'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
