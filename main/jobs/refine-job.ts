@@ -33,7 +33,7 @@ export interface JobStatus {
 export interface RefineRequest {
   readonly spec: ProgrammerSpec;
   readonly stages: StageSelection;
-  readonly modelsDir: string;
+  readonly modelsDir?: string;
   readonly batchSize?: number;
 }
 

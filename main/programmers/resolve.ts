@@ -23,8 +23,8 @@ export class ProgrammerSpecError extends Error {
 }
 
 export interface ResolveOptions {
-  /** Where model files live (profiles resolve their model names here). */
-  readonly modelsDir: string;
+  /** Where model files live (profiles resolve their model names here); default: the runtime's per-user folder. */
+  readonly modelsDir?: string;
 }
 
 export type StageProgrammers = Partial<Record<Stage, Programmer>>;
@@ -49,7 +49,7 @@ export function describeSpec(spec: ProgrammerSpec): string {
   }
 }
 
-export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly Stage[], options: ResolveOptions): Promise<StageProgrammers> {
+export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly Stage[], options: ResolveOptions = {}): Promise<StageProgrammers> {
   const created: Programmer[] = [];
   try {
     const result: StageProgrammers = {};

@@ -3,7 +3,7 @@
  * the CLI and the tests do with it. Handlers are thin wrappers over this class.
  */
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { DocumentDetail, ExecutionView, ScanError, Stats, WorkspaceSummary } from '../../contract/api';
 import { openDatabase, type SqliteDatabase } from '../../native/sqlite/database';
 import { workspaceMigrations } from '../../native/sqlite/migrations';
@@ -18,7 +18,7 @@ import { WorkspaceEvents } from './events';
 import { executeLoaded, loadDocument, readSettings, recomputeDerived, type ExecutionSettings } from './execution';
 import { exportWorkspace, type ExportRequest, type ExportResult } from './export';
 import { indexFolder, type IndexOptions, type IndexResult } from './indexer';
-import { refineryHome, defaultDatabasePath } from './paths';
+import { defaultDatabasePath } from './paths';
 import { listDocuments, neighborDocument, type DocFilter, type ListQuery } from './queries';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';
@@ -30,7 +30,7 @@ export interface WorkspaceOpenOptions {
   readonly textField?: string;
   readonly idField?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Where model files live, for model programmers. Default <home>/models. */
+  /** Where model files live, for model programmers. Default: the model runtime's (REFINERY_MODELS_DIR or per-user). */
   readonly modelsDir?: string;
 }
 
@@ -51,7 +51,7 @@ export class Workspace {
     readonly db: SqliteDatabase,
     readonly st: Statements,
     private readonly env: NodeJS.ProcessEnv,
-    readonly modelsDir: string,
+    readonly modelsDir: string | undefined,
   ) {
     this.jobs = new RefineJobController(dbPath, st, (status) => this.events.emit('job.progress', status));
   }
@@ -81,7 +81,7 @@ export class Workspace {
     }
     if (options.textField) st.setMeta.run('textField', options.textField);
     if (options.idField) st.setMeta.run('idField', options.idField);
-    return new Workspace(absolute, dbPath, db, st, env, options.modelsDir ?? join(refineryHome(env), 'models'));
+    return new Workspace(absolute, dbPath, db, st, env, options.modelsDir);
   }
 
   // ------------------------------------------------------------------ indexing

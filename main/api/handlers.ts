@@ -1,0 +1,155 @@
+/**
+ * The API handler map (contract/api.ts `Handlers`) over the workspace service: one open
+ * workspace at a time, its events forwarded to `emit`. Every transport (Electron IPC, HTTP,
+ * tests) serves this same map; inputs arrive already validated by the dispatcher.
+ */
+import type { EventName, EventPayload, Handlers, MethodOutput } from '../../contract/api';
+import { WorkspaceError } from '../workspace/errors';
+import { readRecent } from '../workspace/recent';
+import { Workspace } from '../workspace/service';
+import { DatabaseOpenError } from '../../native/sqlite/database';
+import { CorpusError } from '../corpus/errors';
+import { ExportError } from '../export/writer';
+
+export interface HandlerOptions {
+  readonly shell: 'electron' | 'browser' | 'test';
+  readonly emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly version?: string;
+  /** Database file for every workspace opened (tests); default: one per folder under REFINERY_HOME. */
+  readonly dbPath?: string;
+}
+
+export interface WorkspaceApi {
+  readonly handlers: Handlers;
+  current(): Workspace | null;
+  dispose(): Promise<void>;
+}
+
+const FORWARDED: readonly EventName[] = ['scan.progress', 'job.progress', 'export.progress'];
+
+type ModelOutput<M extends 'models.list' | 'models.runtime' | 'models.add' | 'models.convert' | 'models.try'> = MethodOutput<M>;
+
+export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
+  const env = options.env ?? process.env;
+  let workspace: Workspace | null = null;
+  let unsubscribe: (() => void)[] = [];
+
+  const need = (): Workspace => {
+    if (!workspace) throw new WorkspaceError('no_workspace', 'no folder is open; open one first');
+    return workspace;
+  };
+  const close = async () => {
+    for (const u of unsubscribe) u();
+    unsubscribe = [];
+    const old = workspace;
+    workspace = null;
+    await old?.dispose();
+  };
+  /** Errors a user can act on keep their message and get an API code; the rest stay 'failed'. */
+  const guard = async <T>(fn: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof DatabaseOpenError || err instanceof ExportError) throw new WorkspaceError('failed', err.message);
+      if (err instanceof CorpusError) throw new WorkspaceError('invalid_input', err.message);
+      throw err;
+    }
+  };
+  const models = async () => {
+    try {
+      return await import('../models/registry');
+    } catch (err) {
+      throw new WorkspaceError('failed', `the model runtime is not installed or cannot load (${err instanceof Error ? err.message : String(err)})`);
+    }
+  };
+
+  const handlers: Handlers = {
+    'app.info': async () => ({ version: options.version ?? '0.1.0', shell: options.shell }),
+
+    'workspace.open': (input) =>
+      guard(async () => {
+        await close();
+        const ws = Workspace.open(input.folder, { textField: input.textField, idField: input.idField, env, dbPath: options.dbPath });
+        workspace = ws;
+        unsubscribe = FORWARDED.map((event) => ws.events.on(event, (payload) => options.emit(event, payload as never)));
+        await ws.index();
+        return ws.summary();
+      }),
+    'workspace.current': async () => workspace?.summary() ?? null,
+    'workspace.recent': async () => readRecent(env),
+    'workspace.rescan': () =>
+      guard(async () => {
+        await need().index();
+        return need().summary();
+      }),
+    'workspace.scanErrors': async (input) => need().scanErrors(input.offset, input.limit),
+
+    'docs.list': async (input) => need().listDocs(input),
+    'docs.neighbor': async (input) => need().neighbor(input.docId, input.direction, input.filter),
+    'doc.get': async (input) => need().getDoc(input.docId),
+    'doc.preview': async (input) => need().preview(input.docId, input.doc, input.chunk),
+    'doc.saveProgram': async (input) => need().saveProgram(input.docId, input.stage, input.text),
+    'doc.setOperation': async (input) => need().setOperation(input.docId, input.stage, input.line, input.enabled),
+
+    'toggles.get': async () => need().toggles(),
+    'toggles.setKind': async (input) => need().setKind(input.kind, input.enabled),
+
+    'refine.start': async (input) => need().startRefine(input.programmer, input.stages),
+    'refine.pause': async () => need().pauseRefine(),
+    'refine.resume': async () => need().resumeRefine(),
+    'refine.cancel': async () => need().cancelRefine(),
+    'refine.status': async () => need().refineStatus(),
+    'refine.errors': async (input) => need().refineErrors(input.limit),
+
+    'export.run': (input) =>
+      guard(async () => {
+        const result = await need().export(input);
+        return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles };
+      }),
+    'stats.get': async () => need().stats(),
+
+    'models.list': async (): Promise<ModelOutput<'models.list'>> => {
+      const registry = await models();
+      const list = await registry.listModels(registry.modelsDir({ env }));
+      return list.map((m) => ({ id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 }));
+    },
+    'models.add': async (input): Promise<ModelOutput<'models.add'>> => {
+      const registry = await models();
+      const m = await registry.addModel(input.source, {
+        dir: registry.modelsDir({ env }),
+        onProgress: (p) => options.emit('models.download', { id: input.source, file: p.file, bytes: p.bytes, total: p.total ?? null, done: false, error: null }),
+      });
+      options.emit('models.download', { id: input.source, file: m.path, bytes: m.bytes, total: m.bytes, done: true, error: null });
+      return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
+    },
+    'models.runtime': async (): Promise<ModelOutput<'models.runtime'>> => {
+      throw new WorkspaceError('failed', 'runtime information is not served by the workspace API yet; run `refinery models runtime` (if available) in a terminal');
+    },
+    'models.convert': async (): Promise<ModelOutput<'models.convert'>> => {
+      throw new WorkspaceError('failed', 'converting checkpoints is not served by the workspace API yet; use the command line converter');
+    },
+    'models.try': async (input): Promise<ModelOutput<'models.try'>> => {
+      const ws = need();
+      const detail = ws.getDoc(input.docId);
+      const { resolveProgrammers } = await import('../programmers/resolve');
+      const programmers = await resolveProgrammers({ type: 'stages', [input.stage]: input.model }, [input.stage]);
+      const programmer = programmers[input.stage]!;
+      try {
+        const [answer] = await programmer.writePrograms(input.stage, [{ id: input.docId, text: detail.execution.original }]);
+        return {
+          stage: input.stage,
+          text: answer!.program,
+          programmer: programmer.info.label,
+          keepProbability: answer!.keepProbability ?? null,
+          failure: answer!.failure ?? null,
+          notes: answer!.notes.map((n) => ({ line: n.line, ...(n.reason !== undefined ? { reason: n.reason } : {}), ...(n.probability !== undefined ? { probability: n.probability } : {}) })),
+        };
+      } finally {
+        await programmer.dispose();
+      }
+    },
+  };
+
+  return { handlers, current: () => workspace, dispose: close };
+}
