@@ -149,7 +149,10 @@ export async function programJsonl(options: ProgramJsonlOptions): Promise<Progra
     }
   } catch (err) {
     if (temporary !== null) {
+      // The stream may still be opening its file: wait until it is closed, then remove it.
+      const closed = once(sink, 'close').catch(() => undefined);
       sink.destroy();
+      await closed;
       rmSync(temporary, { force: true });
     }
     throw err;
