@@ -52,8 +52,12 @@ export function compressionFor(filePath: string): Compression {
   return 'none';
 }
 
-/** Records are joined into batches of about this many characters before entering the pipeline. */
-const BATCH_CHARS = 1 << 20;
+/** Records are encoded into batches of this size before entering the pipeline. */
+const BATCH_BYTES = 1 << 20;
+/** A batch is sent once it is this full; the slack avoids a flush for every record near the end. */
+const FLUSH_AT_BYTES = BATCH_BYTES - (64 << 10);
+/** Bytes that may queue for the disk before write() asks the caller to wait: several batches, so serializing and writing overlap. */
+const PIPELINE_BYTES = 8 << 20;
 
 /**
  * Opens a JSONL export. Everything goes to `.<name>.<pid>.tmp` beside the target and is only
@@ -90,7 +94,7 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
     fdOpen = false; // never close twice: the number may already belong to another file
     await promisify(close)(fd);
   };
-  const file: WriteStream = createWriteStream('', { fd, autoClose: false, highWaterMark: 1 << 20 });
+  const file: WriteStream = createWriteStream('', { fd, autoClose: false, highWaterMark: PIPELINE_BYTES });
 
   let head: Writable = file;
   let encoder: Writable | null = null;
@@ -109,8 +113,9 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
 
   let failure: ExportError | null = null;
   let state: 'open' | 'committing' | 'done' = 'open';
-  let batch: string[] = [];
-  let batchChars = 0;
+  // Records are UTF-8-encoded straight into a batch buffer (no join, no second copy).
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let batchUsed = 0;
   let records = 0;
   let uncompressedBytes = 0;
 
@@ -142,10 +147,11 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
   encoder?.on('error', onStreamError);
 
   const flushBatch = (): Promise<void> | void => {
-    if (batchChars === 0) return;
-    const buffer = Buffer.from(batch.join(''), 'utf8');
-    batch = [];
-    batchChars = 0;
+    if (batchUsed === 0) return;
+    const buffer = batch.subarray(0, batchUsed);
+    // The stream keeps a reference until written, so the next batch needs fresh memory.
+    batch = Buffer.allocUnsafe(BATCH_BYTES);
+    batchUsed = 0;
     uncompressedBytes += buffer.length;
     if (head.write(buffer)) return;
     return waitForDrain();
@@ -179,10 +185,18 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
       if (line === undefined) {
         throw fail(new ExportError(`Export to ${finalPath} failed: record ${records + 1} is not a JSON value (${typeof record}). Nothing was written.`), 'encoding');
       }
-      batch.push(line, '\n');
-      batchChars += line.length + 1;
+      // A UTF-16 unit takes at most 3 UTF-8 bytes; a record larger than a batch gets its own buffer.
+      const worstCase = line.length * 3 + 1;
+      let pending: Promise<void> | void = undefined;
+      if (batchUsed + worstCase > batch.length) {
+        pending = flushBatch();
+        if (worstCase > batch.length) batch = Buffer.allocUnsafe(worstCase);
+      }
+      batchUsed += batch.write(line, batchUsed, 'utf8');
+      batch[batchUsed++] = 0x0a;
       records += 1;
-      if (batchChars >= BATCH_CHARS) return flushBatch();
+      if (batchUsed >= FLUSH_AT_BYTES) return pending ? pending.then(flushBatch) : flushBatch();
+      return pending;
     },
     async commit(): Promise<ExportSummary> {
       if (failure) throw failure;

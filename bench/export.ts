@@ -1,0 +1,78 @@
+/**
+ * Export throughput: records → openJsonlWriter (plain, gzip, zstd) against a floor measured
+ * in the same run: the same bytes already serialized, written with one fs.writeFile (no
+ * JSON.stringify, no temp file, no fsync). Records are synthetic web pages (main/corpus/generate).
+ * Usage: npx tsx bench/export.ts [--quick] [--mb N]. Last line: one JSON object of the figures.
+ */
+import { promises as fs, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { syntheticDocuments, type SyntheticDocument } from '../main/corpus/generate';
+import { openJsonlWriter, type Compression } from '../main/export/writer';
+import { zstdImplementation } from '../main/export/zstd';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const outDir = path.join(here, '.data', 'export');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const mbIndex = args.indexOf('--mb');
+  const megabytes = mbIndex !== -1 ? Number(args[mbIndex + 1]) : quick ? 20 : 100;
+  mkdirSync(outDir, { recursive: true });
+
+  // Hold the records in memory so only the writer is timed.
+  const records: SyntheticDocument[] = [];
+  let bytes = 0;
+  for (const doc of syntheticDocuments(7)) {
+    records.push(doc);
+    bytes += Buffer.byteLength(JSON.stringify(doc)) + 1;
+    if (bytes >= megabytes * 1024 * 1024) break;
+  }
+
+  const serialized = Buffer.from(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+  const floorPath = path.join(outDir, 'floor.jsonl');
+  let start = performance.now();
+  await fs.writeFile(floorPath, serialized);
+  const floorSeconds = (performance.now() - start) / 1000;
+  const floorMbPerS = serialized.length / 1e6 / floorSeconds;
+  await fs.rm(floorPath);
+
+  const results: Record<Compression, { mbPerS: number; ratio: number; outMb: number }> = {} as never;
+  for (const compression of ['none', 'gzip', 'zstd'] as const) {
+    // zstd through the wasm fallback is slow (see main/export/zstd.ts): time a slice of it in quick mode.
+    const slice = compression === 'zstd' && zstdImplementation() === 'wasm' ? records.slice(0, Math.ceil(records.length / 5)) : records;
+    const target = path.join(outDir, `bench.jsonl${compression === 'gzip' ? '.gz' : compression === 'zstd' ? '.zst' : ''}`);
+    start = performance.now();
+    const writer = await openJsonlWriter(target, { compression });
+    for (const record of slice) {
+      const pending = writer.write(record);
+      if (pending) await pending;
+    }
+    const summary = await writer.commit();
+    const seconds = (performance.now() - start) / 1000;
+    const mbPerS = summary.uncompressedBytes / 1e6 / seconds;
+    results[compression] = { mbPerS, ratio: mbPerS / floorMbPerS, outMb: summary.bytes / 1e6 };
+    await fs.rm(target);
+    process.stdout.write(
+      `${(compression === 'none' ? 'plain' : compression).padEnd(6)} ${mbPerS.toFixed(1).padStart(7)} MB/s  (${(summary.uncompressedBytes / 1e6).toFixed(1)} MB in → ${(summary.bytes / 1e6).toFixed(1)} MB out, ${seconds.toFixed(2)} s, ${(mbPerS / floorMbPerS).toFixed(2)}x floor)\n`,
+    );
+  }
+  process.stdout.write(`floor  ${floorMbPerS.toFixed(1).padStart(7)} MB/s  (fs.writeFile of pre-serialized bytes)\n`);
+  process.stdout.write(`zstd implementation: ${zstdImplementation()}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (records held in memory)\n`);
+  const round = (value: number): number => Math.round(value * 10) / 10;
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'export',
+      quick,
+      inputMb: round(serialized.length / 1e6),
+      floorMbPerS: round(floorMbPerS),
+      plainMbPerS: round(results.none.mbPerS),
+      gzipMbPerS: round(results.gzip.mbPerS),
+      zstdMbPerS: round(results.zstd.mbPerS),
+      zstdImplementation: zstdImplementation(),
+      plainRatioToFloor: round(results.none.ratio),
+    })}\n`,
+  );
+}
+
+await main();
