@@ -132,6 +132,22 @@ describe('format readers', () => {
     expect(result).toMatchObject({ issues: [], docs: [{ externalId: 'k1', text: 'deep one', locator: 0 }, { externalId: 'k2', text: 'deep two', locator: 1 }] });
   });
 
+  it('a file that vanished between scan and read becomes an issue, not a crash', async () => {
+    const file = path.join(dir, 'gone.jsonl');
+    await fs.writeFile(file, '{"text": "soon gone"}\n');
+    const source = await sourceFile(file);
+    await fs.rm(file);
+    const events = [];
+    for await (const event of readSource(source)) events.push(event);
+    expect(events).toEqual([
+      {
+        kind: 'issue',
+        bytesRead: 0,
+        issue: { file: 'gone.jsonl', line: null, field: null, message: 'reading stopped: it does not exist (it may have been moved or deleted). Documents before this point were read.' },
+      },
+    ]);
+  });
+
   it('stops at once when aborted', async () => {
     const controller = new AbortController();
     const file = await sourceFile(path.join(dir, 'c.jsonl'));
