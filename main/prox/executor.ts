@@ -28,7 +28,7 @@
 import type { Operation, OperationKind, ParseMode, ProgramError, Stage } from './program';
 import { evaluateDocStage, parseProgram } from './parse';
 import { ReplacementMap, type MappedReplacement } from './replacement-map';
-import { countWords } from './words';
+import { countWords, countWordsUpTo } from './words';
 
 export interface Thresholds {
   /** Drop when kept words / original words is at or below this (reference: 1 - 0.95). */
@@ -107,7 +107,6 @@ export function executeProgram(input: ExecuteInput): Execution {
   const disabledDoc = input.disabled?.doc ?? EMPTY;
   const disabledChunk = input.disabled?.chunk ?? EMPTY;
   const disabledKinds = input.disabledKinds ?? EMPTY;
-  const lineCount = countLines(text);
   const operations: OperationTrace[] = [];
   const errors: ExecutionError[] = [];
 
@@ -124,24 +123,31 @@ export function executeProgram(input: ExecuteInput): Execution {
   const chunkErrorCount = chunk === null || chunkTraces === null ? 0 : collectErrors('chunk', chunk.errors, disabledChunk, disabledKinds, chunkTraces, errors);
 
   if (docDropReason !== null || chunk === null || chunkTraces === null) {
-    const words = countWords(text);
+    const docDropped = docDropReason !== null;
+    let words: number | undefined;
     return {
-      text: docDropReason !== null ? '' : text,
-      dropped: docDropReason !== null,
+      text: docDropped ? '' : text,
+      dropped: docDropped,
       dropReason: docDropReason,
-      stage: docDropReason !== null ? 'doc' : null,
-      removedBy: new Array<number | null>(lineCount).fill(null),
+      stage: docDropped ? 'doc' : null,
+      removedBy: new Array<number | null>(lineStarts(text).length - 1).fill(null),
       replacements: [],
       errorCount: 0,
       cancelled: false,
       operations,
       errors,
-      originalWords: words,
-      keptWords: docDropReason !== null ? 0 : words,
+      get originalWords() {
+        return (words ??= countWords(text));
+      },
+      get keptWords() {
+        return docDropped ? 0 : (words ??= countWords(text));
+      },
     };
   }
 
   const enabled = (op: Operation): boolean => chunkTraces.get(op.line)!.enabled;
+  const starts = lineStarts(text);
+  const lineCount = starts.length - 1;
 
   // 1. normalize, in program order, on the whole document.
   const map = new ReplacementMap(text);
@@ -189,17 +195,21 @@ export function executeProgram(input: ExecuteInput): Execution {
     chunkTraces.get(op.line)!.linesRemoved = removedHere;
     removedLines += removedHere;
   }
-  const processed = removedLines === 0 ? map.text : keepLines(map.text, removedBy);
+  const replacements = map.changed ? map.replacements() : [];
+  const layout = map.changed ? normalizedLines(text, starts, replacements, map.text) : null;
+  const processed = removedLines === 0 ? map.text : keepLines(map.text, layout?.starts ?? starts, removedBy);
 
   // 3. decision.
-  const originalWords = countWords(text);
-  const keptWords = processed === text ? originalWords : countWords(processed);
   const cancelled = errorCount >= thresholds.cancelAtErrors;
+  const words = decisionWords(text, processed, starts, layout, removedBy, thresholds, cancelled);
   let dropReason: string | null = null;
-  if (!cancelled && originalWords > 0 && keptWords / originalWords <= thresholds.minKeptWordRatio) {
-    dropReason = `kept words ${percent(keptWords / originalWords, 1)} <= ${percent(thresholds.minKeptWordRatio)}`;
-  } else if (keptWords <= thresholds.minKeptWords) {
-    dropReason = `kept words ${keptWords} <= ${thresholds.minKeptWords}${cancelled ? ` (program cancelled by ${errorCount} errors)` : ''}`;
+  if (words.exact) {
+    const { originalWords, keptWords } = words;
+    if (!cancelled && originalWords > 0 && keptWords / originalWords <= thresholds.minKeptWordRatio) {
+      dropReason = `kept words ${percent(keptWords / originalWords, 1)} <= ${percent(thresholds.minKeptWordRatio)}`;
+    } else if (keptWords <= thresholds.minKeptWords) {
+      dropReason = `kept words ${keptWords} <= ${thresholds.minKeptWords}${cancelled ? ` (program cancelled by ${errorCount} errors)` : ''}`;
+    }
   }
   if (cancelled) {
     // The program is ignored: nothing it did is part of the result.
@@ -214,13 +224,17 @@ export function executeProgram(input: ExecuteInput): Execution {
     dropReason,
     stage: dropReason !== null ? 'chunk' : null,
     removedBy: cancelled ? removedBy.fill(null) : removedBy,
-    replacements: cancelled ? [] : map.replacements(),
+    replacements: cancelled ? [] : replacements,
     errorCount,
     cancelled,
     operations,
     errors,
-    originalWords,
-    keptWords,
+    get originalWords() {
+      return words.originalWords;
+    },
+    get keptWords() {
+      return words.keptWords;
+    },
   };
 }
 
@@ -307,23 +321,139 @@ function mergeRanges(ranges: Range[]): Range[] {
   return merged;
 }
 
-function countLines(text: string): number {
-  let count = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-  return count;
+/** Where each line starts, by `indexOf` (native, far faster than a per-character loop); `starts[count]` is `text.length + 1`. */
+function lineStarts(text: string): number[] {
+  // A plain array, not an Int32Array: small typed arrays get off-heap backing stores, which
+  // cost more to allocate and collect than the whole line scan.
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  starts.push(text.length + 1);
+  return starts;
 }
 
-/** Joins with "\n" the lines whose `removedBy` entry is null. */
-function keepLines(text: string, removedBy: readonly (number | null)[]): string {
-  const kept: string[] = [];
-  let start = 0;
-  for (let line = 0; start <= text.length; line++) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    if (removedBy[line] === null) kept.push(text.slice(start, end));
-    start = end + 1;
+/** The normalized text's line starts, and the lines a replacement touched with their word counts before and after. */
+interface NormalizedLines {
+  readonly starts: readonly number[];
+  readonly touched: readonly number[];
+  readonly touchedOriginalWords: readonly number[];
+  readonly touchedWords: readonly number[];
+}
+
+/**
+ * Lines keep their indexes under normalize (its strings hold no newline), so the normalized
+ * line starts are the original ones shifted by the length change of the replacements before
+ * them, and only lines a replacement touched can change their word count.
+ */
+function normalizedLines(text: string, starts: readonly number[], replacements: readonly MappedReplacement[], normalized: string): NormalizedLines {
+  const count = starts.length - 1;
+  const shifted = new Array<number>(count + 1);
+  const touched: number[] = [];
+  const touchedOriginalWords: number[] = [];
+  const touchedWords: number[] = [];
+  let delta = 0;
+  let r = 0;
+  for (let line = 0; line < count; line++) {
+    shifted[line] = starts[line]! + delta;
+    const lineEnd = starts[line + 1]! - 1;
+    if (r >= replacements.length || replacements[r]!.start >= lineEnd) continue;
+    // Spans are sorted, non-empty and never contain a newline: one starting before this line's end lies in it.
+    while (r < replacements.length && replacements[r]!.start < lineEnd) {
+      const rep = replacements[r]!;
+      delta += rep.to.length - (rep.end - rep.start);
+      r++;
+    }
+    touched.push(line);
+    touchedOriginalWords.push(countWords(text, starts[line]!, lineEnd));
+    touchedWords.push(countWords(normalized, shifted[line]!, lineEnd + delta));
   }
-  return kept.join('\n');
+  shifted[count] = normalized.length + 1;
+  return { starts: shifted, touched, touchedOriginalWords, touchedWords };
+}
+
+/** Joins with "\n" the lines whose `removedBy` entry is null, slicing runs of kept lines at once. */
+function keepLines(text: string, starts: readonly number[], removedBy: readonly (number | null)[]): string {
+  const pieces: string[] = [];
+  const count = starts.length - 1;
+  let runStart = -1;
+  for (let line = 0; line <= count; line++) {
+    if (line < count && removedBy[line] === null) {
+      if (runStart === -1) runStart = line;
+    } else if (runStart !== -1) {
+      pieces.push(text.slice(starts[runStart]!, starts[line]! - 1));
+      runStart = -1;
+    }
+  }
+  return pieces.join('\n');
+}
+
+type DecisionWords =
+  | { readonly exact: true; readonly originalWords: number; readonly keptWords: number }
+  | { readonly exact: false; readonly originalWords: number; readonly keptWords: number };
+
+/**
+ * Word counts for the drop decision, exact where they can decide it and no further.
+ *
+ * Counting every word is the executor's one per-character pass and most of its cost, yet it
+ * rarely matters: with R words on removed lines and T on kept lines a replacement touched,
+ * the U words of the untouched kept lines only need counting until both drop rules are out
+ * of reach (kept > minKeptWords and kept / original > minKeptWordRatio with a margin of a
+ * whole word). Both rules get less likely as U grows, so stopping there is exact. Past that
+ * point the counts are not needed for the decision and are computed on first access.
+ */
+function decisionWords(
+  text: string,
+  processed: string,
+  starts: readonly number[],
+  layout: NormalizedLines | null,
+  removedBy: readonly (number | null)[],
+  thresholds: Thresholds,
+  cancelled: boolean,
+): DecisionWords {
+  const count = starts.length - 1;
+  let removedWords = 0;
+  let keptTouchedOriginal = 0;
+  let keptTouched = 0;
+  let t = 0;
+  const touched = layout?.touched ?? [];
+  for (let line = 0; line < count; line++) {
+    const isTouched = t < touched.length && touched[t] === line;
+    if (removedBy[line] !== null) {
+      removedWords += isTouched ? layout!.touchedOriginalWords[t]! : countWords(text, starts[line]!, starts[line + 1]! - 1);
+    } else if (isTouched) {
+      keptTouchedOriginal += layout!.touchedOriginalWords[t]!;
+      keptTouched += layout!.touchedWords[t]!;
+    }
+    if (isTouched) t++;
+  }
+  const ratio = thresholds.minKeptWordRatio;
+  let limit: number;
+  if (cancelled) limit = thresholds.minKeptWords - keptTouched + 1;
+  else if (ratio >= 0 && ratio < 1) {
+    limit = Math.max(thresholds.minKeptWords - keptTouched, Math.ceil((ratio * (removedWords + keptTouchedOriginal) - keptTouched) / (1 - ratio))) + 2;
+  } else limit = Infinity;
+
+  let untouched = 0;
+  let exact = untouched <= limit;
+  t = 0;
+  for (let line = 0; line < count && exact; line++) {
+    const isTouched = t < touched.length && touched[t] === line;
+    if (isTouched) t++;
+    if (isTouched || removedBy[line] !== null) continue;
+    untouched += countWordsUpTo(text, starts[line]!, starts[line + 1]! - 1, limit - untouched);
+    exact = untouched <= limit;
+  }
+  if (exact) return { exact, originalWords: removedWords + keptTouchedOriginal + untouched, keptWords: keptTouched + untouched };
+  let originalWords: number | undefined;
+  let keptWords: number | undefined;
+  return {
+    exact,
+    get originalWords() {
+      return (originalWords ??= countWords(text));
+    },
+    get keptWords() {
+      return (keptWords ??= countWords(processed));
+    },
+  };
 }
 
 function percent(ratio: number, digits?: number): string {

@@ -46,7 +46,8 @@ export function countWords(text: string, start = 0, end = text.length): number {
   let inWord = false;
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
-    const space = code <= 0x3000 && WHITESPACE_TABLE[code] === 1;
+    // Most characters are printable ASCII (33..132 holds no Python whitespace): test that first.
+    const space = !(code > 32 && code < 0x85) && code <= 0x3000 && WHITESPACE_TABLE[code] === 1;
     if (!space && !inWord) count++;
     inWord = !space;
   }
@@ -71,4 +72,22 @@ export function pyRstrip(text: string): string {
   let end = text.length;
   while (end > 0 && PYTHON_WHITESPACE.includes(text[end - 1]!)) end--;
   return text.slice(0, end);
+}
+
+/**
+ * Like `countWords` over `text[start:end]`, but stops as soon as the count exceeds `limit`
+ * (then returns a number > limit): for decisions that only need to know "more than N".
+ */
+export function countWordsUpTo(text: string, start: number, end: number, limit: number): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    const space = !(code > 32 && code < 0x85) && code <= 0x3000 && WHITESPACE_TABLE[code] === 1;
+    if (!space && !inWord) {
+      if (++count > limit) return count;
+    }
+    inWord = !space;
+  }
+  return count;
 }

@@ -5,6 +5,7 @@ import { executeProgram, type Execution } from '../../../main/prox/executor';
 import { parseProgram } from '../../../main/prox/parse';
 import type { OperationKind, ParseMode } from '../../../main/prox/program';
 import { applyReplacements, ReplacementMap } from '../../../main/prox/replacement-map';
+import { countWords } from '../../../main/prox/words';
 
 const RUNS = 400;
 const WORD = fc.constantFrom('a', 'b', 'ab', 'ba', 'foo', 'x=1', 'a,b', '(c)', '"q"', '\u00a0', '  ', '\t', 'é', '😀');
@@ -116,6 +117,28 @@ describe('properties', () => {
       const toggled = executeProgram({ text, chunkProgram: chunk, mode, disabledKinds: off });
       const filtered = executeProgram({ text, chunkProgram: blank(chunk, lines), mode });
       expect(comparable(toggled)).toEqual(comparable(filtered));
+    }), { numRuns: RUNS });
+  });
+
+  it('the drop decision equals the rules applied to full word counts (the executor counts only what decides)', () => {
+    const BIG = fc.array(LINE, { minLength: 0, maxLength: 40 }).map((ls) => ls.join('\n'));
+    const THRESHOLDS = fc.record({ minKeptWordRatio: fc.constantFrom(0, 0.05, 0.3, 0.9), minKeptWords: fc.constantFrom(0, 3, 10, 30), cancelAtErrors: fc.constantFrom(1, 2, 3) });
+    fc.assert(fc.property(fc.oneof(TEXT, BIG), PROGRAM, MODE, THRESHOLDS, (text, chunk, mode, thresholds) => {
+      const e = executeProgram({ text, chunkProgram: chunk, mode, thresholds });
+      // The program's output before any drop, from an uncancellable run's trace.
+      const full = executeProgram({ text, chunkProgram: chunk, mode, thresholds: { minKeptWordRatio: -1, minKeptWords: -1, cancelAtErrors: Infinity } });
+      const processed = applyReplacements(text, full.replacements).split('\n').filter((_, i) => full.removedBy[i] === null).join('\n');
+      const original = countWords(text);
+      const kept = countWords(processed);
+      expect(e.originalWords).toBe(original);
+      expect(e.keptWords).toBe(kept);
+      let reason: string | null = null;
+      if (!e.cancelled && original > 0 && kept / original <= thresholds.minKeptWordRatio) reason = 'ratio';
+      else if (kept <= thresholds.minKeptWords) reason = 'words';
+      expect(e.dropped).toBe(reason !== null);
+      if (reason === 'ratio') expect(e.dropReason).toMatch(/%/);
+      if (reason === 'words') expect(e.dropReason).toMatch(new RegExp(`^kept words ${kept} <= `));
+      if (reason === null) expect(e.text).toBe(e.cancelled ? text : processed);
     }), { numRuns: RUNS });
   });
 
