@@ -96,13 +96,20 @@ export function indexCheckpointTensors(folder: string): Map<string, SafetensorsT
 /** Reads tensors' data in row blocks, keeping one file descriptor per shard open. */
 export class SafetensorsSource {
   private readonly fds = new Map<string, number>();
+  // One reused read buffer: allocating (and zero-filling) 16 MiB per block cost as much
+  // system time as the copy itself.
+  private scratch = new ArrayBuffer(0);
 
-  /** Float32 values of rows [rowStart, rowStart + rowCount) (rows = all axes but the last). */
+  /**
+   * Float32 values of rows [rowStart, rowStart + rowCount) (rows = all axes but the last).
+   * For F32 tensors the result is a view of an internal buffer, valid until the next call.
+   */
   readRows(t: SafetensorsTensor, rowStart: number, rowCount: number): Float32Array {
     const rowLength = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
     const bytesPer = DTYPE_BYTES[t.dtype];
     const n = rowCount * rowLength;
-    const raw = Buffer.alloc(n * bytesPer);
+    if (this.scratch.byteLength < n * bytesPer) this.scratch = new ArrayBuffer(n * bytesPer);
+    const raw = Buffer.from(this.scratch, 0, n * bytesPer);
     const fd = this.fd(t.file);
     const position = t.start + rowStart * rowLength * bytesPer;
     let off = 0;
@@ -111,8 +118,7 @@ export class SafetensorsSource {
       if (got === 0) throw new Error(`${t.file}: tensor ${t.name} ends early; the file is truncated`);
       off += got;
     }
-    // Buffer.alloc never hands out pooled memory, so the view is aligned and owned.
-    if (t.dtype === 'F32') return new Float32Array(raw.buffer, raw.byteOffset, n);
+    if (t.dtype === 'F32') return new Float32Array(this.scratch, 0, n);
     const out = new Float32Array(n);
     const decode = t.dtype === 'F16' ? f16BitsToF32 : bf16BitsToF32;
     for (let i = 0; i < n; i++) out[i] = decode(raw.readUInt16LE(i * 2));
