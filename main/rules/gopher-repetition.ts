@@ -29,36 +29,45 @@ export function findDuplicates(items: readonly string[]): [number, number] {
   return [elements, chars];
 }
 
-/** Word ids (equal words, equal ids) and word lengths, the inputs of the n-gram checks. */
+/**
+ * Two independent 32-bit hashes of every word, from its characters (equal words, equal
+ * hashes; two different words share both with odds of about 2^-64), and word lengths: the
+ * inputs of the n-gram checks. Hashing characters is cheaper than interning words in a Map.
+ */
 export interface WordSequence {
-  readonly ids: Int32Array;
+  readonly highs: Int32Array;
+  readonly lows: Int32Array;
   readonly lengths: Int32Array;
 }
 
 export function toWordSequence(words: readonly string[]): WordSequence {
-  const idOf = new Map<string, number>();
-  const ids = new Int32Array(words.length);
+  const highs = new Int32Array(words.length);
+  const lows = new Int32Array(words.length);
   const lengths = new Int32Array(words.length);
   for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? '';
-    let id = idOf.get(word);
-    if (id === undefined) {
-      id = idOf.size + 1;
-      idOf.set(word, id);
+    const word = words[i] as string;
+    let high = 0x811c9dc5;
+    let low = 0x3c6ef372 ^ word.length;
+    for (let k = 0; k < word.length; k++) {
+      const code = word.charCodeAt(k);
+      high = Math.imul(high ^ code, 0x01000193);
+      low = Math.imul(low + code, 0x5bd1e995) ^ (low >>> 15);
     }
-    ids[i] = id;
+    highs[i] = high;
+    lows[i] = low;
     lengths[i] = word.length;
   }
-  return { ids, lengths };
+  return { highs, lows, lengths };
 }
 
 /** Extends every window hash by the next word: after call k, window i covers words i..i+k-1. */
-function extendHashes(highs: Int32Array, lows: Int32Array, ids: Int32Array, n: number): void {
-  const windows = ids.length - n + 1;
+function extendHashes(highs: Int32Array, lows: Int32Array, seq: WordSequence, n: number): void {
+  const windows = seq.highs.length - n + 1;
+  const wordHighs = seq.highs;
+  const wordLows = seq.lows;
   for (let i = 0; i < windows; i++) {
-    const id = ids[i + n - 1] ?? 0;
-    highs[i] = Math.imul((highs[i] ?? 0) ^ id, 0x9e3779b1) + 0x7f4a7c15;
-    lows[i] = Math.imul((lows[i] ?? 0) + id, 0x85ebca6b) ^ 0x2c1b3c6d;
+    highs[i] = Math.imul((highs[i] as number) ^ (wordHighs[i + n - 1] as number), 0x9e3779b1) + 0x7f4a7c15;
+    lows[i] = Math.imul((lows[i] as number) + (wordLows[i + n - 1] as number), 0x85ebca6b) ^ 0x2c1b3c6d;
   }
 }
 
@@ -154,12 +163,12 @@ export function checkGopherRepetition(text: string, words: readonly string[], co
   const prefixChars = new Float64Array(words.length + 1);
   for (let i = 0; i < words.length; i++) prefixChars[i + 1] = (prefixChars[i] ?? 0) + (seq.lengths[i] ?? 0);
   const w: Windows = { words: words.length, highs: new Int32Array(words.length), lows: new Int32Array(words.length), prefixChars, table: new NGramTable() };
-  extendHashes(w.highs, w.lows, seq.ids, 1);
+  extendHashes(w.highs, w.lows, seq, 1);
   let hashedUpTo = 1;
 
   for (const [n, key] of TOP_GRAMS) {
     if (words.length < n) break;
-    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq.ids, ++hashedUpTo);
+    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq, ++hashedUpTo);
     const frac = threshold(config, key);
     if (frac === undefined) continue;
     const chars = topNGramChars(w, n);
@@ -171,7 +180,7 @@ export function checkGopherRepetition(text: string, words: readonly string[], co
   let anyRepeated = true;
   for (const [n, key] of DUP_GRAMS) {
     if (words.length < n || !anyRepeated) break;
-    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq.ids, ++hashedUpTo);
+    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq, ++hashedUpTo);
     const frac = threshold(config, key);
     if (frac === undefined) continue;
     const chars = duplicatedNGramChars(w, n);

@@ -1,0 +1,137 @@
+/**
+ * `npm run bench:rules [-- --quick]`: throughput of the rule programmer (documents/s, MB/s)
+ * per preset over a generated web-like corpus, on one core, next to a floor measured in the
+ * same run on the same corpus: a bare whitespace split (`text.split(/\s+/)`), the least any
+ * word-based rule must do. Times are CPU time of this process (process.cpuUsage), so other
+ * load on the machine disturbs them less than wall time would. Target: `all` >= 20 MB/s.
+ * The last line is one JSON object with every figure.
+ */
+import { parseRuleSpec } from '../main/rules/config';
+import { splitIntoWords } from '../main/rules/tokenize';
+import { writeRulePrograms } from '../main/rules/write-programs';
+
+const quick = process.argv.includes('--quick');
+const TARGET_ALL_MBPS = 20;
+
+/** Deterministic PRNG (mulberry32) so every run measures the same corpus. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VOCABULARY = (
+  'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her ' +
+  'she there one all we their has been would when who will more no if out so said what up its about into than them can only ' +
+  'other new some could time these two may then do first any my now such like our over man me even most made after also did ' +
+  'many before must through back years where much your way well down should because each just those people how too little ' +
+  'state good very make world still own see men work long get here between both life being under never day same another know ' +
+  'river council research study results water energy students program market system data history city report government'
+).split(' ');
+const MENU = ['Home', 'News', 'Sport', 'Business', 'Contact us', 'Log in', 'Register', 'Search', 'Subscribe', 'Share', 'Privacy Policy', 'Terms of Use'];
+
+function sentence(rand: () => number): string {
+  const n = 6 + Math.floor(rand() * 18);
+  const words: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let word = VOCABULARY[Math.floor(rand() * VOCABULARY.length)] ?? 'word';
+    if (i === 0) word = word[0]?.toUpperCase() + word.slice(1);
+    if (rand() < 0.06) word += ',';
+    if (rand() < 0.02) word = `"${word}"`;
+    if (rand() < 0.03) word = String(Math.floor(rand() * 2024));
+    words.push(word);
+  }
+  return `${words.join(' ')}${rand() < 0.9 ? '.' : rand() < 0.5 ? '?' : '!'}${rand() < 0.05 ? '[1]' : ''}`;
+}
+
+/** A page: title, a menu block, paragraphs of sentences with headings, a footer block. */
+function page(rand: () => number): string {
+  const lines: string[] = [sentence(rand).replace(/[.?!](\[1\])?$/, '')];
+  const menu = Math.floor(rand() * 10);
+  for (let i = 0; i < menu; i++) lines.push(MENU[Math.floor(rand() * MENU.length)] ?? 'Home');
+  const paragraphs = 2 + Math.floor(rand() * 25);
+  for (let p = 0; p < paragraphs; p++) {
+    if (rand() < 0.15) lines.push(sentence(rand).split(' ').slice(0, 3).join(' ').replace(/[.,?!"]/g, ''));
+    const sentences = 1 + Math.floor(rand() * 6);
+    lines.push(Array.from({ length: sentences }, () => sentence(rand)).join(' '));
+    if (rand() < 0.05) lines.push(`Read more at https://example.org/${Math.floor(rand() * 1e6)} for details on this topic today.`);
+  }
+  const footer = Math.floor(rand() * 8);
+  for (let i = 0; i < footer; i++) lines.push(rand() < 0.3 ? `© ${2000 + Math.floor(rand() * 24)} Example Media. All rights reserved.` : (MENU[Math.floor(rand() * MENU.length)] ?? 'Home'));
+  return lines.join('\n');
+}
+
+function corpus(bytesWanted: number): string[] {
+  const rand = random(20241127);
+  const docs: string[] = [];
+  let bytes = 0;
+  while (bytes < bytesWanted) {
+    const doc = page(rand);
+    docs.push(doc);
+    bytes += Buffer.byteLength(doc);
+  }
+  return docs;
+}
+
+interface Figure {
+  readonly docsPerSecond: number;
+  readonly mbPerSecond: number;
+}
+
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Runs `fn` over the corpus (after a warm-up pass) for at least `minSeconds` of CPU time. */
+function measure(docs: readonly string[], bytes: number, minSeconds: number, fn: (text: string) => unknown): Figure {
+  for (const doc of docs) fn(doc);
+  const start = process.cpuUsage();
+  let rounds = 0;
+  let seconds = 0;
+  do {
+    for (const doc of docs) fn(doc);
+    rounds++;
+    seconds = cpuSeconds(start);
+  } while (seconds < minSeconds);
+  return { docsPerSecond: (docs.length * rounds) / seconds, mbPerSecond: (bytes * rounds) / seconds / 1e6 };
+}
+
+const docs = corpus(quick ? 1_000_000 : 8_000_000);
+const bytes = docs.reduce((sum, doc) => sum + Buffer.byteLength(doc), 0);
+const minSeconds = quick ? 0.5 : 3;
+console.log(`corpus: ${docs.length} generated pages, ${(bytes / 1e6).toFixed(1)} MB (${quick ? 'quick' : 'full'} run, CPU time, one thread)`);
+
+const floor = measure(docs, bytes, minSeconds, (text) => text.split(/\s+/).length);
+console.log(`floor  whitespace split     ${floor.mbPerSecond.toFixed(1).padStart(7)} MB/s ${Math.round(floor.docsPerSecond).toString().padStart(8)} docs/s`);
+const tokenizer = measure(docs, bytes, minSeconds, (text) => splitIntoWords(text).length);
+console.log(`       word tokenizer       ${tokenizer.mbPerSecond.toFixed(1).padStart(7)} MB/s ${Math.round(tokenizer.docsPerSecond).toString().padStart(8)} docs/s  ${(tokenizer.mbPerSecond / floor.mbPerSecond).toFixed(2)}x floor`);
+
+const presets = ['c4', 'gopher', 'fineweb', 'prox-lines', 'fineweb+prox-lines', 'all'];
+const figures: Record<string, Figure & { ratioToFloor: number }> = {};
+for (const preset of presets) {
+  const config = parseRuleSpec(preset);
+  const figure = measure(docs, bytes, minSeconds, (text) => writeRulePrograms(text, config));
+  figures[preset] = { ...figure, ratioToFloor: figure.mbPerSecond / floor.mbPerSecond };
+  console.log(`rules  ${preset.padEnd(21)} ${figure.mbPerSecond.toFixed(1).padStart(7)} MB/s ${Math.round(figure.docsPerSecond).toString().padStart(8)} docs/s  ${(figure.mbPerSecond / floor.mbPerSecond).toFixed(2)}x floor`);
+}
+const all = figures.all?.mbPerSecond ?? 0;
+console.log(`target: all >= ${TARGET_ALL_MBPS} MB/s: ${all >= TARGET_ALL_MBPS ? 'met' : 'NOT met'} (${all.toFixed(1)} MB/s)`);
+console.log(
+  JSON.stringify({
+    bench: 'rules',
+    quick,
+    corpusDocs: docs.length,
+    corpusMB: bytes / 1e6,
+    floorMBps: floor.mbPerSecond,
+    tokenizerMBps: tokenizer.mbPerSecond,
+    presets: figures,
+    targetAllMBps: TARGET_ALL_MBPS,
+    targetMet: all >= TARGET_ALL_MBPS,
+  }),
+);
