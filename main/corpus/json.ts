@@ -40,7 +40,7 @@ export async function* readJsonFile(context: FormatContext): AsyncGenerator<Form
       return;
     }
     for (const event of out) {
-      if (event.kind === 'element') yield elementEvent(event, index++, context);
+      if (event.kind === 'element') yield* elementEvents(event, index++, context);
       else yield { kind: 'issue', issue: event.issue };
     }
     out.length = 0;
@@ -48,27 +48,32 @@ export async function* readJsonFile(context: FormatContext): AsyncGenerator<Form
   }
   splitter.end(out);
   for (const event of out) {
-    if (event.kind === 'element') yield elementEvent(event, index++, context);
+    if (event.kind === 'element') yield* elementEvents(event, index++, context);
     else yield { kind: 'issue', issue: event.issue };
   }
 }
 
-function elementEvent(element: { bytes: Buffer; line: number }, index: number, context: FormatContext): FormatEvent {
+function elementEvents(element: { bytes: Buffer; line: number }, index: number, context: FormatContext): FormatEvent[] {
   const where = `element ${index} (line ${element.line})`;
   if (!isUtf8(element.bytes)) {
     const bad = Math.max(0, firstInvalidUtf8(element.bytes));
-    return issue(element.line, null, `${where} is not valid UTF-8 (bad byte 0x${(element.bytes[bad] ?? 0).toString(16).padStart(2, '0')}). Re-encode the file as UTF-8.`);
+    return [issue(element.line, null, `${where} is not valid UTF-8 (bad byte 0x${(element.bytes[bad] ?? 0).toString(16).padStart(2, '0')}). Re-encode the file as UTF-8.`)];
   }
   let value: unknown;
   try {
     value = JSON.parse(element.bytes.toString('utf8'));
   } catch (error) {
-    return issue(element.line, null, `${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix or remove it; the other elements were read.`);
+    return [issue(element.line, null, `${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix or remove it; the other elements were read.`)];
   }
+  return recordEvents(value, context, index, element.line, where);
+}
+
+/** A record's document, plus an issue when its id had to be dropped; or the issue that it is no document. */
+function recordEvents(value: unknown, context: FormatContext, index: number, line: number | null, where: string): FormatEvent[] {
   const result = recordToDocument(value, context.fields, index);
-  if (!result.ok) return issue(element.line, result.field, `${where}: ${result.message}`);
-  // An unusable id is reported by JSONL as a separate issue; here the document matters more.
-  return { kind: 'doc', doc: result.doc };
+  if (!result.ok) return [issue(line, result.field, `${where}: ${result.message}`)];
+  const doc: FormatEvent = { kind: 'doc', doc: result.doc };
+  return result.idProblem ? [issue(line, context.fields.idField, `${where}: ${result.idProblem}`), doc] : [doc];
 }
 
 async function* readWholeObject(context: FormatContext): AsyncGenerator<FormatEvent> {
@@ -93,8 +98,7 @@ async function* readWholeObject(context: FormatContext): AsyncGenerator<FormatEv
   }
   const record = value as Record<string, unknown>;
   if (getField(record, context.fields.textField) !== undefined) {
-    const result = recordToDocument(record, context.fields, 0);
-    yield result.ok ? { kind: 'doc', doc: result.doc } : issue(1, result.field, result.message);
+    yield* recordEvents(record, context, 0, 1, 'the object');
     return;
   }
   const arrays = Object.keys(record).filter((key) => Array.isArray(record[key]));
@@ -108,10 +112,7 @@ async function* readWholeObject(context: FormatContext): AsyncGenerator<FormatEv
   }
   const key = arrays[0]!;
   const records = record[key] as unknown[];
-  for (let index = 0; index < records.length; index++) {
-    const result = recordToDocument(records[index], context.fields, index);
-    yield result.ok ? { kind: 'doc', doc: result.doc } : issue(null, result.field, `"${key}"[${index}]: ${result.message}`);
-  }
+  for (let index = 0; index < records.length; index++) yield* recordEvents(records[index], context, index, null, `"${key}"[${index}]`);
 }
 
 function issue(line: number | null, field: string | null, message: string): FormatEvent {

@@ -49,8 +49,12 @@ export async function* readParquetFile(context: FormatContext): AsyncGenerator<F
     for (let i = 0; i < rows.length; i++) {
       const row = rowStart + i;
       const result = recordToDocument(rows[i], fields, row);
-      if (result.ok) yield { kind: 'doc', doc: result.doc };
-      else yield issue(null, result.field, `row ${row}: ${result.message}`);
+      if (!result.ok) {
+        yield issue(null, result.field, `row ${row}: ${result.message}`);
+        continue;
+      }
+      if (result.idProblem) yield issue(null, fields.idField, `row ${row}: ${result.idProblem}`);
+      yield { kind: 'doc', doc: result.doc };
     }
     rowStart = rowEnd;
   }

@@ -66,6 +66,12 @@ describe('format readers', () => {
     await fs.writeFile(path.join(dir, 'wrapped.json'), JSON.stringify({ version: 2, data: [{ text: 'a' }, { text: 'b' }] }));
     expect((await readAll(path.join(dir, 'wrapped.json'))).docs.map((doc) => doc.text)).toEqual(['a', 'b']);
 
+    await fs.writeFile(path.join(dir, 'ids.json'), '[{"id": [1], "text": "kept without id"}]');
+    expect(await readAll(path.join(dir, 'ids.json'))).toMatchObject({
+      docs: [{ externalId: null, text: 'kept without id', locator: 0 }],
+      issues: [{ file: 'ids.json', line: 1, field: 'id', message: expect.stringMatching(/^element 0 \(line 1\): "id" is an array, not a string or number; the document was read without an id/) }],
+    });
+
     await fs.writeFile(path.join(dir, 'odd.json'), JSON.stringify({ version: 2, rows: 3 }));
     expect((await readAll(path.join(dir, 'odd.json'))).issues).toEqual([
       {
