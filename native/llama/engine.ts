@@ -57,6 +57,8 @@ export interface GenerationEngine {
    * until it returns 'stop' (or maxSteps). The doc-stage fast path needs one step.
    */
   probe(prompt: readonly number[], options: { grammar?: string; maxSteps: number; inspect: (step: ProbeStep) => 'continue' | 'stop' }): Promise<{ steps: number; promptTokensEvaluated: number }>;
+  /** Evaluates the prompt into a fresh sequence, generating nothing: the raw prompt-processing speed. */
+  prefill(prompt: readonly number[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -160,6 +162,16 @@ export async function createEngine(runtime: LlamaRuntime, model: LlamaModel, opt
           if (verdict === 'stop' || steps >= probeOptions.maxSteps) break;
         }
         return { steps, promptTokensEvaluated: prompt.length - kept };
+      } finally {
+        release(sequence);
+      }
+    },
+
+    async prefill(prompt) {
+      const sequence = await acquire();
+      try {
+        await sequence.clearHistory();
+        await sequence.evaluateWithoutGeneratingNewTokens(prompt as Token[]);
       } finally {
         release(sequence);
       }

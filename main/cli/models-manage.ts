@@ -1,0 +1,143 @@
+/**
+ * `refinery models list | add | info`: the models folder and the runtime that runs the models.
+ * (`models convert` is in models-convert.ts.)
+ */
+import type { Command } from 'commander';
+import { basename } from 'node:path';
+import { addModel, describeModel, findModel, isRemoteSource, listModels, modelsDir, type RegisteredModel } from '../models/registry';
+import { PROFILES, ProfileError, resolveProfile } from '../models/profiles';
+import { checkModelFile, ModelFileError } from '../models/gguf-check';
+import { createModelProgrammer } from '../models/programmer';
+import { loadRuntime } from '../../native/llama/runtime';
+import { CliError } from './errors';
+import { createProgressDisplay, formatSeconds } from './workspace-options';
+
+interface DirOption {
+  modelsDir?: string;
+}
+
+const dirOption = (command: Command): Command =>
+  command.option('--models-dir <folder>', 'models folder (default: REFINERY_MODELS_DIR, else the per-user data folder)');
+
+function folder(options: DirOption): string {
+  return modelsDir({ dir: options.modelsDir });
+}
+
+function size(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+function params(n: number | null): string {
+  if (n === null) return '?';
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)}B` : `${(n / 1e6).toFixed(0)}M`;
+}
+
+function modelLine(m: RegisteredModel): string {
+  const facts = m.problem ? `UNUSABLE: ${m.problem}` : `${m.architecture} ${params(m.parameters)} ${m.quantization}, ${size(m.bytes)}${m.sha256 ? `, sha256 ${m.sha256.slice(0, 12)}` : ''}`;
+  return `${m.id.padEnd(36)} ${facts}`;
+}
+
+export function registerModelsList(models: Command): void {
+  dirOption(models.command('list').description('List the GGUF models in the models folder and which profiles they complete')).action(async (options: DirOption) => {
+    const dir = folder(options);
+    const found = await listModels(dir);
+    console.log(`models folder: ${dir}`);
+    if (found.length === 0) console.log('  (no models yet: add one with `refinery models add <path | hf:owner/repo[:quant] | URL>`)');
+    for (const m of found) console.log(`  ${modelLine(m)}`);
+    for (const name of Object.keys(PROFILES)) {
+      try {
+        const profile = resolveProfile(name, dir);
+        const show = (s: typeof profile.doc): string => (s.type === 'model' ? basename(s.path) : `rules:${s.preset}`);
+        console.log(`profile ${name}: ready (doc ${show(profile.doc)}, chunk ${show(profile.chunk)})`);
+      } catch (err) {
+        if (!(err instanceof ProfileError)) throw err;
+        console.log(`profile ${name}: incomplete — ${err.message}`);
+      }
+    }
+  });
+}
+
+interface AddOptions extends DirOption {
+  sha256?: string;
+  hfEndpoint?: string;
+}
+
+export function registerModelsAdd(models: Command): void {
+  dirOption(
+    models
+      .command('add')
+      .description('Add a GGUF model to the models folder: a local path, hf:owner/repo[:quant], hf:owner/repo/file.gguf or an http(s) URL (downloads resume where they stopped)')
+      .argument('<source>', 'path, hf: URI or URL')
+      .option('--sha256 <hex>', 'expected sha256 of the file; a mismatch deletes it')
+      .option('--hf-endpoint <url>', 'Hugging Face endpoint or mirror (default: HF_ENDPOINT, else https://huggingface.co/)'),
+  ).action(async (source: string, options: AddOptions) => {
+    const dir = folder(options);
+    const display = createProgressDisplay(isRemoteSource(source) ? 'download' : 'copy');
+    const started = performance.now();
+    try {
+      const added = await addModel(source, {
+        dir,
+        sha256: options.sha256,
+        huggingFaceEndpoint: options.hfEndpoint,
+        onProgress: ({ bytes, total }) => {
+          const seconds = (performance.now() - started) / 1000;
+          const rate = bytes / Math.max(seconds, 1e-3);
+          const eta = total ? (total - bytes) / Math.max(rate, 1) : null;
+          display.update(Math.round(bytes / 1e6), Math.round((total ?? bytes) / 1e6), `MB  ${(rate / 1e6).toFixed(1)} MB/s  ETA ${formatSeconds(eta)}`);
+        },
+      });
+      display.stop();
+      console.log(`added ${modelLine(added)}`);
+      console.log(`  ${added.path}`);
+    } catch (err) {
+      display.stop();
+      if (err instanceof ModelFileError) throw new CliError(err.message);
+      throw new CliError(`could not add ${source}: ${err instanceof Error ? err.message : String(err)}${isRemoteSource(source) ? ' (a partial download is kept; run the same command again to resume)' : ''}`);
+    }
+  });
+}
+
+interface InfoOptions extends DirOption {
+  gpu: boolean;
+  load?: boolean;
+}
+
+export function registerModelsInfo(models: Command): void {
+  dirOption(
+    models
+      .command('info')
+      .description('Show the inference runtime (backend, GPU, VRAM) and, for a model, its shape; --load loads it to report layers offloaded and sequences')
+      .argument('[model]', 'model id in the models folder, or a path to a GGUF file')
+      .option('--no-gpu', 'use the CPU even when a GPU is available')
+      .option('--load', 'load the model in a worker process and report what the load did'),
+  ).action(async (model: string | undefined, options: InfoOptions) => {
+    const runtime = await loadRuntime(options.gpu ? 'auto' : false);
+    const r = runtime.info;
+    console.log(`backend: ${r.backend}${r.device ? ` (${r.device})` : ''}${r.vramBytes !== null ? `, VRAM ${size(r.vramBytes)} (${size(r.vramFreeBytes ?? 0)} free)` : ''}, CPU threads ${r.cpuThreads}`);
+    if (r.note) console.log(`note: ${r.note}`);
+    console.log(`models folder: ${folder(options)}`);
+    if (!model) return;
+    let path: string;
+    try {
+      path = findModel(model, folder(options));
+      const summary = await checkModelFile(path);
+      const s = summary.shape;
+      const described = await describeModel(path);
+      console.log(`model: ${path}`);
+      console.log(`  ${summary.architecture} "${summary.name ?? '?'}", ${params(summary.parameters)} parameters, ${summary.quantization}, ${size(summary.bytes)}`);
+      console.log(`  layers ${s.layers}, hidden ${s.embedding}, heads ${s.heads} (KV ${s.kvHeads}), FFN ${s.feedForward}, vocab ${s.vocabulary}, trained context ${s.contextLength}`);
+      if (described.sha256) console.log(`  sha256 ${described.sha256}`);
+    } catch (err) {
+      if (err instanceof ModelFileError) throw new CliError(err.message);
+      throw err;
+    }
+    if (!options.load) return;
+    const programmer = await createModelProgrammer({ stage: 'doc', modelPath: path, gpu: options.gpu ? 'auto' : false });
+    try {
+      const ready = programmer.runtime();
+      console.log(`loaded: ${ready.model.gpuLayers}/${ready.model.layers} layers on the GPU, context ${ready.engine.contextSize} x ${ready.engine.sequences} sequences, batch ${ready.engine.batchSize}, flash attention ${ready.engine.flashAttention ? 'on' : 'off'}`);
+    } finally {
+      await programmer.dispose();
+    }
+  });
+}
