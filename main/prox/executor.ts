@@ -145,14 +145,13 @@ export function executeProgram(input: ExecuteInput): Execution {
     };
   }
 
-  const enabled = (op: Operation): boolean => chunkTraces.get(op.line)!.enabled;
   const starts = lineStarts(text);
   const lineCount = starts.length - 1;
 
   // 1. normalize, in program order, on the whole document.
   const map = new ReplacementMap(text);
   for (const op of chunk.operations) {
-    if (op.kind !== 'normalize' || op.inert !== undefined || !enabled(op)) continue;
+    if (op.kind !== 'normalize' || op.inert !== undefined || !chunkTraces.get(op.line)!.enabled) continue;
     chunkTraces.get(op.line)!.replacements = map.replaceAll(op.from, op.to, op.line);
   }
 
@@ -160,7 +159,7 @@ export function executeProgram(input: ExecuteInput): Execution {
   let errorCount = chunkErrorCount;
   const ranges: Range[] = [];
   for (const op of chunk.operations) {
-    if (op.kind === 'remove_lines' && !op.all && enabled(op)) ranges.push({ start: op.start, end: op.end, first: op.line, endOwner: op.line });
+    if (op.kind === 'remove_lines' && !op.all && chunkTraces.get(op.line)!.enabled) ranges.push({ start: op.start, end: op.end, first: op.line, endOwner: op.line });
   }
   for (const range of mergeRanges(ranges)) {
     const lastLine = lineCount - 1;
@@ -182,7 +181,7 @@ export function executeProgram(input: ExecuteInput): Execution {
   const removedBy = new Array<number | null>(lineCount).fill(null);
   let removedLines = 0;
   for (const op of chunk.operations) {
-    if (op.kind !== 'remove_lines' || !enabled(op)) continue;
+    if (op.kind !== 'remove_lines' || !chunkTraces.get(op.line)!.enabled) continue;
     const from = op.all ? 0 : Math.max(0, op.start);
     const to = op.all ? lineCount - 1 : Math.min(op.end, lineCount - 1);
     let removedHere = 0;

@@ -61,9 +61,6 @@ function parseLine(
   operations: Operation[],
   errors: ProgramError[],
 ): void {
-  const error = (column: number, message: string, kind: OperationKind): void => {
-    errors.push({ line: lineNo, column: column + columnOffset, message, weight: 1, kind });
-  };
   const isRemove = line.startsWith('remove_lines');
   if (isRemove && line.includes('all=True')) {
     operations.push({ kind: 'remove_lines', line: lineNo, source, start: 0, end: -1, all: true });
@@ -81,12 +78,12 @@ function parseLine(
   const kind: OperationKind = isRemove ? 'remove_lines' : 'normalize';
   const open = line.indexOf('(');
   if (open === -1) {
-    error(line.length, `no "(" in this ${kind} call: the reference executor skips the line and counts an error`, kind);
+    errors.push(located(lineNo, columnOffset, line.length, `no "(" in this ${kind} call: the reference executor skips the line and counts an error`, kind));
     return;
   }
   let close = line.indexOf(')');
   if (close === -1) {
-    error(line.length, `no ")" in this ${kind} call (cut off?): the reference executor drops the last character and counts an error`, kind);
+    errors.push(located(lineNo, columnOffset, line.length, `no ")" in this ${kind} call (cut off?): the reference executor drops the last character and counts an error`, kind));
     close = line.length - 1; // Python's `[start:-1]`
   }
   const argsStart = open + 1;
@@ -97,7 +94,7 @@ function parseLine(
     const start = pieces.length >= 1 ? pythonInt(afterFirstEquals(pieces[0]!)) : null;
     const end = pieces.length >= 2 ? pythonInt(afterFirstEquals(pieces[1]!)) : null;
     if (start === null || end === null) {
-      error(argsStart, 'line numbers must be written as keyword=integer (e.g. remove_lines(start=0, end=2)); the reference executor skips this line and counts an error', kind);
+      errors.push(located(lineNo, columnOffset, argsStart, 'line numbers must be written as keyword=integer (e.g. remove_lines(start=0, end=2)); the reference executor skips this line and counts an error', kind));
       return;
     }
     operations.push({ kind: 'remove_lines', line: lineNo, source, start, end, all: false });
@@ -114,7 +111,7 @@ function parseLine(
   const sourceText = afterFirstEquals(pieces[0]!);
   const targetText = pieces.length === 2 ? afterFirstEquals(pieces[1]!) : '';
   if (sourceText === null || targetText === null) {
-    error(argsStart, 'strings must be written as keyword="text" (e.g. normalize(source_str="a", target_str="b")); the reference executor skips this line and counts an error', kind);
+    errors.push(located(lineNo, columnOffset, argsStart, 'strings must be written as keyword="text" (e.g. normalize(source_str="a", target_str="b")); the reference executor skips this line and counts an error', kind));
     return;
   }
   const fromStr = stripDoubleQuotes(sourceText);
@@ -125,6 +122,10 @@ function parseLine(
   operations.push(inert === undefined
     ? { kind: 'normalize', line: lineNo, source, from: fromStr, to: toStr }
     : { kind: 'normalize', line: lineNo, source, from: fromStr, to: toStr, inert });
+}
+
+function located(line: number, columnOffset: number, column: number, message: string, kind: OperationKind): ProgramError {
+  return { line, column: column + columnOffset, message, weight: 1, kind };
 }
 
 /** Python `piece.split("=")[1]`: the text between the first and the second `=`; null without any. */

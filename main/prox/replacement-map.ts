@@ -76,68 +76,9 @@ export class ReplacementMap {
     const cur = this.current;
     let match = cur.indexOf(from);
     if (match === -1) return 0;
-    const segs = this.segments ?? [{ curStart: 0, curEnd: cur.length, origStart: 0, origEnd: cur.length, ops: null }];
-    const out: Segment[] = [];
-    const parts: string[] = [];
-    let outLength = 0;
-    let si = 0; // first segment not yet fully consumed
-    let pos = 0; // current-text position consumed so far
+    const pass = new ReplacePass(cur, this.segments ?? [{ curStart: 0, curEnd: cur.length, origStart: 0, origEnd: cur.length, ops: null }]);
     let pending: Pending | null = null;
     let count = 0;
-
-    const emit = (origStart: number, origEnd: number, text: string, ops: readonly number[] | null): void => {
-      out.push({ curStart: outLength, curEnd: outLength + text.length, origStart, origEnd, ops });
-      parts.push(text);
-      outLength += text.length;
-    };
-    const flush = (p: Pending): void => {
-      emit(p.origStart, p.origEnd, p.text + cur.slice(p.built, p.curEnd), p.ops);
-    };
-    /** Copies everything before `a`, stopping at a produced segment that straddles it. */
-    const copyUntil = (a: number): void => {
-      while (si < segs.length) {
-        const s = segs[si]!;
-        if (s.curEnd <= a) {
-          if (s.ops === null) {
-            if (s.curEnd > pos) emit(s.origStart + (pos - s.curStart), s.origEnd, cur.slice(pos, s.curEnd), null);
-          } else {
-            emit(s.origStart, s.origEnd, cur.slice(s.curStart, s.curEnd), s.ops);
-          }
-          pos = s.curEnd;
-          si++;
-        } else {
-          if (s.ops === null && a > pos) {
-            emit(s.origStart + (pos - s.curStart), s.origStart + (a - s.curStart), cur.slice(pos, a), null);
-            pos = a;
-          }
-          return;
-        }
-      }
-    };
-    /** Absorbs the segments that start before `b` into the pending piece. */
-    const extendTo = (p: Pending, b: number): void => {
-      while (si < segs.length && segs[si]!.curStart < b) {
-        const s = segs[si]!;
-        if (s.ops !== null) {
-          p.origEnd = s.origEnd;
-          for (const o of s.ops) if (!p.ops.includes(o)) p.ops.push(o);
-          p.curEnd = Math.max(p.curEnd, s.curEnd);
-          pos = s.curEnd;
-          si++;
-        } else if (s.curEnd <= b) {
-          p.origEnd = s.origEnd;
-          p.curEnd = Math.max(p.curEnd, s.curEnd);
-          pos = s.curEnd;
-          si++;
-        } else {
-          p.origEnd = s.origStart + (b - s.curStart);
-          p.curEnd = Math.max(p.curEnd, b);
-          pos = b;
-          return;
-        }
-      }
-    };
-
     while (match !== -1) {
       const a = match;
       const b = match + from.length;
@@ -146,31 +87,21 @@ export class ReplacementMap {
         // This match starts inside a produced piece the previous match absorbed.
         pending.text += cur.slice(pending.built, a) + to;
         pending.built = b;
-        extendTo(pending, b);
+        pass.extendTo(pending, b);
         moveLast(pending.ops, op);
       } else {
-        if (pending !== null) flush(pending);
-        copyUntil(a);
-        const s = segs[si]!;
-        const absorbing = s.ops !== null;
-        const p: Pending = {
-          origStart: absorbing ? s.origStart : s.origStart + (a - s.curStart),
-          origEnd: 0,
-          text: (absorbing ? cur.slice(s.curStart, a) : '') + to,
-          ops: absorbing ? [...s.ops!] : [],
-          curEnd: b,
-          built: b,
-        };
-        extendTo(p, b);
-        moveLast(p.ops, op);
-        pending = p;
+        if (pending !== null) pass.flush(pending);
+        pass.copyUntil(a);
+        pending = pass.startPiece(a, b, to);
+        pass.extendTo(pending, b);
+        moveLast(pending.ops, op);
       }
       match = cur.indexOf(from, b);
     }
-    if (pending !== null) flush(pending);
-    copyUntil(cur.length);
-    this.current = parts.join('');
-    this.segments = out;
+    if (pending !== null) pass.flush(pending);
+    pass.copyUntil(cur.length);
+    this.current = pass.parts.join('');
+    this.segments = pass.out;
     return count;
   }
 
@@ -183,6 +114,97 @@ export class ReplacementMap {
       result.push({ op: s.ops[s.ops.length - 1]!, ops: s.ops, start: s.origStart, end: s.origEnd, to: this.current.slice(s.curStart, s.curEnd) });
     }
     return result;
+  }
+}
+
+/**
+ * One replace-all pass over the segments (a class rather than closures: this runs per
+ * normalize per document, and per-call closures cost allocations in the hot loop).
+ */
+class ReplacePass {
+  readonly out: Segment[] = [];
+  readonly parts: string[] = [];
+  private outLength = 0;
+  /** First segment not yet fully consumed. */
+  private si = 0;
+  /** Current-text position consumed so far. */
+  private pos = 0;
+
+  constructor(
+    private readonly cur: string,
+    private readonly segs: readonly Segment[],
+  ) {}
+
+  private emit(origStart: number, origEnd: number, text: string, ops: readonly number[] | null): void {
+    this.out.push({ curStart: this.outLength, curEnd: this.outLength + text.length, origStart, origEnd, ops });
+    this.parts.push(text);
+    this.outLength += text.length;
+  }
+
+  flush(p: Pending): void {
+    this.emit(p.origStart, p.origEnd, p.text + this.cur.slice(p.built, p.curEnd), p.ops);
+  }
+
+  /** Copies everything before `a`, stopping at a produced segment that straddles it. */
+  copyUntil(a: number): void {
+    const { segs, cur } = this;
+    while (this.si < segs.length) {
+      const s = segs[this.si]!;
+      if (s.curEnd <= a) {
+        if (s.ops === null) {
+          if (s.curEnd > this.pos) this.emit(s.origStart + (this.pos - s.curStart), s.origEnd, cur.slice(this.pos, s.curEnd), null);
+        } else {
+          this.emit(s.origStart, s.origEnd, cur.slice(s.curStart, s.curEnd), s.ops);
+        }
+        this.pos = s.curEnd;
+        this.si++;
+      } else {
+        if (s.ops === null && a > this.pos) {
+          this.emit(s.origStart + (this.pos - s.curStart), s.origStart + (a - s.curStart), cur.slice(this.pos, a), null);
+          this.pos = a;
+        }
+        return;
+      }
+    }
+  }
+
+  /** A new produced piece for a match at [a, b) that starts in the segment at the cursor. */
+  startPiece(a: number, b: number, to: string): Pending {
+    const s = this.segs[this.si]!;
+    const absorbing = s.ops !== null;
+    return {
+      origStart: absorbing ? s.origStart : s.origStart + (a - s.curStart),
+      origEnd: 0,
+      text: (absorbing ? this.cur.slice(s.curStart, a) : '') + to,
+      ops: absorbing ? [...s.ops!] : [],
+      curEnd: b,
+      built: b,
+    };
+  }
+
+  /** Absorbs the segments that start before `b` into the pending piece. */
+  extendTo(p: Pending, b: number): void {
+    const segs = this.segs;
+    while (this.si < segs.length && segs[this.si]!.curStart < b) {
+      const s = segs[this.si]!;
+      if (s.ops !== null) {
+        p.origEnd = s.origEnd;
+        for (const o of s.ops) if (!p.ops.includes(o)) p.ops.push(o);
+        p.curEnd = Math.max(p.curEnd, s.curEnd);
+        this.pos = s.curEnd;
+        this.si++;
+      } else if (s.curEnd <= b) {
+        p.origEnd = s.origEnd;
+        p.curEnd = Math.max(p.curEnd, s.curEnd);
+        this.pos = s.curEnd;
+        this.si++;
+      } else {
+        p.origEnd = s.origStart + (b - s.curStart);
+        p.curEnd = Math.max(p.curEnd, b);
+        this.pos = b;
+        return;
+      }
+    }
   }
 }
 
