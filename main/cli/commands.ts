@@ -10,10 +10,11 @@ import { register as exportCommand } from './export';
 import { register as statsCommand } from './stats';
 import { register as modelsCommand } from './models';
 import { register as programCommand } from './program';
+import { register as serveCommand } from './serve';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, modelsCommand, programCommand];
+const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, modelsCommand, programCommand, serveCommand];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,84 @@
+/**
+ * `refinery serve [folder] [--port N]`: the browser shell. Serves the UI and the API on
+ * 127.0.0.1 and prints one line with the URL to open (it carries the access token). Over
+ * SSH: `ssh -L 8765:127.0.0.1:8765 gpu-box refinery serve /data/corpus --port 8765`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { dispatch } from '../api/transport/dispatch';
+import { createAppHost } from '../api/transport/host';
+import { REPO_ROOT, RENDERER_OUT, ensureRendererBuilt } from '../api/transport/renderer-build';
+import { startServer } from '../server';
+import { CliError } from './errors';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${value}"`, 2);
+  return port;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the Refinery UI and API on 127.0.0.1 for a browser (also over an SSH tunnel); prints the URL with its access token')
+    .argument('[folder]', 'folder of documents to open at start (otherwise choose one in the UI)')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 8765)
+    .action(async (folder: string | undefined, options: { port: number }) => {
+      try {
+        if (await ensureRendererBuilt()) console.error('refinery: built the UI into out/renderer');
+      } catch (err) {
+        throw new CliError(`could not build the UI (renderer/): ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const host = await createAppHost({ shell: 'browser', version: packageVersion() });
+      const shutdown = async (): Promise<void> => {
+        await host.dispose().catch(() => undefined);
+      };
+      if (folder) {
+        let lastLine = 0;
+        const stop = host.subscribe((event, payload) => {
+          if (event !== 'scan.progress') return;
+          const p = payload as { filesDone: number; filesTotal: number; documents: number; errors: number; done: boolean };
+          if (p.done || Date.now() - lastLine > 2000) {
+            lastLine = Date.now();
+            console.error(`refinery: indexing ${folder}: ${p.filesDone}/${p.filesTotal} files, ${p.documents} documents, ${p.errors} errors`);
+          }
+        });
+        const opened = await dispatch(host.handlers, 'workspace.open', { folder });
+        stop();
+        if (!opened.ok) {
+          await shutdown();
+          throw new CliError(`cannot open ${folder}: ${opened.error.message}`);
+        }
+      }
+      let server;
+      try {
+        server = await startServer({ handlers: host.handlers, subscribe: host.subscribe, rendererDir: RENDERER_OUT, port: options.port });
+      } catch (err) {
+        await shutdown();
+        const code = err && typeof err === 'object' && 'code' in err ? (err as { code: unknown }).code : null;
+        if (code === 'EADDRINUSE') throw new CliError(`port ${options.port} on 127.0.0.1 is in use; pick another with --port (0 picks a free one)`);
+        throw err;
+      }
+      console.log(`Refinery is running at ${server.url}`);
+      const running = server;
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          void running
+            .close()
+            .then(shutdown)
+            .finally(() => resolve());
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

@@ -1,0 +1,47 @@
+/**
+ * Runtime checks for everything that arrives over IPC, free of Electron so it can be unit
+ * tested: the channel must be one of ours, the sender must be our own window's page, and
+ * arguments are validated (method inputs by the contract's zod schemas inside dispatch).
+ */
+import { z } from 'zod';
+import type { Handlers } from '../../contract/api';
+import { type CallResult, dispatch } from '../api/transport/dispatch';
+import { CALL_CHANNEL, DIALOG_CHANNEL } from './channels';
+
+const CallArgs = z.tuple([z.string().max(100), z.unknown()]);
+const DialogArgs = z.union([z.tuple([z.literal('folder')]), z.tuple([z.literal('export'), z.string().max(500)])]);
+
+export type DialogRequest = { kind: 'folder' } | { kind: 'export'; defaultName: string };
+
+export interface IpcServices {
+  handlers: Handlers;
+  /** Shows a native dialog; resolves to the chosen path or null. */
+  dialog(request: DialogRequest): Promise<string | null>;
+}
+
+/** Is this URL our own renderer (the packaged file or the dev server electron-vite started)? */
+export function isTrustedOrigin(url: string, rendererUrl: string): boolean {
+  try {
+    const got = new URL(url);
+    const ours = new URL(rendererUrl);
+    if (ours.protocol === 'file:') return got.protocol === 'file:' && got.pathname === ours.pathname;
+    return got.origin === ours.origin;
+  } catch {
+    return false;
+  }
+}
+
+export async function routeIpc(services: IpcServices, channel: string, args: readonly unknown[]): Promise<CallResult | string | null> {
+  if (channel === CALL_CHANNEL) {
+    const parsed = CallArgs.safeParse(args);
+    if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: 'IPC call needs (method: string, input)' } };
+    return dispatch(services.handlers, parsed.data[0], parsed.data[1]);
+  }
+  if (channel === DIALOG_CHANNEL) {
+    const parsed = DialogArgs.safeParse(args);
+    if (!parsed.success) throw new Error(`invalid dialog request: ${parsed.error.issues[0]?.message ?? 'bad arguments'}`);
+    const [kind] = parsed.data;
+    return services.dialog(kind === 'folder' ? { kind } : { kind, defaultName: parsed.data[1] ?? 'refined.jsonl' });
+  }
+  throw new Error(`unknown IPC channel "${channel}"`);
+}
