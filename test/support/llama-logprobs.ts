@@ -6,7 +6,8 @@ export async function llamaNextTokenLogProbs(llama: Llama, modelPath: string, to
   try {
     // No flash attention and an F32 KV cache: on CPU both round activations to f16, which alone
     // costs ~5e-4 relative and would hide conversion errors. Exact settings: ~3e-7.
-    const context = await model.createContext({ contextSize: 64, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
+    // One thread: tiny models gain nothing from more, and a loaded machine makes thread sync slow.
+    const context = await model.createContext({ contextSize: 64, threads: 1, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
     try {
       const sequence = context.getSequence();
       const ids = tokens as readonly Token[];
