@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatabaseOpenError, openDatabase, type Migration } from '../../../native/sqlite/database';
+import { workspaceMigrations } from '../../../native/sqlite/migrations';
+import { prepareStatements } from '../../../native/sqlite/statements';
+
+const dirs: string[] = [];
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'refinery-sqlite-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'ws.sqlite');
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const two: Migration[] = [
+  { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER)' },
+  { version: 2, name: 'two', sql: 'CREATE TABLE b (y INTEGER)' },
+];
+
+describe('openDatabase', () => {
+  it('creates the folder, uses WAL and applies every migration once', () => {
+    const path = tempDb();
+    const db = openDatabase(path, two);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    db.close();
+    const again = openDatabase(path, two);
+    expect(again.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
+    again.close();
+  });
+
+  it('applies only the new migrations to an older file', () => {
+    const path = tempDb();
+    openDatabase(path, two.slice(0, 1)).close();
+    const db = openDatabase(path, two);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").pluck().get()).toBe('b');
+    db.close();
+  });
+
+  it('refuses a mis-numbered migration list', () => {
+    expect(() => openDatabase(':memory:', [two[1]!])).toThrow(/mis-numbered/);
+  });
+
+  it('refuses a file made by a newer schema, saying what to do', () => {
+    const path = tempDb();
+    openDatabase(path, two).close();
+    expect(() => openDatabase(path, two.slice(0, 1))).toThrow(DatabaseOpenError);
+    expect(() => openDatabase(path, two.slice(0, 1))).toThrow(/newer than this Refinery knows.*--db/);
+  });
+
+  it('refuses a file whose migration was edited after it ran', () => {
+    const path = tempDb();
+    openDatabase(path, two).close();
+    const edited = [two[0]!, { ...two[1]!, sql: 'CREATE TABLE b (z TEXT)' }];
+    expect(() => openDatabase(path, edited)).toThrow(/differs from the one that created this file/);
+  });
+
+  it('fails with the path when the database cannot be created', () => {
+    const blocker = tempDb().replace(/nested.*$/, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    expect(() => openDatabase(join(blocker, 'ws.sqlite'), two)).toThrow(/a-file/);
+  });
+});
+
+describe('workspace schema', () => {
+  it('keeps the full-text index in step with inserts and deletes (external content)', () => {
+    const db = openDatabase(':memory:', workspaceMigrations);
+    const st = prepareStatements(db);
+    const source = Number(st.insertSource.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: 'now' }).lastInsertRowid);
+    const base = { source_id: source, locator: 1, external_id: null, content_hash: 'h', chars: 1, words: 1, title: '' };
+    db.transaction(() => {
+      const before = st.maxDocumentSeq.get() ?? 0;
+      st.insertDocument.run({ ...base, id: 'd1', ord: 0, text: 'alpha beta' });
+      st.insertDocument.run({ ...base, id: 'd2', ord: 1, text: 'beta gamma' });
+      st.indexDocumentsAfter.run(before);
+    })();
+    expect(st.searchCount.get('beta')).toBe(2);
+    st.deleteSource.run(source);
+    expect(st.countDocuments.get()).toBe(0);
+    expect(st.searchCount.get('beta')).toBe(0);
+    expect(db.prepare("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')").run().changes).toBeGreaterThanOrEqual(0);
+    db.close();
+  });
+});
