@@ -27,14 +27,24 @@ export interface ProxLinesResult {
 }
 
 const SENTENCE_END = /[.!?:;"'”’)]$/;
-const URL_ONLY = /^(?:<?(?:https?:\/\/|www\.)\S+>?|\S+\.(?:com|org|net|edu|gov|io)(?:\/\S*)?)$/i;
+const URL_ONLY = /^(?:<?(?:https?:\/\/|www\.)\S+>?|[^\s@]+\.(?:com|org|net|edu|gov|io)(?:\/\S*)?)$/i;
 const INLINE_URL = /\bhttps?:\/\/[^\s<>"'\])]+/gi;
 const WIDGET_LABEL =
-  /^(?:[#•|·›»>\-–—]?\s*)?(?:share(?: this(?: article| story| post)?)?|tweet|pin(?: it)?|email|e-mail|print(?: view)?|save(?: article)?|copy link|reply(?:delete)?|quote|like|top|back to top|post(?: reply)?|permalink|report|comment|comments|view images|view image|enlarge(?: image)?|close|menu|search|skip to (?:main )?content|home|more|read more|load more|show more|see more|next|previous|prev|older posts|newer posts|advertisement|ad|sponsored|loading\.*|log ?in|sign ?in|sign ?up|register|subscribe|follow(?: us)?|accept|decline|ok|got it|expand|collapse|toggle navigation|#?\d{1,4})$/i;
+  /^(?:[#•|·›»>\-–—]?\s*)?(?:share(?: this(?: article| story| post)?)?|tweet|pin(?: it)?|email|e-mail|print(?: view)?|save(?: article)?|copy link|reply(?:delete)?|quote|like|top|back to top|post(?: reply)?|permalink|report|comment|view images|view image|enlarge(?: image)?|close|menu|search|skip to (?:main )?content|home|more|read more|load more|show more|see more|next|previous|prev|older posts|newer posts|advertisement|ad|sponsored|loading\.*|log ?in|sign ?in|sign ?up|register|subscribe|follow(?: us)?|accept|accept all|allow all|reject all|decline|ok|got it|expand|collapse|toggle navigation|learn more|view all|see all|show all|followers|following|more sharing options\.*|go to topic listing|submitting\.*|\(?edited\)?|add a comment|leave a comment|post a comment|load comments|advertise(?: with us)?|#?\d{1,4}|\d+(?:\.\d+)?k|[-|•·–—]+)$/i;
 const BOILERPLATE =
-  /©|&copy|\bcopyright\b|all rights reserved|\bprivacy\b|terms (?:of|and) (?:use|service|conditions)|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|\bsign (?:up|in)\b|\blog ?in\b|\bfollow us\b|\bcontact us\b|\bshare (?:this|on)\b|\brelated (?:posts|articles|stories|content)\b|\bmost (?:popular|read|viewed)\b|\bskip to\b|\bpowered by\b|\bsitemap\b/i;
+  /©|&copy|\bcopyright\b|all rights reserved|\bprivacy\b|terms (?:of|and) (?:use|service|conditions)|\bcookies?\b|\bnewsletter\b|\bsubscribe\b|\bsign (?:up|in)\b|\blog ?in\b|\bfollow us\b|\bcontact us\b|\bshare (?:this|on)\b|\brelated (?:posts|articles|stories|content)\b|\bmost (?:popular|read|viewed)\b|\bskip to\b|\bpowered by\b|\bsitemap\b|registered trademark|data protection|by submitting|you agree to|all quotes delayed|advertise with us/i;
 const BYLINE_OR_DATE =
   /^(?:by\b|posted\b|published\b|updated\b)|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d{2}\b/i;
+/** Code, markup and formulas: never menu-like, whatever their length. */
+const CODE_LIKE = /[{}();=<>[\]$\\]|^\s*(?:\/\/|#|\*)|[;,]\s*$/;
+/** Image captions and credits stay even when they carry a copyright sign. */
+const CAPTION = /^\(?\s*(?:image|photo|picture|photograph|credit|source|illustration)s?\b/i;
+/** A person's name as a byline under a title: two or three capitalised words. */
+const NAME_LINE = /^(?:by\s+)?\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){1,2}$/u;
+/** The heading of a related-content block inserted in or after an article. */
+const RELATED_HEADER = /^(?:related(?: (?:posts|articles|stories|content|coverage|links|topics|questions))?|recommended(?: (?:stories|reading|for you))?|read (?:more|next)|more (?:from|stories|news|on)\b.*|most (?:popular|read|viewed|shared)|trending(?: now)?|you (?:may|might) also like|popular (?:posts|stories)|latest (?:news|posts|stories)|recent (?:posts|comments)|further reading)\s*:?$/i;
+/** A label line that heads tags or widgets; only the label itself goes. */
+const LABEL_LINE = /^(?:tags?|filed under|categories|category|topics|share this(?: article| story| post)?|recommended posts)\s*:?$/i;
 /** A run of at least this many menu-like lines in a row is a menu or link list, not text. */
 const MENU_RUN = 8;
 
@@ -57,6 +67,7 @@ function isContentLine(line: string, words: number): boolean {
 function isMenuLike(line: string, words: number, maxWords: number): boolean {
   if (words === 0 || words > maxWords) return false;
   const trimmed = line.trim();
+  if (CODE_LIKE.test(trimmed) || !/\p{L}/u.test(trimmed)) return false;
   if (/[.!?]$/.test(trimmed) && words > 2) return false;
   return !BYLINE_OR_DATE.test(trimmed);
 }
@@ -68,7 +79,7 @@ function isWidgetLine(line: string, words: number): boolean {
 }
 
 function isBoilerplateLine(line: string, words: number): boolean {
-  return words > 0 && words <= 12 && BOILERPLATE.test(line) && !/[.!?]["'”’]?$/.test(line.trim());
+  return words > 0 && !CAPTION.test(line.trim()) && words <= 12 && BOILERPLATE.test(line) && !/[.!?]["'”’]?$/.test(line.trim());
 }
 
 export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesResult {
@@ -79,8 +90,13 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
   const inlineUrls = isOn(config, 'prox.inline_urls');
   const maxWords = threshold(config, 'prox.max_menu_line_words') ?? 4;
   const removals = new Map<number, LineRemoval>();
+  const title = normalizeTitle(lines[0] ?? '');
+  // The title never goes, nor a line repeating it (annotators keep repeated titles).
   const remove = (line: number, rule: LineRemoval['rule'], reason: string): void => {
-    if (line > 0 && !removals.has(line)) removals.set(line, { line, rule, reason });
+    if (line <= 0 || removals.has(line)) return;
+    const text = normalizeTitle(lines[line] ?? '');
+    if (title !== '' && (text === title || (wordCount(text) >= 3 && title.includes(text)))) return;
+    removals.set(line, { line, rule, reason });
   };
 
   let first = -1;
@@ -110,12 +126,29 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
     }
   }
 
+  if (linkLines) {
+    // A related/recommended block: its heading and the short non-sentence lines under it.
+    for (let i = 1; i < lines.length; i++) {
+      const heading = (lines[i] as string).trim();
+      if ((lineWordCounts[i] as number) > 6) continue;
+      if (LABEL_LINE.test(heading)) remove(i, 'prox.link_lines', 'prox: widget label');
+      if (!RELATED_HEADER.test(heading)) continue;
+      remove(i, 'prox.link_lines', `prox: "${heading}" block`);
+      for (let j = i + 1; j < lines.length; j++) {
+        const line = (lines[j] as string).trim();
+        const words = lineWordCounts[j] as number;
+        if (words === 0 || words > 15 || /[.!?]["'”’]?$/.test(line) || CODE_LIKE.test(line) || BYLINE_OR_DATE.test(line)) break;
+        if (title !== '' && normalizeTitle(line) === title) break;
+        remove(j, 'prox.link_lines', `prox: "${heading}" block`);
+      }
+    }
+  }
+
   if (headerNav && first > 1) {
-    const title = normalizeTitle(lines[0] ?? '');
     let repeat = -1;
     for (let i = 1; i < first; i++) {
       const candidate = normalizeTitle(lines[i] ?? '');
-      if (candidate !== '' && wordCount(candidate) >= 3 && (candidate === title || title.includes(candidate))) {
+      if (candidate !== '' && wordCount(candidate) >= 2 && (candidate === title || title.includes(candidate))) {
         repeat = i;
         break;
       }
@@ -123,11 +156,16 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
     if (repeat > 0) {
       for (let i = 1; i < repeat; i++) {
         const line = (lines[i] ?? '').trim();
-        if (line !== '' && (lineWordCounts[i] as number) <= 12 && !/[.!?]["'”’]?$/.test(line)) remove(i, 'prox.header_nav', 'prox: navigation before the title');
+        if (line !== '' && (lineWordCounts[i] as number) <= 12 && !/[.!?]["'”’]?$/.test(line) && !BYLINE_OR_DATE.test(line)) {
+          remove(i, 'prox.header_nav', 'prox: navigation before the title');
+        }
       }
     } else {
       for (let i = 1; i < first; i++) {
-        if (isMenuLike(lines[i] as string, lineWordCounts[i] as number, maxWords)) remove(i, 'prox.header_nav', 'prox: navigation before the text');
+        const line = lines[i] as string;
+        // The two lines right above the text are often its byline: a name stays.
+        if (i >= first - 2 && NAME_LINE.test(line.trim())) continue;
+        if (isMenuLike(line, lineWordCounts[i] as number, maxWords)) remove(i, 'prox.header_nav', 'prox: navigation before the text');
       }
     }
   }
@@ -136,8 +174,12 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
     for (let i = last + 1; i < lines.length; i++) {
       const line = lines[i] as string;
       const words = lineWordCounts[i] as number;
+      const trimmed = line.trim();
       if (isMenuLike(line, words, maxWords)) remove(i, 'prox.footer', 'prox: footer menu');
-      else if (words <= 40 && BOILERPLATE.test(line)) remove(i, 'prox.footer', 'prox: footer boilerplate');
+      else if (words <= 12 && !/[.!?]["'”’]?$/.test(trimmed) && !CODE_LIKE.test(trimmed) && !CAPTION.test(trimmed) && !BYLINE_OR_DATE.test(trimmed)) {
+        remove(i, 'prox.footer', 'prox: footer link or heading');
+      }
+      else if (words <= 40 && BOILERPLATE.test(line) && !CAPTION.test(line.trim())) remove(i, 'prox.footer', 'prox: footer boilerplate');
     }
   }
 
