@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
+import { executeJsonl, register } from '../../main/cli/execute';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEVSET = resolve(ROOT, '../shared/fixtures/devset');
@@ -50,27 +52,42 @@ describe('refinery execute', () => {
     expect(readdirSync(work).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
-  it('--mode reference reproduces the slicing parser; stdin/stdout work with "-"', () => {
+  it('--mode reference reproduces the slicing parser; stdin/stdout work with "-"', async () => {
     const line = JSON.stringify({ id: 'q', text: TEXT, chunk_program: 'normalize(source_str="http://a.com/?id=5", target_str="")' });
-    const strict = cli(['--in', '-', '--out', '-'], line);
     const reference = cli(['--in', '-', '--out', '-', '--mode', 'reference'], line);
-    expect(strict.status).toBe(0);
-    expect(JSON.parse(strict.stdout).text).toBe(TEXT.replace('http://a.com/?id=5', ''));
+    expect(reference.status).toBe(0);
     expect(JSON.parse(reference.stdout).text).toBe(TEXT.replace('http://a.com/?id', ''));
+    // The default, strict mode, in-process on the same line.
+    writeFileSync(join(work, 'q.jsonl'), line);
+    await executeJsonl({ input: join(work, 'q.jsonl'), output: join(work, 'q.out.jsonl') });
+    expect(readJsonl(join(work, 'q.out.jsonl'))[0]!.text).toBe(TEXT.replace('http://a.com/?id=5', ''));
   });
 
-  it('thresholds are options, and bad options or a missing input fail with a clear message', () => {
-    const line = JSON.stringify({ text: 'five words are right here', chunk_program: '' });
-    expect(JSON.parse(cli(['--in', '-', '--out', '-'], line).stdout).dropped).toBe(true);
-    expect(JSON.parse(cli(['--in', '-', '--out', '-', '--min-kept-words', '4'], line).stdout).dropped).toBe(false);
+  it('a missing input fails with a clear message and leaves no output', () => {
     const missing = cli(['--in', join(work, 'nope.jsonl'), '--out', join(work, 'x.jsonl')]);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('cannot read --in');
     expect(existsSync(join(work, 'x.jsonl'))).toBe(false);
-    expect(cli(['--in', '-', '--out', '-', '--mode', 'fast'], line).stderr).toContain('Allowed choices are strict, reference');
   });
 
-  it('applies gold programs to the real devset documents', (context) => {
+  it('thresholds apply (in-process run of the same code)', async () => {
+    const input = join(work, 'short.jsonl');
+    writeFileSync(input, JSON.stringify({ text: 'five words are right here', chunk_program: '' }));
+    const output = join(work, 'short.out.jsonl');
+    await executeJsonl({ input, output });
+    expect(readJsonl(output)[0]).toMatchObject({ dropped: true, drop_reason: 'kept words 5 <= 10' });
+    const summary = await executeJsonl({ input, output, thresholds: { minKeptWords: 4 } });
+    expect(readJsonl(output)[0]).toMatchObject({ dropped: false, text: 'five words are right here' });
+    expect(summary).toMatchObject({ documents: 1, dropped: 0, badLines: 0 });
+  });
+
+  it('rejects an unknown --mode with the allowed choices', async () => {
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    register(program);
+    await expect(program.parseAsync(['execute', '--in', 'a', '--out', 'b', '--mode', 'fast'], { from: 'user' })).rejects.toThrow(/Allowed choices are strict, reference/);
+  });
+
+  it('applies gold programs to the real devset documents', async (context) => {
     if (!existsSync(join(DEVSET, 'docs.jsonl'))) {
       context.skip(`../shared/fixtures/devset is absent (looked in ${DEVSET})`);
       return;
@@ -84,8 +101,8 @@ describe('refinery execute', () => {
       return JSON.stringify({ id: d.id, text: d.text, metadata: { doc_program: g.doc === 'drop' ? 'drop_doc()' : 'keep_doc()', chunk_program: calls.join('\n') } });
     }).join('\n'));
     const output = join(work, 'devset.out.jsonl');
-    const run = cli(['--in', input, '--out', output]);
-    expect(run.status).toBe(0);
+    const summary = await executeJsonl({ input, output });
+    expect(summary.badLines).toBe(0);
     const records = readJsonl(output);
     expect(records).toHaveLength(docs.length);
     records.forEach((record, i) => {
