@@ -1,4 +1,5 @@
 /** Strict-mode parsing: real Python call syntax, located errors, never a throw. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideDoc, parseProgram } from '../../../main/prox/parse';
 import { executeProgram } from '../../../main/prox/executor';
@@ -145,5 +146,37 @@ describe('decideDoc', () => {
     expect(decideDoc("I won't drop this").dropped).toBe(false);
     expect(decideDoc('').dropped).toBe(false);
     expect(decideDoc('keep_doc()\n  drop_doc()  # spam').dropped).toBe(true);
+  });
+});
+
+describe('strict parser: round trip (fast-check)', () => {
+  /** Python string literals for `s` in several styles; every one must read back as `s`. */
+  const render = (s: string, style: number): string => {
+    const escape = (quote: string) => s.replace(/[\\\x00-\x1f]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).replaceAll(quote, `\\${quote}`);
+    switch (style) {
+      case 0: return JSON.stringify(s);
+      case 1: return `'${escape("'")}'`;
+      case 2: return `"""${escape('"')}"""`;
+      default: return `"${escape('"')}"`;
+    }
+  };
+  const TEXT = fc.string({ unit: fc.oneof(fc.constantFrom(',', ')', '(', '=', '"', "'", '\\', '#', ' ', '\t', '\r', 'a', 'é'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 12 })
+    .filter((s) => !s.includes('\n'));
+
+  it('normalize(...) reads back any string, in any quoting, spelling and spacing', () => {
+    fc.assert(fc.property(TEXT.filter((s) => s.length > 0), TEXT, fc.nat(3), fc.nat(3), fc.constantFrom('source_str=', 'source=', ''), fc.constantFrom(' ', '', '  '), (from, to, styleFrom, styleTo, keyword, space) => {
+      const targetKeyword = keyword === '' ? '' : keyword.replace('source', 'target');
+      const line = `normalize(${keyword}${render(from, styleFrom)},${space}${targetKeyword}${render(to, styleTo)})${space}`;
+      const parsed = parseProgram(line);
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.operations).toEqual([{ kind: 'normalize', line: 0, source: line, from, to }]);
+    }), { numRuns: 500 });
+  });
+
+  it('remove_lines(...) reads back any valid range in any spelling', () => {
+    fc.assert(fc.property(fc.nat(100_000), fc.nat(100), fc.constantFrom(['line_start=', 'line_end='], ['start=', 'end='], ['', ''], ['', 'end=']), (start, length, [a, b]) => {
+      const line = `remove_lines(${a}${start}, ${b}${start + length})`;
+      expect(parseProgram(line).operations).toEqual([{ kind: 'remove_lines', line: 0, source: line, start, end: start + length, all: false }]);
+    }), { numRuns: 200 });
   });
 });
