@@ -46,7 +46,7 @@ describe('prox-lines: ProX-style line removal', () => {
     expect(reasons.get(2)).toBe('prox: navigation before the title');
     expect(reasons.get(10)).toBe('prox: URL or widget label only');
     expect(reasons.get(15)).toBe('prox: "Related stories" block');
-    expect(reasons.get(20)).toBe('prox: boilerplate phrase');
+    expect(reasons.get(20)).toBe('prox: footer boilerplate');
   });
 
   it('normalizes a URL inside text, only when the reference executor would apply the call exactly', () => {
