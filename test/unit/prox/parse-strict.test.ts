@@ -152,7 +152,8 @@ describe('decideDoc', () => {
 describe('strict parser: round trip (fast-check)', () => {
   /** Python string literals for `s` in several styles; every one must read back as `s`. */
   const render = (s: string, style: number): string => {
-    const escape = (quote: string) => s.replace(/[\\\x00-\x1f]/g, (c) => (c === '\\' ? '\\\\' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).replaceAll(quote, `\\${quote}`);
+    const escape = (quote: string) =>
+      Array.from(s, (c) => (c === '\\' || c === quote ? `\\${c}` : c < ' ' ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
     switch (style) {
       case 0: return JSON.stringify(s);
       case 1: return `'${escape("'")}'`;
