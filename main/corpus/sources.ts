@@ -26,10 +26,13 @@ export class CorruptError extends Error {
   }
 }
 
-const CHUNK = 1024 * 1024;
+/** 256 KiB reads: measured faster in wall time than 1 MiB (less idle waiting on each read) at equal CPU. */
+const CHUNK = 256 * 1024;
+/** Compressed input is fed in small pieces so one piece can never expand to more than ~64 MB. */
+const COMPRESSED_INPUT_CHUNK = 64 * 1024;
 
-export async function* fileChunks(path: string, counter: ByteCounter, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  const stream = createReadStream(path, { highWaterMark: CHUNK, signal });
+export async function* fileChunks(path: string, counter: ByteCounter, signal?: AbortSignal, chunkSize = CHUNK): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: chunkSize, signal });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     counter.bytes += chunk.length;
     yield chunk;
@@ -37,7 +40,9 @@ export async function* fileChunks(path: string, counter: ByteCounter, signal?: A
 }
 
 export async function* gunzipChunks(path: string, counter: ByteCounter, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  const input = createReadStream(path, { highWaterMark: CHUNK, signal });
+  // 64 KiB in: zlib decodes a whole input chunk before it looks at backpressure, so this
+  // bounds memory for highly compressible input (deflate peaks near 1000:1).
+  const input = createReadStream(path, { highWaterMark: COMPRESSED_INPUT_CHUNK, signal });
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   input.on('data', (chunk) => {
     counter.bytes += chunk.length;
@@ -72,7 +77,8 @@ export async function* unzstdChunks(path: string, counter: ByteCounter, signal?:
       throw new CorruptError('zstd', message);
     }
   };
-  for await (const chunk of fileChunks(path, counter, signal)) {
+  // fzstd hands back everything one push decodes at once; small pushes keep that bounded.
+  for await (const chunk of fileChunks(path, counter, signal, COMPRESSED_INPUT_CHUNK)) {
     push(chunk, false);
     if (produced.length > 0) {
       const out = produced;
