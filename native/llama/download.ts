@@ -26,11 +26,14 @@ export async function downloadModelFile(options: DownloadOptions): Promise<Downl
     dirPath: options.dir,
     // Keep the partial file on cancel or failure: the next attempt resumes from it.
     deleteTempFileOnCancel: false,
-    skipExisting: true,
+    // ipull saves resume progress only when not skipping existing files (it checks this flag).
+    skipExisting: false,
     showCliProgress: false,
     endpoints: options.huggingFaceEndpoint ? { huggingFace: options.huggingFaceEndpoint } : undefined,
     onProgress: (status) => options.onProgress?.({ bytes: status.downloadedSize, total: status.totalSize > 0 ? status.totalSize : null }),
   });
   const path = await downloader.download({ signal: options.signal });
+  // ipull's cancel makes download() resolve rather than reject; an aborted download is not a file.
+  if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('download aborted');
   return { path, fileName: downloader.entrypointFilename, bytes: downloader.totalSize };
 }
