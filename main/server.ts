@@ -226,6 +226,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else res.destroy();
     });
   });
+  // Event streams stay open for hours; Node's whole-request timeout would cut them.
+  server.requestTimeout = 0;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(port, HOST, () => {

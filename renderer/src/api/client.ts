@@ -52,8 +52,19 @@ function httpClient(): RendererClient {
     if (source) return source;
     const es = new EventSource('/api/events');
     es.onopen = () => setState('open');
-    // EventSource retries by itself; the UI only says the link is down meanwhile.
-    es.onerror = () => setState(es.readyState === EventSource.CLOSED ? 'lost' : 'lost');
+    // EventSource retries by itself; say the link is down only if it stays down, and start
+    // over when the browser gave up (e.g. the server restarted).
+    es.onerror = () => {
+      setTimeout(() => {
+        if (source !== es || es.readyState === EventSource.OPEN) return;
+        setState('lost');
+        if (es.readyState === EventSource.CLOSED) {
+          es.close();
+          source = null;
+          setTimeout(ensureSource, 3000);
+        }
+      }, 1500);
+    };
     for (const event of listeners.keys()) attach(es, event);
     source = es;
     return es;
@@ -69,6 +80,7 @@ function httpClient(): RendererClient {
         setState('lost');
         throw new ApiError('network', `the Refinery server did not answer (${err instanceof Error ? err.message : String(err)}); is it still running?`);
       }
+      if (state === 'lost' && source?.readyState === EventSource.OPEN) setState('open');
       let body: { ok: boolean; result?: unknown; error?: ApiErrorBody };
       try {
         body = (await response.json()) as typeof body;

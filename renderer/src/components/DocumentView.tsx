@@ -10,6 +10,7 @@ import { errorMessage } from '../api/client';
 import { formatCount } from '../format';
 import { useApp } from '../store/app';
 import { type Segment, alignExecution } from './alignment';
+import { predictToggle } from './predict';
 import { ErrorState, Loading } from './States';
 
 function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 'refined' }) {
@@ -106,6 +107,8 @@ function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; ind
   return (
     <li
       className={`op op-${op.kind}${op.enabled && !op.kindDisabled ? '' : ' op-off'}${op.errors.length ? ' op-error' : ''}`}
+      data-stage={op.stage}
+      data-line={op.line}
       onMouseEnter={() => onHover(op.stage === 'chunk' ? op.line : null)}
       onMouseLeave={() => onHover(null)}
     >
@@ -173,15 +176,20 @@ export function DocumentView({ docId }: { docId: string }) {
 
   const toggle = useCallback(
     async (op: OperationView) => {
+      const before = execution;
+      // Show the predicted result at once; the executor's answer replaces it.
+      const predicted = before ? predictToggle(before, op, !op.enabled) : null;
+      if (predicted) setExecution(predicted);
       try {
         const next = await client.call('doc.setOperation', { docId, stage: op.stage, line: op.line, enabled: !op.enabled });
         setExecution(next);
         bumpList();
       } catch (err) {
+        if (predicted) setExecution(before);
         notify('error', `Could not switch the operation: ${errorMessage(err)}`);
       }
     },
-    [client, docId, notify, bumpList],
+    [client, docId, notify, bumpList, execution],
   );
 
   // Keyboard: digits toggle the nth operation (the list's order), e opens the editor.

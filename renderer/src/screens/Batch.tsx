@@ -15,7 +15,7 @@ type Mode = 'rules' | 'profile' | 'stages';
 type StageChoice = 'both' | 'doc' | 'chunk';
 type JobError = MethodOutput<'refine.errors'>[number];
 
-const PRESETS = ['fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
+const PRESETS = ['fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
 const PROFILES = ['prox-web', 'prox-math'];
 
 export function Batch() {
@@ -24,7 +24,7 @@ export function Batch() {
   const setJob = useApp((s) => s.setJob);
   const notify = useApp((s) => s.notify);
   const [mode, setMode] = useState<Mode>('rules');
-  const [preset, setPreset] = useState('fineweb');
+  const [preset, setPreset] = useState(PRESETS[0]!);
   const [profile, setProfile] = useState('prox-web');
   const [docModel, setDocModel] = useState('');
   const [chunkModel, setChunkModel] = useState('');
