@@ -1,0 +1,97 @@
+/**
+ * Fetching a checkpoint from a Hugging Face-style hub, against a local server on 127.0.0.1
+ * (never the internet): file listing, downloads through the app's downloader, conversion of
+ * the result, and errors for repositories that cannot be converted.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readGguf, metadataScalar } from '../../../native/gguf';
+import { convertCheckpoint } from '../../../main/convert/convert-checkpoint';
+import { fetchHubCheckpoint, parseHubRepo } from '../../../main/convert/hub-checkpoint';
+import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
+import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+
+const dir = mkdtempSync(join(tmpdir(), 'hub-ckpt-'));
+const served = join(dir, 'served');
+const vocab = tinyVocabulary();
+let server: Server;
+let endpoint: string;
+const requests: string[] = [];
+
+const REPOS: Record<string, string[] | null> = {
+  'test-org/tiny-refining-lm': null, // filled from the served folder
+  'test-org/gguf-only': ['README.md', 'model.Q8_0.gguf', 'config.json', 'tokenizer.model'],
+};
+
+function serve(req: IncomingMessage, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  requests.push(`${req.method} ${url.pathname}`);
+  const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/main$/.exec(url.pathname);
+  if (api) {
+    const files = REPOS[api[1]] === null ? readdirSync(served) : REPOS[api[1]];
+    if (!files) return void res.writeHead(404).end('{"error":"Repository not found"}');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify({ id: api[1], siblings: files.map((rfilename) => ({ rfilename })) }));
+  }
+  const file = /^\/test-org\/tiny-refining-lm\/resolve\/main\/([^/]+)$/.exec(url.pathname);
+  if (!file || !existsSync(join(served, file[1]))) return void res.writeHead(404).end('not found');
+  const bytes = readFileSync(join(served, file[1]));
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  const from = range ? Number(range[1]) : 0;
+  const to = range && range[2] ? Number(range[2]) : bytes.length - 1;
+  const headers = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': String(to - from + 1) };
+  if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${from}-${to}/${bytes.length}` });
+  else res.writeHead(200, headers);
+  res.end(req.method === 'HEAD' ? undefined : bytes.subarray(from, to + 1));
+}
+
+beforeAll(async () => {
+  writeRandomHfCheckpoint(served, {
+    hyperparameters: { layers: 1, hidden: 32, heads: 2, kvHeads: 1, ffn: 64, context: 64, vocabSize: vocab.tokens.length, rmsEps: 1e-5, ropeTheta: 10000 },
+    vocabulary: vocab,
+    seed: 4,
+    shards: 2,
+  });
+  server = createServer(serve);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Hub checkpoint fetch', () => {
+  it('parses repository references', () => {
+    expect(parseHubRepo('gair-prox/web-chunk-refining-lm')).toBe('gair-prox/web-chunk-refining-lm');
+    expect(parseHubRepo('hf:gair-prox/web-doc-refining-lm')).toBe('gair-prox/web-doc-refining-lm');
+    expect(parseHubRepo('./some/local/folder')).toBeUndefined();
+    expect(parseHubRepo('/abs/path')).toBeUndefined();
+  });
+
+  it('downloads the checkpoint files (sharded) and the result converts', async () => {
+    const cacheDir = join(dir, 'cache');
+    const folder = await fetchHubCheckpoint('test-org/tiny-refining-lm', { cacheDir, endpoint });
+    expect(readdirSync(folder).sort()).toEqual(readdirSync(served).sort());
+    for (const f of readdirSync(served)) expect(readFileSync(join(folder, f)).equals(readFileSync(join(served, f)))).toBe(true);
+    const out = join(dir, 'hub.gguf');
+    convertCheckpoint(folder, out, { outType: 'q8_0' });
+    expect(metadataScalar(readGguf(out), 'general.architecture')).toBe('llama');
+
+    // A second fetch finds everything in place and downloads nothing.
+    const before = requests.filter((r) => r.includes('/resolve/')).length;
+    await fetchHubCheckpoint('test-org/tiny-refining-lm', { cacheDir, endpoint });
+    expect(requests.filter((r) => r.includes('/resolve/')).length).toBe(before);
+  });
+
+  it('explains repositories that cannot be converted', async () => {
+    const cacheDir = join(dir, 'cache-errors');
+    await expect(fetchHubCheckpoint('test-org/missing', { cacheDir, endpoint })).rejects.toThrow(/test-org\/missing was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/);
+    await expect(fetchHubCheckpoint('test-org/gguf-only', { cacheDir, endpoint })).rejects.toThrow(/has no \.safetensors weights.*refinery models add hf:test-org\/gguf-only/);
+    await expect(fetchHubCheckpoint('test-org/x', { cacheDir, endpoint: 'http://127.0.0.1:1' })).rejects.toThrow(/could not reach http:\/\/127\.0\.0\.1:1/);
+  });
+});
