@@ -9,7 +9,7 @@ export function describeFsError(error: unknown): string {
       return 'it does not exist (it may have been moved or deleted)';
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied; give your user read/write access to it';
+      return 'permission denied; give your user access to it';
     case 'ENOSPC':
       return 'the disk is full; free some space or choose another disk';
     case 'EDQUOT':

@@ -1,10 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorpusError } from '../../../main/corpus/errors';
 import { emptyScanStats, isScanIssue, scanFolder } from '../../../main/corpus/scan';
 import type { ReadIssue, ScanEntry, SourceFile } from '../../../main/corpus/types';
 import { tempDir } from './read-helpers';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const repoRoot = path.resolve(here, '../../..');
 
 async function collect(iterable: AsyncIterable<ScanEntry>): Promise<{ files: SourceFile[]; issues: ReadIssue[] }> {
   const files: SourceFile[] = [];
@@ -96,18 +101,24 @@ describe('scanFolder', () => {
     await expect(collect(scanFolder(missing))).rejects.toThrow(new CorpusError(`Cannot open ${missing}: it does not exist (it may have been moved or deleted).`));
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports an unreadable folder as an issue and goes on (skipped as root: root can read everything)', async () => {
-    const locked = path.join(root, 'locked');
-    await fs.mkdir(locked);
-    await fs.writeFile(path.join(locked, 'x.txt'), 'x');
-    await fs.chmod(locked, 0);
+  it('reports an unreadable folder as an issue and goes on (scanned as an ordinary user, since root reads everything)', async () => {
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'refinery-scan-perm-'));
     try {
-      const { files, issues } = await collect(scanFolder(root));
-      expect(files.some((file) => file.relPath.startsWith('locked/'))).toBe(false);
-      expect(issues).toContainEqual({ file: 'locked', line: null, field: null, message: expect.stringContaining('cannot read this folder: permission denied') });
+      await fs.mkdir(path.join(base, 'locked'));
+      await fs.writeFile(path.join(base, 'locked', 'x.txt'), 'x');
+      await fs.writeFile(path.join(base, 'open.txt'), 'x');
+      await fs.chmod(base, 0o755);
+      await fs.chmod(path.join(base, 'open.txt'), 0o644);
+      await fs.chmod(path.join(base, 'locked'), 0);
+      const isRoot = process.getuid?.() === 0;
+      const stdout = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'scan-child.ts'), base, isRoot ? '65534' : ''], { cwd: repoRoot, encoding: 'utf8' });
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({
+        files: ['open.txt'],
+        issues: [{ file: 'locked', line: null, field: null, message: 'cannot read this folder: permission denied; give your user access to it. Its files were skipped.' }],
+      });
     } finally {
-      await fs.chmod(locked, 0o755);
-      await fs.rm(locked, { recursive: true });
+      await fs.chmod(path.join(base, 'locked'), 0o755);
+      await fs.rm(base, { recursive: true, force: true });
     }
   });
 });
