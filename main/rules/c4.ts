@@ -61,13 +61,10 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
   for (let index = 0; index < lines.length; index++) {
     let line = stripPython(lines[index] as string);
     const words = lineWordCounts[index] as number;
-    const remove = (rule: LineRemoval['rule'], reason: string): void => {
-      removals.push({ line: index, rule, reason });
-    };
     if (maxWordLength !== undefined) {
       const longest = lineLongestWord[index] as number;
       if (longest > maxWordLength) {
-        remove('c4.max_word_length', compareReason('c4', 'longest word', longest, '>', maxWordLength));
+        removals.push({ line: index, rule: 'c4.max_word_length', reason: compareReason('c4', 'longest word', longest, '>', maxWordLength) });
         continue;
       }
     }
@@ -77,11 +74,11 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
       if (markers) line = line.replace(CITATION, '');
     }
     if (terminalPunct && (!END_PUNCTUATION.some((end) => line.endsWith(end)) || line.endsWith('...'))) {
-      remove('c4.terminal_punct', line.endsWith('...') ? 'c4: ends with an ellipsis' : 'c4: no terminal punctuation');
+      removals.push({ line: index, rule: 'c4.terminal_punct', reason: line.endsWith('...') ? 'c4: ends with an ellipsis' : 'c4: no terminal punctuation' });
       continue;
     }
     if (minWords !== undefined && words < minWords) {
-      remove('c4.min_words_per_line', compareReason('c4', 'words', words, '<', minWords));
+      removals.push({ line: index, rule: 'c4.min_words_per_line', reason: compareReason('c4', 'words', words, '<', minWords) });
       continue;
     }
     const lower = ANY_PHRASE.test(line) ? line.toLowerCase() : '';
@@ -89,7 +86,7 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
       failure = { rule: 'c4.lorem_ipsum', reason: `c4: line ${index} contains "lorem ipsum"` };
     }
     if (javascript && lower.includes('javascript')) {
-      remove('c4.javascript', 'c4: mentions javascript');
+      removals.push({ line: index, rule: 'c4.javascript', reason: 'c4: mentions javascript' });
       continue;
     }
     if (curly && failure === undefined && line.includes('{')) {
@@ -98,7 +95,7 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
     if (policy && lower !== '') {
       const phrase = POLICY_PHRASES.find((p) => lower.includes(p));
       if (phrase !== undefined) {
-        remove('c4.policy', `c4: policy phrase "${phrase}"`);
+        removals.push({ line: index, rule: 'c4.policy', reason: `c4: policy phrase "${phrase}"` });
         continue;
       }
     }

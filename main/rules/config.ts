@@ -202,9 +202,11 @@ export function isOn(config: RuleConfig, key: RuleKey): boolean {
 
 /** A stable, human-readable spelling of a config, used in programmer ids. */
 export function describeConfig(config: RuleConfig): string {
-  for (const name of PRESET_NAMES) {
-    const preset = combinePresets([name]);
-    if (sameConfig(preset, config)) return name;
+  // The shortest combination of presets that is exactly this config, in preset order.
+  const combinations = Array.from({ length: (1 << PRESET_NAMES.length) - 1 }, (_, i) => PRESET_NAMES.filter((_, bit) => ((i + 1) >> bit) & 1));
+  combinations.sort((a, b) => a.length - b.length);
+  for (const names of combinations) {
+    if (sameConfig(combinePresets(names), config)) return names.join('+');
   }
   const defaults = defaultRuleValues();
   const groups = config.filters.join('+');

@@ -58,9 +58,9 @@ function normalizeTitle(line: string): string {
 }
 
 /** A line of real running text: enough words, a sentence ending or many words, no boilerplate. */
-function isContentLine(line: string, words: number): boolean {
+function isContentLine(line: string, words: number, boilerplate: () => boolean): boolean {
   if (words < 8) return false;
-  if (BOILERPLATE.test(line) && words < 25) return false;
+  if (words < 25 && boilerplate()) return false;
   return SENTENCE_END.test(line.trim()) || words >= 15;
 }
 
@@ -78,12 +78,18 @@ function isWidgetLine(line: string, words: number): boolean {
   return (words === 1 && URL_ONLY.test(trimmed)) || WIDGET_LABEL.test(trimmed);
 }
 
-function isBoilerplateLine(line: string, words: number): boolean {
-  return words > 0 && !CAPTION.test(line.trim()) && words <= 12 && BOILERPLATE.test(line) && !/[.!?]["'”’]?$/.test(line.trim());
+function isBoilerplateLine(line: string, words: number, boilerplate: () => boolean): boolean {
+  return words > 0 && words <= 12 && boilerplate() && !CAPTION.test(line.trim()) && !/[.!?]["'”’]?$/.test(line.trim());
 }
 
 export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesResult {
   const { lines, lineWordCounts } = view;
+  // BOILERPLATE is the costliest test and several rules ask it of the same line: ask once.
+  const boilerplate = new Int8Array(lines.length);
+  const isBoilerplate = (i: number): boolean => {
+    if (boilerplate[i] === 0) boilerplate[i] = BOILERPLATE.test(lines[i] as string) ? 1 : -1;
+    return boilerplate[i] === 1;
+  };
   const headerNav = isOn(config, 'prox.header_nav');
   const linkLines = isOn(config, 'prox.link_lines');
   const footer = isOn(config, 'prox.footer');
@@ -91,18 +97,23 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
   const maxWords = threshold(config, 'prox.max_menu_line_words') ?? 4;
   const removals = new Map<number, LineRemoval>();
   const title = normalizeTitle(lines[0] ?? '');
+  const titleLength = (lines[0] ?? '').length;
   // The title never goes, nor a line repeating it (annotators keep repeated titles).
   const remove = (line: number, rule: LineRemoval['rule'], reason: string): void => {
     if (line <= 0 || removals.has(line)) return;
-    const text = normalizeTitle(lines[line] ?? '');
-    if (title !== '' && (text === title || (wordCount(text) >= 3 && title.includes(text)))) return;
+    const raw = lines[line] ?? '';
+    // Only a line about as long as the title can repeat it; the length test spares the rest.
+    if (title !== '' && raw.length <= titleLength * 2 + 8) {
+      const text = normalizeTitle(raw);
+      if (text === title || (wordCount(text) >= 3 && title.includes(text))) return;
+    }
     removals.set(line, { line, rule, reason });
   };
 
   let first = -1;
   let last = -1;
   for (let i = 1; i < lines.length; i++) {
-    if (isContentLine(lines[i] as string, lineWordCounts[i] as number)) {
+    if (isContentLine(lines[i] as string, lineWordCounts[i] as number, () => isBoilerplate(i))) {
       if (first < 0) first = i;
       last = i;
     }
@@ -113,7 +124,7 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
       const line = lines[i] as string;
       const words = lineWordCounts[i] as number;
       if (isWidgetLine(line, words)) remove(i, 'prox.link_lines', 'prox: URL or widget label only');
-      else if (isBoilerplateLine(line, words)) remove(i, 'prox.link_lines', 'prox: boilerplate phrase');
+      else if (isBoilerplateLine(line, words, () => isBoilerplate(i))) remove(i, 'prox.link_lines', 'prox: boilerplate phrase');
     }
     let runStart = -1;
     for (let i = 1; i <= lines.length; i++) {
@@ -179,7 +190,7 @@ export function runProxLines(view: DocumentView, config: RuleConfig): ProxLinesR
       else if (words <= 12 && !/[.!?]["'”’]?$/.test(trimmed) && !CODE_LIKE.test(trimmed) && !CAPTION.test(trimmed) && !BYLINE_OR_DATE.test(trimmed)) {
         remove(i, 'prox.footer', 'prox: footer link or heading');
       }
-      else if (words <= 40 && BOILERPLATE.test(line) && !CAPTION.test(line.trim())) remove(i, 'prox.footer', 'prox: footer boilerplate');
+      else if (words <= 40 && isBoilerplate(i) && !CAPTION.test(line.trim())) remove(i, 'prox.footer', 'prox: footer boilerplate');
     }
   }
 

@@ -38,7 +38,8 @@ describe('rule specs and presets', () => {
 
   it('describes a config by its preset name, or by its groups and changes', () => {
     expect(describeConfig(combinePresets(['fineweb']))).toBe('fineweb');
-    expect(describeConfig(parseRuleSpec('c4+prox-lines'))).toBe('groups:c4+prox');
+    expect(describeConfig(parseRuleSpec('c4+prox-lines'))).toBe('c4+prox-lines');
+    expect(describeConfig(parseRuleSpec('fineweb+c4+prox-lines'))).toBe('all');
     expect(describeConfig(parseRuleSpec('fineweb,gopher.min_stop_words=3'))).toBe('groups:gopher_rep+gopher+c4+fineweb,gopher.min_stop_words=3,c4.terminal_punct=off');
   });
 });
