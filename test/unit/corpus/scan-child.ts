@@ -5,7 +5,7 @@
 import { isScanIssue, scanFolder } from '../../../main/corpus/scan';
 
 const uid = Number(process.argv[3]);
-if (process.getuid?.() === 0 && Number.isInteger(uid)) process.setuid(uid);
+if (process.getuid?.() === 0 && Number.isInteger(uid)) process.setuid?.(uid);
 const files: string[] = [];
 const issues: unknown[] = [];
 for await (const entry of scanFolder(process.argv[2]!)) {
