@@ -151,15 +151,15 @@ export function executeProgram(input: ExecuteInput): Execution {
   // 1. normalize, in program order, on the whole document.
   const map = new ReplacementMap(text);
   for (const op of chunk.operations) {
-    if (op.kind !== 'normalize' || op.inert !== undefined || !chunkTraces.get(op.line)!.enabled) continue;
-    chunkTraces.get(op.line)!.replacements = map.replaceAll(op.from, op.to, op.line);
+    if (op.kind !== 'normalize' || op.inert !== undefined || !chunkTraces[op.line]!.enabled) continue;
+    chunkTraces[op.line]!.replacements = map.replaceAll(op.from, op.to, op.line);
   }
 
   // 2. line ranges: merge like the reference to count out-of-range errors, then mark lines.
   let errorCount = chunkErrorCount;
   const ranges: Range[] = [];
   for (const op of chunk.operations) {
-    if (op.kind === 'remove_lines' && !op.all && chunkTraces.get(op.line)!.enabled) ranges.push({ start: op.start, end: op.end, first: op.line, endOwner: op.line });
+    if (op.kind === 'remove_lines' && !op.all && chunkTraces[op.line]!.enabled) ranges.push({ start: op.start, end: op.end, first: op.line, endOwner: op.line });
   }
   for (const range of mergeRanges(ranges)) {
     const lastLine = lineCount - 1;
@@ -175,13 +175,13 @@ export function executeProgram(input: ExecuteInput): Execution {
       continue;
     }
     errorCount++;
-    chunkTraces.get(owner)!.errors.push(message);
+    chunkTraces[owner]!.errors.push(message);
     errors.push({ stage: 'chunk', line: owner, column: 0, message, weight: 1, kind: 'remove_lines', enabled: true });
   }
   const removedBy = new Array<number | null>(lineCount).fill(null);
   let removedLines = 0;
   for (const op of chunk.operations) {
-    if (op.kind !== 'remove_lines' || !chunkTraces.get(op.line)!.enabled) continue;
+    if (op.kind !== 'remove_lines' || !chunkTraces[op.line]!.enabled) continue;
     const from = op.all ? 0 : Math.max(0, op.start);
     const to = op.all ? lineCount - 1 : Math.min(op.end, lineCount - 1);
     let removedHere = 0;
@@ -191,7 +191,7 @@ export function executeProgram(input: ExecuteInput): Execution {
         removedHere++;
       }
     }
-    chunkTraces.get(op.line)!.linesRemoved = removedHere;
+    chunkTraces[op.line]!.linesRemoved = removedHere;
     removedLines += removedHere;
   }
   const replacements = map.changed ? map.replacements() : [];
@@ -212,7 +212,8 @@ export function executeProgram(input: ExecuteInput): Execution {
   }
   if (cancelled) {
     // The program is ignored: nothing it did is part of the result.
-    for (const trace of chunkTraces.values()) {
+    for (const trace of chunkTraces) {
+      if (trace === undefined) continue;
       trace.linesRemoved = 0;
       trace.replacements = 0;
     }
@@ -252,8 +253,9 @@ function traceOperations(
   disabledLines: ReadonlySet<number>,
   disabledKinds: ReadonlySet<OperationKind>,
   into: OperationTrace[],
-): Map<number, OperationTrace> {
-  const byLine = new Map<number, OperationTrace>();
+): (OperationTrace | undefined)[] {
+  // Indexed by program line (parsers give at most one operation per line); sparse where a line has none.
+  const byLine: (OperationTrace | undefined)[] = [];
   for (const op of ops) {
     const trace: OperationTrace = {
       stage,
@@ -266,7 +268,7 @@ function traceOperations(
       errors: [],
       inert: op.kind === 'normalize' ? (op.inert ?? null) : null,
     };
-    byLine.set(op.line, trace);
+    byLine[op.line] = trace;
     into.push(trace);
   }
   return byLine;
@@ -278,7 +280,7 @@ function collectErrors(
   parsed: readonly ProgramError[],
   disabledLines: ReadonlySet<number>,
   disabledKinds: ReadonlySet<OperationKind>,
-  traces: Map<number, OperationTrace>,
+  traces: readonly (OperationTrace | undefined)[],
   into: ExecutionError[],
 ): number {
   let weight = 0;
@@ -287,7 +289,7 @@ function collectErrors(
     into.push({ ...error, stage, enabled });
     if (!enabled) continue;
     weight += error.weight;
-    traces.get(error.line)?.errors.push(error.message);
+    traces[error.line]?.errors.push(error.message);
   }
   return weight;
 }
