@@ -3,9 +3,7 @@
  * (never the internet): file listing, downloads through the app's downloader, conversion of
  * the result, and errors for repositories that cannot be converted.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,40 +12,13 @@ import { convertCheckpoint } from '../../../main/convert/convert-checkpoint';
 import { fetchHubCheckpoint, parseHubRepo } from '../../../main/convert/hub-checkpoint';
 import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
 import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { startFakeHub, type FakeHub } from '../../support/hub-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-ckpt-'));
 const served = join(dir, 'served');
 const vocab = tinyVocabulary();
-let server: Server;
+let hub: FakeHub;
 let endpoint: string;
-const requests: string[] = [];
-
-const REPOS: Record<string, string[] | null> = {
-  'test-org/tiny-refining-lm': null, // filled from the served folder
-  'test-org/gguf-only': ['README.md', 'model.Q8_0.gguf', 'config.json', 'tokenizer.model'],
-};
-
-function serve(req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  requests.push(`${req.method} ${url.pathname}`);
-  const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/main$/.exec(url.pathname);
-  if (api) {
-    const files = REPOS[api[1]] === null ? readdirSync(served) : REPOS[api[1]];
-    if (!files) return void res.writeHead(404).end('{"error":"Repository not found"}');
-    res.writeHead(200, { 'content-type': 'application/json' });
-    return void res.end(JSON.stringify({ id: api[1], siblings: files.map((rfilename) => ({ rfilename })) }));
-  }
-  const file = /^\/test-org\/tiny-refining-lm\/resolve\/main\/([^/]+)$/.exec(url.pathname);
-  if (!file || !existsSync(join(served, file[1]))) return void res.writeHead(404).end('not found');
-  const bytes = readFileSync(join(served, file[1]));
-  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-  const from = range ? Number(range[1]) : 0;
-  const to = range && range[2] ? Number(range[2]) : bytes.length - 1;
-  const headers = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': String(to - from + 1) };
-  if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${from}-${to}/${bytes.length}` });
-  else res.writeHead(200, headers);
-  res.end(req.method === 'HEAD' ? undefined : bytes.subarray(from, to + 1));
-}
 
 beforeAll(async () => {
   writeRandomHfCheckpoint(served, {
@@ -56,12 +27,14 @@ beforeAll(async () => {
     seed: 4,
     shards: 2,
   });
-  server = createServer(serve);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hub = await startFakeHub({
+    'test-org/tiny-refining-lm': served,
+    'test-org/gguf-only': ['README.md', 'model.Q8_0.gguf', 'config.json', 'tokenizer.model'],
+  });
+  endpoint = hub.endpoint;
 });
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  await hub?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -83,9 +56,9 @@ describe('Hub checkpoint fetch', () => {
     expect(metadataScalar(readGguf(out), 'general.architecture')).toBe('llama');
 
     // A second fetch finds everything in place and downloads nothing.
-    const before = requests.filter((r) => r.includes('/resolve/')).length;
+    const before = hub.requests.filter((r) => r.includes('/resolve/')).length;
     await fetchHubCheckpoint('test-org/tiny-refining-lm', { cacheDir, endpoint });
-    expect(requests.filter((r) => r.includes('/resolve/')).length).toBe(before);
+    expect(hub.requests.filter((r) => r.includes('/resolve/')).length).toBe(before);
   });
 
   it('explains repositories that cannot be converted', async () => {

@@ -1,0 +1,51 @@
+/**
+ * A minimal Hugging Face Hub stand-in on 127.0.0.1 for tests: the model-info API
+ * (/api/models/<repo>/revision/main with `siblings`) and /<repo>/resolve/main/<file> with
+ * Range support, serving local folders. Never the internet.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export interface FakeHub {
+  readonly endpoint: string;
+  /** "METHOD /path" of every request, in order. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+/** `repos` maps owner/repo to a folder to serve, or to a bare file list (listed, not served). */
+export async function startFakeHub(repos: Record<string, string | string[]>): Promise<FakeHub> {
+  const requests: string[] = [];
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(`${req.method} ${url.pathname}`);
+    const api = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/main$/.exec(url.pathname);
+    if (api) {
+      const repo = repos[api[1]];
+      if (repo === undefined) return void res.writeHead(404).end('{"error":"Repository not found"}');
+      const files = typeof repo === 'string' ? readdirSync(repo) : repo;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ id: api[1], siblings: files.map((rfilename) => ({ rfilename })) }));
+    }
+    const file = /^\/([^/]+\/[^/]+)\/resolve\/main\/([^/]+)$/.exec(url.pathname);
+    const folder = file ? repos[file[1]] : undefined;
+    if (!file || typeof folder !== 'string' || !existsSync(join(folder, file[2]))) return void res.writeHead(404).end('not found');
+    const bytes = readFileSync(join(folder, file[2]));
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const from = range ? Number(range[1]) : 0;
+    const to = range && range[2] ? Number(range[2]) : bytes.length - 1;
+    const headers = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': String(to - from + 1) };
+    if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${from}-${to}/${bytes.length}` });
+    else res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : bytes.subarray(from, to + 1));
+  };
+  const server: Server = createServer(serve);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
