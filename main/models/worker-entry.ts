@@ -28,7 +28,9 @@ async function init(options: WorkerInit): Promise<void> {
       kvBytesPerToken: options.kvBytesPerToken,
       contextSize: CONTEXT_SIZE,
     });
-    const engine = await model.createEngine({ sequences, contextSize: CONTEXT_SIZE, threads: options.threads ?? undefined });
+    // A GPU digests long prompt batches well; on a CPU llama.cpp's 512 already saturates the cores.
+    const batchSize = runtime.info.gpuAvailable ? Math.min(2048, CONTEXT_SIZE * sequences) : 512;
+    const engine = await model.createEngine({ sequences, contextSize: CONTEXT_SIZE, batchSize, threads: options.threads ?? undefined });
     runner = createStageRunner({
       stage: options.stage,
       engine,

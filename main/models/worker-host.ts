@@ -38,6 +38,8 @@ export class ModelWorker {
   private constructor(private readonly child: ChildProcess, readonly ready: WorkerReady) {
     child.on('message', (message: FromWorker) => this.receive(message));
     child.on('exit', (code, signal) => this.died(code, signal));
+    // A failed send to a dying child emits 'error'; the 'exit' that follows settles everything.
+    child.on('error', () => undefined);
   }
 
   /** Starts a worker and waits until the model is loaded (or the load fails). */
@@ -68,12 +70,19 @@ export class ModelWorker {
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');
         reject(new WorkerInitError(`the model process died while loading ${init.modelPath} (${describeExit(code, signal)})${tail ? `: ${tail}` : ''}`));
       };
+      const onError = (err: Error): void => {
+        cleanup();
+        child.kill();
+        reject(new WorkerInitError(`the model process could not be started: ${err.message}`));
+      };
       const cleanup = (): void => {
         child.off('message', onMessage);
         child.off('exit', onExit);
+        child.off('error', onError);
       };
       child.on('message', onMessage);
       child.on('exit', onExit);
+      child.on('error', onError);
       child.send({ type: 'init', init } satisfies ToWorker);
     });
   }
@@ -87,7 +96,8 @@ export class ModelWorker {
     const requestId = this.nextRequest++;
     return new Promise<StageProgram>((resolve, reject) => {
       this.inFlight.set(requestId, { resolve, reject });
-      this.child.send({ type: 'write', requestId, doc } satisfies ToWorker);
+      // A send racing the child's death fails here; 'exit' then rejects this request like the others.
+      this.child.send({ type: 'write', requestId, doc } satisfies ToWorker, () => undefined);
     });
   }
 
