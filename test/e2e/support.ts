@@ -57,7 +57,9 @@ export interface Shell {
 
 /** Starts `refinery serve` and resolves with the URL it prints. */
 export function startShell(home: string, folder?: string): Promise<Shell> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'main', 'cli.ts'), 'serve', ...(folder ? [folder] : []), '--port', '0'], {
+  // `node --import tsx` runs the server in this one process, so a SIGKILL really kills it
+  // (the tsx CLI would leave its child running).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main', 'cli.ts'), 'serve', ...(folder ? [folder] : []), '--port', '0'], {
     cwd: REPO_ROOT,
     env: { ...process.env, REFINERY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -68,7 +68,26 @@ export function Batch() {
   };
 
   const state = job?.state ?? 'idle';
-  const active = state === 'running' || state === 'paused';
+  // A batch cut off by a crash or a restart comes back paused with no worker behind it;
+  // starting the same programmer again continues where it stopped (finished work is kept).
+  const interrupted = state === 'paused' && /^interrupted/i.test(job?.message ?? '');
+  const active = (state === 'running' || state === 'paused') && !interrupted;
+  const jobProgrammer = job?.programmer ?? '';
+  // Pre-fill the form with the interrupted batch's programmer, once per batch (React's
+  // "adjust state during render" pattern, no effect needed).
+  const [filledFrom, setFilledFrom] = useState<string | null>(null);
+  if (interrupted && filledFrom !== jobProgrammer) {
+    setFilledFrom(jobProgrammer);
+    const rules = /^rules:(.+)$/.exec(jobProgrammer);
+    const profileName = /^profile:(.+)$/.exec(jobProgrammer);
+    if (rules) {
+      setMode('rules');
+      setPreset(rules[1]!);
+    } else if (profileName) {
+      setMode('profile');
+      setProfile(profileName[1]!);
+    }
+  }
 
   return (
     <div className="page">
@@ -86,7 +105,7 @@ export function Batch() {
           <label className="field">
             <span>Rule preset (C4, Gopher and FineWeb filters written as programs; works without a model)</span>
             <select value={preset} onChange={(e) => setPreset(e.target.value)} aria-label="rule preset" disabled={active}>
-              {PRESETS.map((p) => (
+              {(PRESETS.includes(preset) ? PRESETS : [preset, ...PRESETS]).map((p) => (
                 <option key={p}>{p}</option>
               ))}
             </select>
@@ -130,7 +149,7 @@ export function Batch() {
         <div className="actions">
           {!active ? (
             <button className="btn btn-primary" onClick={() => void act('start')} disabled={busy}>
-              {state === 'done' || state === 'cancelled' || state === 'failed' ? 'Start again' : 'Start'}
+              {interrupted ? 'Continue where it stopped' : state === 'done' || state === 'cancelled' || state === 'failed' ? 'Start again' : 'Start'}
             </button>
           ) : null}
           {state === 'running' ? (
