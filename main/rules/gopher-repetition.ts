@@ -71,6 +71,28 @@ function extendHashes(highs: Int32Array, lows: Int32Array, seq: WordSequence, n:
   }
 }
 
+/**
+ * Work arrays reused from document to document (allocating typed arrays per document cost
+ * more than the n-gram passes). Safe: the rules are synchronous and never re-entered.
+ */
+interface Scratch {
+  highs: Int32Array;
+  lows: Int32Array;
+  prefixChars: Float64Array;
+  readonly table: NGramTable;
+}
+const scratch: Scratch = { highs: new Int32Array(1024), lows: new Int32Array(1024), prefixChars: new Float64Array(1025), table: new NGramTable() };
+
+function scratchFor(words: number): Scratch {
+  if (scratch.highs.length < words) {
+    const size = Math.max(words, scratch.highs.length * 2);
+    scratch.highs = new Int32Array(size);
+    scratch.lows = new Int32Array(size);
+    scratch.prefixChars = new Float64Array(size + 1);
+  }
+  return scratch;
+}
+
 const TOP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
   [2, 'gopher_rep.top_2_gram'],
   [3, 'gopher_rep.top_3_gram'],
@@ -160,9 +182,13 @@ export function checkGopherRepetition(text: string, words: readonly string[], co
   const active = [...TOP_GRAMS, ...DUP_GRAMS].some(([, key]) => threshold(config, key) !== undefined);
   if (!active || words.length < 2) return undefined;
   const seq = toWordSequence(words);
-  const prefixChars = new Float64Array(words.length + 1);
-  for (let i = 0; i < words.length; i++) prefixChars[i + 1] = (prefixChars[i] ?? 0) + (seq.lengths[i] ?? 0);
-  const w: Windows = { words: words.length, highs: new Int32Array(words.length), lows: new Int32Array(words.length), prefixChars, table: new NGramTable() };
+  const scratch = scratchFor(words.length);
+  const prefixChars = scratch.prefixChars;
+  prefixChars[0] = 0;
+  for (let i = 0; i < words.length; i++) prefixChars[i + 1] = (prefixChars[i] as number) + (seq.lengths[i] as number);
+  scratch.highs.fill(0, 0, words.length);
+  scratch.lows.fill(0, 0, words.length);
+  const w: Windows = { words: words.length, highs: scratch.highs, lows: scratch.lows, prefixChars, table: scratch.table };
   extendHashes(w.highs, w.lows, seq, 1);
   let hashedUpTo = 1;
 

@@ -27,6 +27,10 @@ export class NGramTable {
       this.generation = 0;
     }
     this.mask = Math.min(capacity, this.stamps.length) - 1;
+    if (this.generation === 0x7fffffff) {
+      this.stamps.fill(0);
+      this.generation = 0;
+    }
     this.generation++;
   }
 
