@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import { describeFsError } from './errors';
 import { JsonlDecoder, type DecodedEvent } from './jsonl';
 import { CorruptError, fileChunks, gunzipChunks, TruncatedError, unzstdChunks, type ByteCounter } from './sources';
@@ -121,9 +120,4 @@ async function* readJsonl(context: FormatContext, chunks: AsyncIterable<Buffer>,
   }
   decoder.end(out, true);
   yield* out;
-}
-
-/** Size on disk, for callers that want to show progress as a fraction of the file. */
-export async function sourceSize(path: string): Promise<number> {
-  return (await fs.stat(path)).size;
 }

@@ -138,6 +138,21 @@ describe('format readers', () => {
     expect(result).toMatchObject({ issues: [], docs: [{ externalId: 'k1', text: 'deep one', locator: 0 }, { externalId: 'k2', text: 'deep two', locator: 1 }] });
   });
 
+  it('lists the first 200 problems of a file one by one and counts the rest in one issue', async () => {
+    const file = path.join(dir, 'noise.jsonl');
+    await fs.writeFile(file, `${Array.from({ length: 250 }, (_, i) => `garbage ${i}`).join('\n')}\n{"text": "survivor"}\n`);
+    const result = await readAll(file);
+    expect(result.docs.map((doc) => [doc.text, doc.locator])).toEqual([['survivor', 251]]);
+    expect(result.issues).toHaveLength(201);
+    expect(result.issues[199]).toMatchObject({ line: 200, message: expect.stringMatching(/^line 200 is not valid JSON/) });
+    expect(result.issues[200]).toEqual({
+      file: 'noise.jsonl',
+      line: null,
+      field: null,
+      message: '50 more problems in this file were not listed one by one (only the first 200 are). Is this file really jsonl?',
+    });
+  });
+
   it('a file that vanished between scan and read becomes an issue, not a crash', async () => {
     const file = path.join(dir, 'gone.jsonl');
     await fs.writeFile(file, '{"text": "soon gone"}\n');
