@@ -18,7 +18,8 @@ export default defineConfig({
     build: {
       outDir: path('./out/main'),
       externalizeDeps: true,
-      rollupOptions: { input: { index: path('./main/electron/main.ts') } },
+      // The refine job runs in a worker thread that job-controller loads as refine-worker.js beside the bundle.
+      rollupOptions: { input: { index: path('./main/electron/main.ts'), 'refine-worker': path('./main/jobs/refine-worker.ts') } },
     },
   },
   preload: {
