@@ -1,0 +1,162 @@
+/**
+ * Workspace throughput: indexing (FTS included) and export of a generated JSONL corpus, plain
+ * and .zst, against the floor measured in the same run on the same file: a bare streaming read
+ * + JSON.parse of every line. Peak RSS is sampled throughout.
+ *
+ *   npm run bench:workspace            1 GB corpus
+ *   npm run bench:workspace -- --quick 100 MB corpus
+ *
+ * Targets: index >= 40 MB/s and >= 0.3 x floor; export >= 100 MB/s; peak RSS < 500 MB.
+ * The corpus is cached in bench/.data/workspace. Last line: one JSON object of the figures.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Decompress } from 'fzstd';
+import { openJsonlWriter } from '../main/export/writer';
+import { Workspace } from '../main/workspace/service';
+import { syntheticDocument } from '../test/integration/workspace/synthetic-corpus';
+
+const quick = process.argv.includes('--quick');
+const targetBytes = quick ? 100e6 : 1e9;
+const dataDir = resolve(import.meta.dirname, '.data', 'workspace');
+const label = quick ? '100mb' : '1gb';
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+async function generate(path: string): Promise<void> {
+  if (existsSync(path) && statSync(path).size >= targetBytes) return;
+  process.stderr.write(`generating ${path} (${(targetBytes / 1e6).toFixed(0)} MB)...\n`);
+  // A pool of distinct documents, each reused with a unique last line so every text differs.
+  const pool = Array.from({ length: 4000 }, (_, i) => syntheticDocument(i));
+  const out = createWriteStream(`${path}.partial`);
+  let written = 0;
+  for (let i = 0; written < targetBytes; i++) {
+    const line = `${JSON.stringify({ id: `doc-${i}`, text: `${pool[i % pool.length]}\nRef ${i}.` })}\n`;
+    written += Buffer.byteLength(line);
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  rmSync(path, { force: true });
+  spawnSync('mv', [`${path}.partial`, path]);
+}
+
+async function compressZst(from: string, to: string): Promise<void> {
+  if (existsSync(to)) return;
+  process.stderr.write(`compressing ${to}...\n`);
+  const cli = spawnSync('zstd', ['-q', '-3', '-T2', '-f', from, '-o', to]);
+  if (cli.status === 0) return;
+  // No zstd binary: the app's own writer (slow on Node 20, where it is wasm).
+  const writer = await openJsonlWriter(to, { compression: 'zstd' });
+  const lines = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
+  for await (const line of lines) await writer.write(JSON.parse(line));
+  await writer.commit();
+}
+
+/** The floor: read the file as a stream (decompressing .zst) and JSON.parse every line. */
+async function bareParse(path: string): Promise<{ seconds: number; lines: number }> {
+  const started = performance.now();
+  let lines = 0;
+  let rest = '';
+  const decoder = new TextDecoder();
+  const onText = (text: string) => {
+    const parts = (rest + text).split('\n');
+    rest = parts.pop()!;
+    for (const p of parts) if (p.length > 0) {
+      JSON.parse(p);
+      lines++;
+    }
+  };
+  if (path.endsWith('.zst')) {
+    const zstd = new Decompress((chunk) => onText(decoder.decode(chunk, { stream: true })));
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) zstd.push(chunk);
+    zstd.push(new Uint8Array(0), true);
+  } else {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) onText(decoder.decode(chunk, { stream: true }));
+  }
+  if (rest.length > 0) {
+    JSON.parse(rest);
+    lines++;
+  }
+  sampleRss();
+  return { seconds: (performance.now() - started) / 1000, lines };
+}
+
+interface Figures {
+  file: string;
+  megabytes: number;
+  floorMBps: number;
+  indexMBps: number;
+  indexVsFloor: number;
+  exportMBps: number;
+  exportedMB: number;
+  documents: number;
+  dbMB: number;
+}
+
+async function measure(file: string): Promise<Figures> {
+  const folder = join(dataDir, `run-${label}-${file.endsWith('.zst') ? 'zst' : 'plain'}`);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const corpus = join(folder, file.split('/').pop()!);
+  spawnSync('ln', ['-s', file, corpus]);
+  const bytes = statSync(file).size;
+  const megabytes = bytes / 1e6;
+
+  const floor = await bareParse(file);
+  const floorMBps = megabytes / floor.seconds;
+
+  const dbPath = join(folder, 'ws.sqlite');
+  const ws = Workspace.open(folder, { dbPath, env: { ...process.env, REFINERY_HOME: folder } });
+  const indexed = await ws.index({ onProgress: sampleRss });
+  const indexMBps = megabytes / indexed.seconds;
+
+  // Give every document a doc and a chunk program so export really executes programs.
+  ws.db.exec(`INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, failure, prompt_tokens, generated_tokens, edited, created_at)
+    SELECT seq, 'doc', NULL, 'bench', 'keep_doc()', '[]', NULL, 0, 0, 1, '' FROM documents`);
+  ws.db.exec(`INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, failure, prompt_tokens, generated_tokens, edited, created_at)
+    SELECT seq, 'chunk', NULL, 'bench', 'remove_lines(line_start=0, line_end=0)', '[]', NULL, 0, 0, 1, '' FROM documents`);
+  const out = join(folder, 'export.jsonl');
+  const exported = await ws.export({ out, compression: 'none', auditDropped: false, auditRemovedLines: false });
+  sampleRss();
+  const exportMBps = megabytes / exported.seconds;
+  const dbMB = statSync(dbPath).size / 1e6;
+  await ws.dispose();
+  rmSync(out, { force: true });
+  rmSync(folder, { recursive: true, force: true });
+  const figures = {
+    file: file.endsWith('.zst') ? 'jsonl.zst' : 'jsonl',
+    megabytes: round(megabytes),
+    floorMBps: round(floorMBps),
+    indexMBps: round(indexMBps),
+    indexVsFloor: round(indexMBps / floorMBps, 3),
+    exportMBps: round(exportMBps),
+    exportedMB: round(exported.uncompressedBytes / 1e6),
+    documents: indexed.documentsRead,
+    dbMB: round(dbMB),
+  };
+  console.log(
+    `${figures.file.padEnd(9)} ${figures.megabytes} MB, ${figures.documents} docs: floor (read+JSON.parse) ${figures.floorMBps} MB/s | ` +
+      `index ${figures.indexMBps} MB/s = ${figures.indexVsFloor} x floor (target >= 40 and >= 0.3) | export ${figures.exportMBps} MB/s of corpus (target >= 100) | db ${figures.dbMB} MB`,
+  );
+  return figures;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+mkdirSync(dataDir, { recursive: true });
+const plain = join(dataDir, `corpus-${label}.jsonl`);
+await generate(plain);
+const zst = `${plain}.zst`;
+await compressZst(plain, zst);
+const results = [await measure(plain), await measure(zst)];
+clearInterval(sampler);
+sampleRss();
+const peakMB = round(peakRss / 1e6);
+console.log(`peak RSS ${peakMB} MB (target < 500)`);
+console.log(JSON.stringify({ bench: 'workspace', quick, peakRssMB: peakMB, results }));
