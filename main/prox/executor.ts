@@ -266,7 +266,7 @@ function traceOperations(
       linesRemoved: 0,
       replacements: 0,
       errors: [],
-      inert: op.kind === 'normalize' ? (op.inert ?? null) : null,
+      inert: op.kind === 'normalize' || op.kind === 'remove_lines' ? (op.inert ?? null) : null,
     };
     byLine[op.line] = trace;
     into.push(trace);

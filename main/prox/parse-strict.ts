@@ -8,9 +8,10 @@
  * (whole-line or trailing) and Markdown code fences. Anything else on a line is a located
  * error (0-based line and column, a message saying what was expected); nothing throws.
  *
- * Stricter than the reference on purpose: negative or reversed line ranges, an empty
+ * Stricter than the reference on purpose: negative line ranges, an empty
  * normalize source and strings containing a newline are errors (a newline would shift the
- * document-global line numbers the program refers to).
+ * document-global line numbers the program refers to). A reversed range (end before start)
+ * parses as an inert operation that removes nothing, as in the reference.
  */
 import type { KeepChunkAlias, Operation, OperationKind, ParsedProgram, ProgramError } from './program';
 
@@ -190,7 +191,13 @@ function bind(
       }
       const startLine = lineNumber(start, 'line_start');
       const endLine = lineNumber(end, 'line_end');
-      if (endLine < startLine) throw new LineError(end.column, `line_end ${endLine} is before line_start ${startLine}`);
+      if (endLine < startLine) {
+        // A grammar cannot forbid this (start <= end is not context-free), so a model may write
+        // it; the reference treats it as a harmless no-op, and so do we: counting it as an error
+        // would let one slip cancel a document's whole program.
+        const inert = `line_end ${endLine} is before line_start ${startLine}: removes nothing`;
+        return { kind, line, source, start: startLine, end: endLine, all: false, inert };
+      }
       return { kind, line, source, start: startLine, end: endLine, all: false };
     }
     case 'normalize': {

@@ -37,7 +37,8 @@ export interface KeepChunkOp extends OperationBase {
 /**
  * Removes document lines `start..end`, 0-based, inclusive on both ends, or every line with `all`.
  * Reference mode keeps the numbers as written (they may be negative or reversed, which the
- * reference treats as harmless); strict mode rejects those at parse time. With `all`,
+ * reference treats as harmless); strict mode rejects negative ones at parse time and marks
+ * reversed ones `inert`. With `all`,
  * `start` is 0 and `end` is -1 and both are meaningless.
  */
 export interface RemoveLinesOp extends OperationBase {
@@ -45,6 +46,8 @@ export interface RemoveLinesOp extends OperationBase {
   readonly start: number;
   readonly end: number;
   readonly all: boolean;
+  /** Set when the range removes nothing (end before start), with the reason, for the UI. */
+  readonly inert?: string;
 }
 /** Replaces every occurrence of `source` in the whole document by `target`. */
 export interface NormalizeOp extends OperationBase {

@@ -78,11 +78,17 @@ describe('strict parser: located errors', () => {
     expect(error('remove_lines(line_start=4, line_end=5').message).toMatch(/not closed/);
   });
 
+  it('reads a reversed range as an inert no-op, not an error (the reference removes nothing)', () => {
+    const parsed = parseProgram('remove_lines(start=5, end=2)', 'strict');
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.operations[0]).toMatchObject({ kind: 'remove_lines', start: 5, end: 2 });
+    expect((parsed.operations[0] as { inert?: string }).inert).toMatch(/before line_start/);
+  });
+
   it('names the problem for bad arguments', () => {
     expect(error('remove_lines(start=1)').message).toMatch(/line_end/);
     expect(error('remove_lines(start=1, stop=2)').message).toMatch(/no argument "stop"/);
     expect(error('remove_lines(start=1, line_start=2, end=3)').message).toMatch(/given twice/);
-    expect(error('remove_lines(start=5, end=2)').message).toMatch(/before line_start/);
     expect(error('remove_lines(start=-1, end=2)').message).toMatch(/negative/);
     expect(error('remove_lines(start="1", end=2)').message).toMatch(/integer/);
     expect(error('remove_lines(start=1.5, end=2)').message).toMatch(/integer/);
