@@ -105,13 +105,14 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
       for (const marker of markers) citations.add(marker);
       const own = splitIntoWords(line);
       keptTokens += own.length;
-      if (minSentences !== undefined) sentences += countSentencesInTokens(own, 0, own.length);
+      if (minSentences !== undefined && sentences < minSentences) sentences += countSentencesInTokens(own, 0, own.length);
     } else {
       const { tokens, lineStarts } = view.tokens;
       const from = lineStarts[index] as number;
       const to = lineStarts[index + 1] as number;
       keptTokens += to - from;
-      if (minSentences !== undefined) sentences += countSentencesInTokens(tokens, from, to);
+      // Only "fewer than minSentences" matters: once reached, counting further changes nothing.
+      if (minSentences !== undefined && sentences < minSentences) sentences += countSentencesInTokens(tokens, from, to);
     }
     kept.push(line);
   }
