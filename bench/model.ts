@@ -55,7 +55,7 @@ function modelFile(type: OutputType): string {
 
 const WORDS = 'the river house market school water city north report data light table story music garden energy people system country science history family winter coffee bridge'.split(' ');
 
-/** Web-page-like documents: a menu line, a headline, body paragraphs, a footer (~250 tokens). */
+/** Web-page-like documents: a menu line, a headline, body paragraphs, a footer (~450 prompt tokens, a typical web page). */
 function corpus(n: number, seed: number): DocumentInput[] {
   const random = seededRandom(seed);
   const pick = (): string => WORDS[Math.floor(random() * WORDS.length)]!;
@@ -65,7 +65,7 @@ function corpus(n: number, seed: number): DocumentInput[] {
     text: [
       'Home | News | Sport | Weather | Contact',
       `Headline ${i}: ${sentence(8)}`,
-      ...Array.from({ length: 6 }, () => `${sentence(12)} ${sentence(10)}`),
+      ...Array.from({ length: 12 }, () => `${sentence(12)} ${sentence(10)}`),
       `Copyright 2024 Example ${i}. All rights reserved.`,
     ].join('\n'),
   }));
