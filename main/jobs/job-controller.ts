@@ -52,7 +52,9 @@ export class RefineJobController {
     return this.worker !== null;
   }
 
-  start(request: RefineRequest): JobStatus {
+  async start(request: RefineRequest): Promise<JobStatus> {
+    // A job that has reported its end may still be closing its worker: wait for that.
+    if (this.worker && ['done', 'failed', 'cancelled'].includes(this.status.state)) await this.exited;
     if (this.worker) throw new JobBusyError(this.status);
     const worker = spawnWorker({ dbPath: this.dbPath, request });
     this.worker = worker;

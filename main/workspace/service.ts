@@ -229,10 +229,10 @@ export class Workspace {
 
   // ------------------------------------------------------------------ refine jobs
 
-  startRefine(spec: ProgrammerSpec, stages: StageSelection): JobStatus {
+  async startRefine(spec: ProgrammerSpec, stages: StageSelection): Promise<JobStatus> {
     this.assertOpen();
     try {
-      return this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
+      return await this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
     } catch (err) {
       throw new WorkspaceError('busy', err instanceof Error ? err.message : String(err));
     }

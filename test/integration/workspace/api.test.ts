@@ -64,11 +64,11 @@ describe('workspace API', () => {
     expect(modified.total).toBeGreaterThan(0);
     const detail = await call('doc.get', { docId: modified.rows[0]!.id });
     expect(detail.chunk?.text.length).toBeGreaterThan(0);
+    const preview = await call('doc.preview', { docId: detail.row.id, doc: null, chunk: 'remove_lines(line_start=0, line_end=0)' });
+    expect(preview.removedBy[0]).toBe(0);
     const op = detail.execution.operations.find((o) => o.stage === 'chunk' && (o.linesRemoved > 0 || o.replacements > 0))!;
     const toggled = await call('doc.setOperation', { docId: detail.row.id, stage: 'chunk', line: op.line, enabled: false });
     expect(toggled.operations.find((o) => o.stage === 'chunk' && o.line === op.line)!.enabled).toBe(false);
-    const preview = await call('doc.preview', { docId: detail.row.id, doc: null, chunk: 'remove_lines(line_start=0, line_end=0)' });
-    expect(preview.removedBy[0]).toBe(0);
     const saved = await call('doc.saveProgram', { docId: detail.row.id, stage: 'doc', text: 'drop_doc()' });
     expect(saved.row.status).toBe('dropped');
     expect(saved.doc?.programmer).toBe('edited by hand');
