@@ -129,7 +129,10 @@ export async function executeJsonl(options: ExecuteJsonlOptions): Promise<Execut
     }
   } catch (err) {
     if (temporary !== null) {
+      // The stream may still be opening its file: wait until it is closed, then remove it.
+      const closed = once(sink, 'close').catch(() => undefined);
       sink.destroy();
+      await closed;
       rmSync(temporary, { force: true });
     }
     throw err;

@@ -70,6 +70,19 @@ describe('refinery execute', () => {
     expect(existsSync(join(work, 'x.jsonl'))).toBe(false);
   });
 
+  it('an unreadable --in leaves no temp file behind (the output stream may still be opening when reading fails)', async () => {
+    // The race is timing-dependent, so try it many times, both ways reading can fail (missing file, a directory).
+    const dirs: string[] = [];
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const dir = mkdtempSync(join(work, 'unreadable-'));
+      dirs.push(dir);
+      const input = attempt % 2 === 0 ? join(dir, 'missing.jsonl') : dir;
+      await expect(executeJsonl({ input, output: join(dir, 'out.jsonl') })).rejects.toThrow(/ENOENT|EISDIR/);
+    }
+    await new Promise((settle) => setTimeout(settle, 50)); // let any stray open finish before looking
+    expect(dirs.flatMap((dir) => readdirSync(dir))).toEqual([]);
+  });
+
   it('thresholds apply (in-process run of the same code)', async () => {
     const input = join(work, 'short.jsonl');
     writeFileSync(input, JSON.stringify({ text: 'five words are right here', chunk_program: '' }));
