@@ -9,6 +9,7 @@
  * programs, so the chunk stage generates close to its 256-token cap: a worst case.
  *
  * Usage: npm run bench:model [-- --quick] [--gpu] [--threads N] [--types q8_0,f16] [--seqs 1,2,4,8,16]
+ *        [--chunk-seqs 8,16] [--docs N]
  * --quick: Q8_0 only, sequences 1 and 8, fewer documents (< 5 minutes on 2 CPU cores).
  * --gpu: let node-llama-cpp pick a GPU build (CUDA/Vulkan/Metal); default is the CPU.
  * Last line: one JSON object with the figures (best configuration first-level).
@@ -36,6 +37,8 @@ const gpu = flag('--gpu');
 const threads = option('--threads') ? Number(option('--threads')) : undefined;
 const types = (option('--types') ?? (quick ? 'q8_0' : 'q8_0,f16')).split(',') as OutputType[];
 const sequenceCounts = (option('--seqs') ?? (quick ? '1,8' : '1,2,4,8,16')).split(',').map(Number);
+/** Sequence counts for the chunk stage (it generates up to 256 tokens per chunk: slow on a CPU). */
+const chunkSequenceCounts = option('--chunk-seqs')?.split(',').map(Number);
 const docStageDocs = Number(option('--docs') ?? (quick ? 4 : 16));
 const rawTokens = quick ? 256 : 512;
 
@@ -186,7 +189,7 @@ for (const type of types) {
   const fastest = Math.max(...sequenceCounts);
   await run('doc', fastest, docDocs, 'probability');
   // The chunk stage generates up to 256 tokens per chunk: fewer documents per sequence count.
-  for (const sequences of quick ? [fastest] : sequenceCounts) await run('chunk', sequences, corpus(quick ? 2 : Math.max(2, sequences), 2));
+  for (const sequences of chunkSequenceCounts ?? (quick ? [fastest] : sequenceCounts)) await run('chunk', sequences, corpus(quick ? 2 : Math.max(2, sequences), 2));
   await raw.close();
   // Best configuration: the greedy doc-stage run closest to the raw speed measured around it.
   const top = results.filter((r) => r.stage === 'doc' && r.mode === 'generate').reduce((a, b) => (b.ratio > a.ratio ? b : a));
