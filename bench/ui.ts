@@ -206,6 +206,7 @@ async function main(): Promise<void> {
         const toDom: number[] = [];
         const toFrame: number[] = [];
         const roundTrip: number[] = [];
+        const confirmed: number[] = [];
         for (let i = 0; i < count; i++) {
           // The first remove_lines removes line 0, which is on screen: the refined pane must change.
           const box = document.querySelector<HTMLInputElement>('.op-remove_lines input[type=checkbox]')!;
@@ -224,13 +225,19 @@ async function main(): Promise<void> {
             observer.observe(panes, { subtree: true, childList: true, attributes: true, characterData: true });
             box.click();
           });
+          // Then until the executor's own result replaced the prediction.
+          const waitStart = performance.now();
+          while ([...document.querySelectorAll('.panes-head .badge')].some((b) => b.textContent === 'updating…') && performance.now() - waitStart < 10_000) {
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          confirmed.push(performance.now() - t0);
           // Let the quiet reload that follows a toggle settle before the next click.
           await new Promise((r) => setTimeout(r, 150));
           const r0 = performance.now();
           await fetch('/api/call/doc.setOperation', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docId, stage: 'chunk', line: 1, enabled: i % 2 === 1 }) });
           roundTrip.push(performance.now() - r0);
         }
-        return { toDom, toFrame, roundTrip };
+        return { toDom, toFrame, roundTrip, confirmed };
       },
       { count: TOGGLES, docId: BIG_ID },
     );
@@ -257,6 +264,7 @@ async function main(): Promise<void> {
         toDomMsP95: r1(percentile(toggle.toDom, 95)),
         toFrameMsP50: r1(percentile(toggle.toFrame, 50)),
         toFrameMsP95: r1(percentile(toggle.toFrame, 95)),
+        executorConfirmedMsP50: r1(percentile(toggle.confirmed, 50)),
         roundTripFloorMsP50: r1(percentile(toggle.roundTrip, 50)),
       },
     };
@@ -267,6 +275,7 @@ async function main(): Promise<void> {
     console.log(`  long tasks over 50 ms: ${figures.scroll.longTasksOver50ms} (longest ${figures.scroll.longestTaskMs} ms) — target 0`);
     console.log(`toggle on a ${BIG_LINES.toLocaleString('en-US')}-line document (${chunkProgramLines.length} operations), ${figures.toggle.samples} toggles:`);
     console.log(`  click -> refined pane DOM p50 ${figures.toggle.toDomMsP50} ms, p95 ${figures.toggle.toDomMsP95} ms; -> next frame p50 ${figures.toggle.toFrameMsP50} ms, p95 ${figures.toggle.toFrameMsP95} ms — target < 50 ms`);
+    console.log(`  (the first update is predicted in the page from the view; the executor's result replaces it after p50 ${figures.toggle.executorConfirmedMsP50} ms)`);
     console.log(`  floor: bare doc.setOperation round trip p50 ${figures.toggle.roundTripFloorMsP50} ms (ratio ${toggleRatio.toFixed(2)}x)`);
     console.log(JSON.stringify({ ...figures, ratios: { scrollP95VsIdle: Number(scrollRatio.toFixed(2)), toggleVsRoundTrip: Number(toggleRatio.toFixed(2)) } }));
   } finally {

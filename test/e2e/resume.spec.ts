@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { makeSandbox, needBrowserAndFixtures, screenshot, startShell } from './support';
 
-const COPIES = 10;
+const COPIES = 40;
 const TOTAL = 69 * COPIES;
 
 test('kill the server during a batch, restart it, and resume', async ({ page }) => {
@@ -23,7 +23,7 @@ test('kill the server during a batch, restart it, and resume', async ({ page }) 
       await page.getByRole('button', { name: 'Start', exact: true }).click();
       await expect(page.locator('section[aria-label=job] .state-pill')).toHaveText('running');
       // Wait for real progress, then pull the plug mid-batch.
-      await expect.poll(async () => Number(await jobBar.getAttribute('aria-valuenow')), { timeout: 120_000 }).toBeGreaterThanOrEqual(20);
+      await expect.poll(async () => Number(await jobBar.getAttribute('aria-valuenow')), { timeout: 120_000, intervals: [50] }).toBeGreaterThanOrEqual(5);
       await screenshot(page, '12-batch-running');
       await shell.kill('SIGKILL');
       await expect(page.getByText('Lost the connection to the Refinery server')).toBeVisible();

@@ -3,7 +3,7 @@
  * offset, fixed row height so a million rows scroll as smoothly as a hundred.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { DocumentRow } from '../../../contract/api';
 import { formatCount } from '../format';
 import { useApp } from '../store/app';
@@ -32,9 +32,30 @@ function Badges({ row }: { row: DocumentRow }) {
   );
 }
 
+/** One row; memoised so scrolling re-renders only rows that enter the window. */
+const DocRowView = memo(function DocRowView({ row, index, start, selected, onSelect }: { row: DocumentRow; index: number; start: number; selected: boolean; onSelect: (id: string) => void }) {
+  return (
+    <div
+      className={`docrow status-${row.status}${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      data-docid={row.id}
+      onClick={() => onSelect(row.id)}
+      role="option"
+      aria-selected={selected}
+    >
+      <span className="docrow-index">{formatCount(index + 1)}</span>
+      <span className="docrow-title" title={row.title}>
+        {row.title || <em className="muted">(empty first line)</em>}
+      </span>
+      <Badges row={row} />
+      <span className="docrow-words">{formatCount(row.words)}w</span>
+    </div>
+  );
+});
+
 export function DocList() {
   const query = useApp((s) => s.query);
-  const listVersion = useApp((s) => s.listVersion);
+  const listVersion = useApp((s) => s.listVersion + s.rowsVersion);
   const selected = useApp((s) => s.selectedDocId);
   const select = useApp((s) => s.select);
   const pages = useDocPages(query, listVersion);
@@ -47,6 +68,8 @@ export function DocList() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Let React batch scroll updates instead of a synchronous render per scroll event.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -80,24 +103,7 @@ export function DocList() {
               </div>
             );
           }
-          return (
-            <div
-              key={item.key}
-              className={`docrow status-${row.status}${row.id === selected ? ' selected' : ''}`}
-              style={style}
-              data-docid={row.id}
-              onClick={() => select(row.id)}
-              role="option"
-              aria-selected={row.id === selected}
-            >
-              <span className="docrow-index">{formatCount(item.index + 1)}</span>
-              <span className="docrow-title" title={row.title}>
-                {row.title || <em className="muted">(empty first line)</em>}
-              </span>
-              <Badges row={row} />
-              <span className="docrow-words">{formatCount(row.words)}w</span>
-            </div>
-          );
+          return <DocRowView key={item.key} row={row} index={item.index} start={item.start} selected={row.id === selected} onSelect={select} />;
         })}
       </div>
     </div>

@@ -4,7 +4,7 @@
  * with a checkbox each, and a hand editor whose every keystroke re-executes via doc.preview.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentDetail, ExecutionView, OperationView, Stage } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { formatCount } from '../format';
@@ -33,25 +33,18 @@ function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 
   );
 }
 
-function TextPanes({ execution, hoveredOp }: { execution: ExecutionView; hoveredOp: number | null }) {
+function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionView; hoveredOp: number | null; predicted: boolean }) {
   const alignment = useMemo(() => alignExecution(execution), [execution]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
-    count: alignment.lines.length,
+    count: alignment.lineCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 22,
     overscan: 20,
+    useFlushSync: false,
   });
-  const numberWidth = String(alignment.lines.length).length;
-  let refinedNo = 0;
-  // Refined line numbers count kept lines before each row; precompute once per execution.
-  const refinedNumbers = useMemo(() => {
-    const out = new Array<number | null>(alignment.lines.length);
-    for (const line of alignment.lines) out[line.index] = line.refined && !execution.dropped ? ++refinedNo : null;
-    return out;
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- refinedNo is a local counter
-  }, [alignment, execution.dropped]);
+  const numberWidth = String(alignment.lineCount).length;
 
   return (
     <div className="panes">
@@ -60,6 +53,7 @@ function TextPanes({ execution, hoveredOp }: { execution: ExecutionView; hovered
         <div>
           Refined
           {execution.dropped ? <span className="badge badge-drop">dropped{execution.dropReason ? `: ${execution.dropReason}` : ''}</span> : null}
+          {predicted ? <span className="badge" title="Shown from the program; the executor's result replaces it in a moment">updating…</span> : null}
           {execution.cancelled ? <span className="badge badge-error" title="Two or more program errors cancel the whole program, as in the reference executor">program cancelled ({execution.errorCount} errors)</span> : null}
         </div>
       </div>
@@ -69,7 +63,7 @@ function TextPanes({ execution, hoveredOp }: { execution: ExecutionView; hovered
       <div className="panes-scroll" ref={scrollRef} data-testid="panes">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const line = alignment.lines[item.index]!;
+            const line = alignment.line(item.index);
             const removed = line.refined === null;
             const highlighted = hoveredOp !== null && (line.removedBy === hoveredOp || line.original.some((s) => s.kind === 'from' && s.op === hoveredOp));
             return (
@@ -87,7 +81,7 @@ function TextPanes({ execution, hoveredOp }: { execution: ExecutionView; hovered
                   <Segments segments={line.original} side="original" />
                 </span>
                 <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
-                  {refinedNumbers[item.index] ?? ''}
+                  {alignment.refinedNumber(item.index) ?? ''}
                 </span>
                 <span className="cell cell-refined" data-testid={removed ? undefined : 'refined-line'}>
                   {line.refined && !execution.dropped ? <Segments segments={line.refined} side="refined" /> : null}
@@ -96,13 +90,13 @@ function TextPanes({ execution, hoveredOp }: { execution: ExecutionView; hovered
             );
           })}
         </div>
-        {!alignment.exact ? <pre className="refined-exact">{execution.refined}</pre> : null}
+        {!alignment.exact && !predicted ? <pre className="refined-exact">{execution.refined}</pre> : null}
       </div>
     </div>
   );
 }
 
-function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; index: number; onToggle: (op: OperationView) => void; onHover: (line: number | null) => void }) {
+const OperationRow = memo(function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; index: number; onToggle: (op: OperationView) => Promise<void>; onHover: (line: number | null) => void }) {
   const effect = op.kind === 'remove_lines' ? `${formatCount(op.linesRemoved)} lines` : op.kind === 'normalize' ? `${formatCount(op.replacements)}×` : '';
   return (
     <li
@@ -113,7 +107,7 @@ function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; ind
       onMouseLeave={() => onHover(null)}
     >
       <label>
-        <input type="checkbox" checked={op.enabled && !op.kindDisabled} disabled={op.kindDisabled} onChange={() => onToggle(op)} aria-label={`operation ${index + 1}: ${op.source}`} />
+        <input type="checkbox" checked={op.enabled && !op.kindDisabled} disabled={op.kindDisabled} onChange={() => void onToggle(op)} aria-label={`operation ${index + 1}: ${op.source}`} />
         {index < 9 ? <kbd className="op-key">{index + 1}</kbd> : null}
         <code className="op-source">{op.source}</code>
       </label>
@@ -130,7 +124,7 @@ function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; ind
       ))}
     </li>
   );
-}
+});
 
 interface Draft {
   doc: string;
@@ -141,10 +135,16 @@ export function DocumentView({ docId }: { docId: string }) {
   const client = useApp((s) => s.client);
   const notify = useApp((s) => s.notify);
   const bumpList = useApp((s) => s.bumpList);
+  const bumpRows = useApp((s) => s.bumpRows);
   const listVersion = useApp((s) => s.listVersion);
   const toggles = useApp((s) => s.toggles);
   const [detail, setDetail] = useState<DocumentDetail | null>(null);
-  const [execution, setExecution] = useState<ExecutionView | null>(null);
+  const [execution, setExecutionState] = useState<ExecutionView | null>(null);
+  const [predicted, setPredicted] = useState(false);
+  const setExecution = useCallback((view: ExecutionView | null, isPrediction = false) => {
+    setExecutionState(view);
+    setPredicted(isPrediction);
+  }, []);
   const [error, setError] = useState<string | null>(null);
   const [hoveredOp, setHoveredOp] = useState<number | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -165,7 +165,7 @@ export function DocumentView({ docId }: { docId: string }) {
     return () => {
       live = false;
     };
-  }, [client, docId]);
+  }, [client, docId, setExecution]);
 
   // Reload quietly (old view stays) when a batch refines documents or toggles change; never
   // under a hand edit in progress. The parent remounts this view per document (key).
@@ -174,22 +174,30 @@ export function DocumentView({ docId }: { docId: string }) {
     return load();
   }, [load, listVersion, toggles, draft]);
 
+  // Read through a ref so `toggle` stays stable and memoised operation rows do not re-render.
+  const executionRef = useRef<ExecutionView | null>(null);
+  useEffect(() => {
+    executionRef.current = execution;
+  }, [execution]);
   const toggle = useCallback(
     async (op: OperationView) => {
-      const before = execution;
+      const before = executionRef.current;
       // Show the predicted result at once; the executor's answer replaces it.
-      const predicted = before ? predictToggle(before, op, !op.enabled) : null;
-      if (predicted) setExecution(predicted);
+      const guess = before ? predictToggle(before, op, !op.enabled) : null;
+      if (guess) {
+        executionRef.current = guess;
+        setExecution(guess, true);
+      }
       try {
         const next = await client.call('doc.setOperation', { docId, stage: op.stage, line: op.line, enabled: !op.enabled });
         setExecution(next);
-        bumpList();
+        bumpRows();
       } catch (err) {
-        if (predicted) setExecution(before);
+        if (guess) setExecution(before);
         notify('error', `Could not switch the operation: ${errorMessage(err)}`);
       }
     },
-    [client, docId, notify, bumpList, execution],
+    [client, docId, notify, bumpRows, setExecution],
   );
 
   // Keyboard: digits toggle the nth operation (the list's order), e opens the editor.
@@ -225,7 +233,7 @@ export function DocumentView({ docId }: { docId: string }) {
         })
         .catch((err: unknown) => seq === previewSeq.current && setPreviewError(errorMessage(err)));
     },
-    [client, docId],
+    [client, docId, setExecution],
   );
 
   const save = async (): Promise<void> => {
@@ -286,7 +294,7 @@ export function DocumentView({ docId }: { docId: string }) {
         </div>
       </header>
       <div className="docview-body">
-        <TextPanes execution={execution} hoveredOp={hoveredOp} />
+        <TextPanes execution={execution} hoveredOp={hoveredOp} predicted={predicted} />
         <aside className="program" aria-label="program">
           {draft ? (
             <div className="editor">
@@ -310,17 +318,19 @@ export function DocumentView({ docId }: { docId: string }) {
             const ops = operations.filter((op) => op.stage === stage);
             return (
               <section key={stage} className="program-stage">
-                <h3>
-                  {stage === 'doc' ? 'Document stage' : 'Chunk stage'}
-                  {info ? <span className="muted"> · {info.programmer}</span> : null}
-                  {info?.keepProbability != null ? <span className="muted"> · keep p={info.keepProbability.toFixed(2)}</span> : null}
-                </h3>
+                <h3>{stage === 'doc' ? 'Document stage' : 'Chunk stage'}</h3>
+                {info ? (
+                  <div className="program-by" title={info.programmer}>
+                    {info.programmer}
+                    {info.keepProbability != null ? ` · keep p=${info.keepProbability.toFixed(2)}` : ''}
+                  </div>
+                ) : null}
                 {info?.failure ? <div className="field-error">Programmer failed: {info.failure}</div> : null}
                 {!info && ops.length === 0 ? <div className="muted small">Not refined yet.</div> : null}
                 {info && ops.length === 0 ? <div className="muted small">Empty program: nothing to do.</div> : null}
                 <ul className="ops">
                   {ops.map((op) => (
-                    <OperationRow key={`${op.stage}:${op.line}`} op={op} index={operations.indexOf(op)} onToggle={(o) => void toggle(o)} onHover={setHoveredOp} />
+                    <OperationRow key={`${op.stage}:${op.line}`} op={op} index={operations.indexOf(op)} onToggle={toggle} onHover={setHoveredOp} />
                   ))}
                 </ul>
               </section>

@@ -4,8 +4,9 @@
  * The executor reports, per original line, which remove_lines removed it, and normalized
  * spans as offsets into the original. From those alone each original line gets its refined
  * counterpart (or a gap), so both panes share one row per original line and scroll as one.
- * The derived refined text is checked against the executor's; if they ever differ (e.g. a
- * normalize that spans a newline) the view says so and shows the executor's text as is.
+ * Rows are built on demand (only visible ones), so a 10,000-line document costs one pass
+ * over the text. A normalize whose span crosses a line break cannot be shown row by row;
+ * the view then says so and shows the executor's refined text as is.
  */
 import type { ExecutionView } from '../../../contract/api';
 
@@ -20,28 +21,47 @@ export interface AlignedLine {
 }
 
 export interface Alignment {
-  lines: AlignedLine[];
-  /** True when the row-by-row refined text equals the executor's refined text. */
+  lineCount: number;
+  /** False when a normalized span crosses a line break: rows are then approximate. */
   exact: boolean;
+  line(index: number): AlignedLine;
+  /** 1-based line number in the refined text, or null for a removed line. */
+  refinedNumber(index: number): number | null;
 }
+
+type Replacement = ExecutionView['replacements'][number];
 
 export function alignExecution(execution: ExecutionView): Alignment {
   const text = execution.original;
-  const rawLines = text.split('\n');
-  const replacements = [...execution.replacements].sort((a, b) => a.start - b.start);
-  const lines: AlignedLine[] = new Array(rawLines.length);
-  let lineStart = 0;
-  let r = 0;
-  const refinedParts: string[] = [];
-  for (let i = 0; i < rawLines.length; i++) {
-    const line = rawLines[i]!;
-    const lineEnd = lineStart + line.length;
+  const starts: number[] = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  const lineCount = starts.length;
+  const replacements: Replacement[] = [...execution.replacements].sort((a, b) => a.start - b.start);
+  const exact = execution.dropped || !replacements.some((r) => text.slice(r.start, r.end).includes('\n'));
+  const numbers = new Int32Array(lineCount);
+  let kept = 0;
+  for (let i = 0; i < lineCount; i++) numbers[i] = (execution.removedBy[i] ?? null) === null ? ++kept : 0;
+  const cache = new Map<number, AlignedLine>();
+
+  // First replacement that could touch a line starting at `offset` (spans are sorted and disjoint).
+  const firstFrom = (offset: number): number => {
+    let lo = 0;
+    let hi = replacements.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (replacements[mid]!.end <= offset && replacements[mid]!.end > replacements[mid]!.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  const build = (i: number): AlignedLine => {
+    const lineStart = starts[i]!;
+    const lineEnd = i + 1 < lineCount ? starts[i + 1]! - 1 : text.length;
     const original: Segment[] = [];
     const refined: Segment[] = [];
     let cursor = lineStart;
-    // Skip replacements that ended before this line.
-    while (r < replacements.length && replacements[r]!.end <= lineStart && replacements[r]!.end !== replacements[r]!.start) r++;
-    for (let k = r; k < replacements.length; k++) {
+    for (let k = firstFrom(lineStart); k < replacements.length; k++) {
       const rep = replacements[k]!;
       if (rep.start > lineEnd || (rep.start === lineEnd && rep.end > rep.start)) break;
       const start = Math.max(rep.start, cursor);
@@ -52,10 +72,9 @@ export function alignExecution(execution: ExecutionView): Alignment {
         original.push({ text: plain, kind: 'plain' });
         refined.push({ text: plain, kind: 'plain' });
       }
-      const from = text.slice(start, end);
       // The replacement text belongs to the line where the span starts.
       const to = rep.start >= lineStart ? rep.to : '';
-      original.push({ text: from, kind: 'from', to: rep.to, op: rep.op });
+      original.push({ text: text.slice(start, end), kind: 'from', to: rep.to, op: rep.op });
       if (to) refined.push({ text: to, kind: 'to', op: rep.op });
       cursor = end;
     }
@@ -65,11 +84,30 @@ export function alignExecution(execution: ExecutionView): Alignment {
       refined.push({ text: plain, kind: 'plain' });
     }
     const removedBy = execution.removedBy[i] ?? null;
-    const kept = removedBy === null;
-    lines[i] = { index: i, original, refined: kept ? refined : null, removedBy };
-    if (kept) refinedParts.push(refined.map((s) => s.text).join(''));
-    lineStart = lineEnd + 1;
+    return { index: i, original, refined: removedBy === null ? refined : null, removedBy };
+  };
+
+  return {
+    lineCount,
+    exact,
+    line(i) {
+      let line = cache.get(i);
+      if (!line) {
+        line = build(i);
+        cache.set(i, line);
+      }
+      return line;
+    },
+    refinedNumber: (i) => (execution.dropped || numbers[i] === 0 ? null : numbers[i]!),
+  };
+}
+
+/** The refined text as the rows show it (for tests and checks; O(document)). */
+export function rowsText(alignment: Alignment): string {
+  const parts: string[] = [];
+  for (let i = 0; i < alignment.lineCount; i++) {
+    const refined = alignment.line(i).refined;
+    if (refined) parts.push(refined.map((s) => s.text).join(''));
   }
-  const derived = refinedParts.join('\n');
-  return { lines, exact: execution.dropped || derived === execution.refined };
+  return parts.join('\n');
 }

@@ -3,10 +3,10 @@
  * operation feels instant even on a 10,000-line document over a slow link. Only the
  * effects that follow from the view itself are predicted (remove_lines ranges, dropping a
  * normalize's spans, drop_doc); anything else waits for the server. The server's
- * execution always replaces the prediction.
+ * execution always replaces the prediction, and the prediction's `refined` is left empty:
+ * the rows are the prediction.
  */
 import type { ExecutionView, OperationView } from '../../../contract/api';
-import { alignExecution } from './alignment';
 
 const RANGE = /\b(?:line_start|start)\s*=\s*(-?\d+)\s*,\s*(?:line_end|end)\s*=\s*(-?\d+)/;
 const ALL = /\ball\s*=\s*True\b/;
@@ -14,8 +14,7 @@ const ALL = /\ball\s*=\s*True\b/;
 function rangeOf(op: OperationView, lineCount: number): [number, number] | null {
   if (ALL.test(op.source)) return [0, lineCount - 1];
   const m = RANGE.exec(op.source);
-  if (!m) return null;
-  return [Number(m[1]), Number(m[2])];
+  return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
 const active = (op: OperationView): boolean => op.enabled && !op.kindDisabled && op.errors.length === 0;
@@ -26,18 +25,29 @@ export function predictToggle(view: ExecutionView, target: OperationView, enable
   let { removedBy, replacements, dropped, dropReason } = view;
   if (target.kind === 'remove_lines' && target.stage === 'chunk') {
     const lineCount = view.removedBy.length;
-    const ranges = new Map<number, [number, number]>();
+    const others: [number, number, number][] = [];
     for (const op of operations) {
-      if (op.kind !== 'remove_lines' || op.stage !== 'chunk' || !active(op)) continue;
+      if (op.kind !== 'remove_lines' || op.stage !== 'chunk' || op.line === target.line || !active(op)) continue;
       const range = rangeOf(op, lineCount);
       if (!range) return null;
-      ranges.set(op.line, range);
+      others.push([op.line, range[0], range[1]]);
     }
-    removedBy = view.removedBy.map((_, line) => {
-      // The first active operation (program order) covering a line is the one that removed it.
-      for (const [programLine, [start, end]] of ranges) if (line >= start && line <= end) return programLine;
-      return null;
-    });
+    const own = rangeOf(target, lineCount);
+    if (!own) return null;
+    // The first active operation in program order covering a line is the one that removed it.
+    const coverOf = (line: number): number | null => {
+      let best: number | null = null;
+      for (const [programLine, start, end] of others) if (line >= start && line <= end && (best === null || programLine < best)) best = programLine;
+      return best;
+    };
+    const next = view.removedBy.slice();
+    const from = Math.max(0, own[0]);
+    const to = Math.min(lineCount - 1, own[1]);
+    for (let line = from; line <= to; line++) {
+      const other = coverOf(line);
+      next[line] = enabled && (other === null || target.line < other) ? target.line : other;
+    }
+    removedBy = next;
     // A document emptied by line removal would be dropped by the word thresholds: let the server say.
     if (removedBy.every((by) => by !== null)) return null;
   } else if (target.kind === 'normalize') {
@@ -49,8 +59,5 @@ export function predictToggle(view: ExecutionView, target: OperationView, enable
   } else if (target.kind !== 'keep_doc' && target.kind !== 'keep_chunk') {
     return null;
   }
-  const predicted: ExecutionView = { ...view, operations, removedBy, replacements, dropped, dropReason, refined: '' };
-  const lines = alignExecution(predicted).lines;
-  const refined = dropped ? '' : lines.filter((l) => l.refined).map((l) => l.refined!.map((s) => s.text).join('')).join('\n');
-  return { ...predicted, refined };
+  return { ...view, operations, removedBy, replacements, dropped, dropReason, refined: '' };
 }

@@ -104,7 +104,7 @@ export function Corpus() {
         </div>
         <DocList />
         <div className="kinds" aria-label="operation kinds">
-          <span className="muted small">Apply everywhere:</span>
+          <span className="muted small" title="Switch an operation kind off for the whole workspace (review and export)">Everywhere:</span>
           {SWITCHABLE.map(({ kind, label }) => (
             <label key={kind} className="kind-switch">
               <input type="checkbox" checked={toggles ? toggles[kind] !== false : true} disabled={!toggles} onChange={(e) => void setKind(kind, e.target.checked)} aria-label={`apply ${label} everywhere`} />

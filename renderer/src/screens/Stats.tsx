@@ -29,7 +29,13 @@ function Histogram({ data }: { data: StatsData['lengthHistogram'] }) {
   const w = 640;
   const h = 160;
   const bw = w / bins;
-  const label = (i: number): string => formatCount(Math.round(data.edges[i] ?? 0));
+  // Edges may or may not include the upper bound of the last bin.
+  const label = (i: number): string => {
+    const edge = data.edges[i];
+    if (edge !== undefined && Number.isFinite(edge)) return formatCount(Math.round(edge));
+    const last = data.edges[data.edges.length - 1];
+    return last !== undefined && Number.isFinite(last) ? `${formatCount(Math.round(last))}+` : '';
+  };
   return (
     <figure className="histogram">
       <svg viewBox={`0 0 ${w} ${h + 18}`} role="img" aria-label="token length histogram before and after refining">
@@ -46,8 +52,8 @@ function Histogram({ data }: { data: StatsData['lengthHistogram'] }) {
             </g>
           );
         })}
-        {[0, Math.floor(bins / 2), bins].map((i) => (
-          <text key={i} x={Math.min(w - 30, i * bw)} y={h + 14} className="axis">
+        {[0, Math.floor(bins / 4), Math.floor(bins / 2), Math.floor((3 * bins) / 4), bins].map((i) => (
+          <text key={i} x={Math.min(w - 4, i * bw)} y={h + 14} className="axis" textAnchor={i === 0 ? 'start' : i === bins ? 'end' : 'middle'}>
             {label(i)}
           </text>
         ))}

@@ -39,6 +39,8 @@ interface AppState {
   query: ListQuery;
   /** Bumped whenever document statuses may have changed (batch progress, toggles, saves). */
   listVersion: number;
+  /** Bumped when only list rows (badges) changed, e.g. after a per-document toggle. */
+  rowsVersion: number;
   selectedDocId: string | null;
   toasts: Toast[];
 
@@ -51,6 +53,7 @@ interface AppState {
   select(docId: string | null): void;
   setKind(kind: OperationKind, enabled: boolean): Promise<void>;
   bumpList(): void;
+  bumpRows(): void;
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
 }
@@ -99,6 +102,7 @@ export const useApp = create<AppState>((set, get) => ({
   toggles: null,
   query: { filter: 'all', search: '', sort: 'order', descending: false },
   listVersion: 0,
+  rowsVersion: 0,
   selectedDocId: null,
   toasts: [],
 
@@ -137,6 +141,7 @@ export const useApp = create<AppState>((set, get) => ({
     }
   },
   bumpList: () => set({ listVersion: get().listVersion + 1 }),
+  bumpRows: () => set({ rowsVersion: get().rowsVersion + 1 }),
   notify(kind, text) {
     const id = ++toastId;
     set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionView } from '../../../contract/api';
-import { alignExecution } from '../../../renderer/src/components/alignment';
+import { type Alignment, alignExecution } from '../../../renderer/src/components/alignment';
+
+const rows = (a: Alignment) => Array.from({ length: a.lineCount }, (_, i) => a.line(i));
 
 function view(original: string, refined: string, removedBy: (number | null)[], replacements: ExecutionView['replacements'] = []): ExecutionView {
   return { original, refined, dropped: false, dropReason: null, removedBy, replacements, errorCount: 0, cancelled: false, operations: [] };
@@ -12,9 +14,9 @@ describe('alignExecution', () => {
   it('keeps one row per original line and gaps for removed lines', () => {
     const a = alignExecution(view('Home | About\nBody one.\nFooter', 'Body one.', [0, null, 0]));
     expect(a.exact).toBe(true);
-    expect(a.lines.map((l) => text(l.refined))).toEqual([null, 'Body one.', null]);
-    expect(a.lines.map((l) => l.removedBy)).toEqual([0, null, 0]);
-    expect(a.lines.map((l) => text(l.original))).toEqual(['Home | About', 'Body one.', 'Footer']);
+    expect(rows(a).map((l) => text(l.refined))).toEqual([null, 'Body one.', null]);
+    expect(rows(a).map((l) => l.removedBy)).toEqual([0, null, 0]);
+    expect(rows(a).map((l) => text(l.original))).toEqual(['Home | About', 'Body one.', 'Footer']);
   });
 
   it('marks normalized spans in place on both sides', () => {
@@ -26,12 +28,12 @@ describe('alignExecution', () => {
     ];
     const a = alignExecution(view(original, refined, [null, null], reps));
     expect(a.exact).toBe(true);
-    expect(a.lines[0]!.original).toEqual([
+    expect(a.line(0).original).toEqual([
       { text: 'Click', kind: 'plain' },
       { text: ' Here', kind: 'from', to: '', op: 2 },
       { text: ' now', kind: 'plain' },
     ]);
-    expect(text(a.lines[1]!.refined)).toBe('and Click');
+    expect(text(a.line(1).refined)).toBe('and Click');
   });
 
   it('shows replacement text on the refined side', () => {
@@ -40,7 +42,7 @@ describe('alignExecution', () => {
       { op: 0, start: 8, end: 11, to: 'the' },
     ]));
     expect(a.exact).toBe(true);
-    expect(a.lines[1]!.refined).toEqual([
+    expect(a.line(1).refined).toEqual([
       { text: 'the', kind: 'to', op: 0 },
       { text: ' dog', kind: 'plain' },
     ]);
@@ -49,12 +51,12 @@ describe('alignExecution', () => {
   it('reports when a normalize across a newline cannot be aligned exactly', () => {
     const a = alignExecution(view('a\nb\nc', 'a b\nc', [null, null, null], [{ op: 0, start: 1, end: 2, to: ' ' }]));
     expect(a.exact).toBe(false);
-    expect(a.lines).toHaveLength(3);
+    expect(a.lineCount).toBe(3);
   });
 
   it('handles empty lines and a trailing newline', () => {
     const a = alignExecution(view('x\n\ny\n', 'x\n\n', [null, null, 1, null]));
     expect(a.exact).toBe(true);
-    expect(a.lines.map((l) => text(l.refined))).toEqual(['x', '', null, '']);
+    expect(rows(a).map((l) => text(l.refined))).toEqual(['x', '', null, '']);
   });
 });

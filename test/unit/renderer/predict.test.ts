@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionView, OperationView } from '../../../contract/api';
+import { alignExecution, rowsText } from '../../../renderer/src/components/alignment';
 import { predictToggle } from '../../../renderer/src/components/predict';
+
+const shown = (v: ExecutionView) => rowsText(alignExecution(v));
 
 function op(line: number, kind: OperationView['kind'], source: string, enabled = true): OperationView {
   return { stage: kind === 'drop_doc' || kind === 'keep_doc' ? 'doc' : 'chunk', line, kind, source, enabled, kindDisabled: false, reason: null, probability: null, linesRemoved: 0, replacements: 0, errors: [] };
@@ -23,22 +26,23 @@ describe('predictToggle', () => {
   it('brings back the lines of a switched-off remove_lines', () => {
     const next = predictToggle(view, view.operations[0]!, false)!;
     expect(next.removedBy).toEqual([null, null, null, 1]);
-    expect(next.refined).toBe('Menu | Home\nBody one.\nBody two, .');
+    expect(shown(next)).toBe('Menu | Home\nBody one.\nBody two, .');
     expect(next.operations[0]!.enabled).toBe(false);
   });
 
   it('removes the range again when switched back on', () => {
     const off = predictToggle(view, view.operations[1]!, false)!;
-    expect(off.refined).toBe('Body one.\nBody two, .\nFooter');
+    expect(shown(off)).toBe('Body one.\nBody two, .\nFooter');
     const on = predictToggle(off, off.operations[1]!, true)!;
     expect(on.removedBy).toEqual(view.removedBy);
-    expect(on.refined).toBe(view.refined);
+    expect(shown(on)).toBe(view.refined);
+    expect(shown(view)).toBe(view.refined);
   });
 
   it('drops the spans of a switched-off normalize, and leaves switching one on to the executor', () => {
     const off = predictToggle(view, view.operations[2]!, false)!;
     expect(off.replacements).toEqual([]);
-    expect(off.refined).toBe('Body one.\nBody two, Click Here.');
+    expect(shown(off)).toBe('Body one.\nBody two, Click Here.');
     expect(predictToggle(off, off.operations[2]!, true)).toBeNull();
   });
 
