@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import type { ParseMode, Stage } from '../prox/program';
 import type { DocumentInput, Programmer, ProgrammerInfo, ProgramRequestOptions, StageProgram } from '../prox/programmer';
 import { GRAMMAR_VERSION, PROMPT_VERSION } from '../prox/versions';
+import type { PromptTruncation } from '../prox/prompts';
 import { checkModelFile } from './gguf-check';
 import { sha256File } from './file-hash';
 import { assertWeightsFit, kvBytesPerToken } from './memory-plan';
@@ -34,6 +35,11 @@ export interface ModelProgrammerOptions {
    * whose cores are busy with other work, 1 thread can be many times faster (no spin-waiting).
    */
   threads?: number;
+  /**
+   * Doc prompts longer than the context: 'keep-inst' (default) shortens the document so
+   * ` [/INST]` stays; 'reference' cuts the token sequence at 2,000 like GAIR-NLP/ProX.
+   */
+  truncation?: PromptTruncation;
 }
 
 export interface WorkerCrash {
@@ -69,6 +75,7 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     gpu: options.gpu ?? 'auto',
     parseMode: options.parseMode ?? 'strict',
     threads: options.threads ?? threadsFromEnvironment(),
+    truncation: options.truncation ?? 'keep-inst',
     weightBytes: summary.weightBytes,
     kvBytesPerToken: kvBytesPerToken(summary.shape),
   };
@@ -97,8 +104,9 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
 
   const parameters: Record<string, string | number | boolean> = { stage: options.stage, mode, model: basename(options.modelPath) };
   if (mode === 'probability') parameters.keepThreshold = keepThreshold;
+  parameters.truncation = init.truncation;
   const info: ProgrammerInfo = {
-    id: ['model', sha256, options.stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
+    id: ['model', sha256, options.stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', init.truncation, PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
     kind: 'model',
     label: `${basename(options.modelPath)} (${options.stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''})`,
     modelHash: sha256,

@@ -38,6 +38,7 @@ async function init(options: WorkerInit): Promise<void> {
       mode: options.mode,
       keepThreshold: options.keepThreshold,
       parseMode: options.parseMode,
+      truncation: options.truncation,
     });
     send({ type: 'ready', ready: { runtime: runtime.info, model: model.info, engine: engine.info } });
     for (const request of pending.splice(0)) void write(request);

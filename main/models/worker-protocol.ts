@@ -5,6 +5,7 @@ import type { RuntimeInfo } from '../../native/llama/runtime';
 import type { ModelLoadInfo } from '../../native/llama/model';
 import type { EngineInfo } from '../../native/llama/engine';
 import type { DocMode } from './stage-runner';
+import type { PromptTruncation } from '../prox/prompts';
 
 export interface WorkerInit {
   readonly stage: Stage;
@@ -17,6 +18,7 @@ export interface WorkerInit {
   readonly parseMode: ParseMode;
   /** llama.cpp CPU threads; null: all math cores. */
   readonly threads: number | null;
+  readonly truncation: PromptTruncation;
   /** Bytes of tensor data, from the header check done before the load. */
   readonly weightBytes: number;
   /** KV-cache bytes one token of context costs (sizes the number of sequences). */

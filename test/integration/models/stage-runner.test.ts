@@ -64,6 +64,23 @@ describe('doc stage, greedy', () => {
   });
 });
 
+describe('doc stage, long documents', () => {
+  it("keeps ` [/INST]` by default and cuts at 2,000 tokens like the reference when asked", async () => {
+    const long = { id: 'long', text: Array.from({ length: 200 }, (_, i) => `Paragraph ${i} talks about the weather in town ${i}.`).join('\n') };
+    const instTail = tokenizer.tokenize('[/INST]');
+    prompts.length = 0;
+    const saner = await createStageRunner({ stage: 'doc', engine, tokenizer }).writeProgram(long);
+    const reference = await createStageRunner({ stage: 'doc', engine, tokenizer, truncation: 'reference' }).writeProgram(long);
+    expect(saner.failure).toBeUndefined();
+    expect(reference.failure).toBeUndefined();
+    expect(reference.promptTokens).toBe(2000);
+    expect(saner.promptTokens).toBeLessThanOrEqual(2048 - 16);
+    const [sanerPrompt, referencePrompt] = prompts;
+    expect(sanerPrompt!.slice(-instTail.length)).toEqual(instTail);
+    expect(referencePrompt!.slice(-instTail.length)).not.toEqual(instTail);
+  });
+});
+
 describe('doc stage, probability fast path', () => {
   it('agrees with greedy generation at threshold 0.5 and reports P(keep)', async () => {
     const greedy = createStageRunner({ stage: 'doc', engine, tokenizer });
