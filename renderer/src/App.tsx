@@ -122,7 +122,7 @@ export function App() {
       <main className="content">
         {connection === 'lost' ? (
           <div className="banner" role="alert">
-            Lost the connection to the Refinery server — reconnecting. A running batch goes on in the server.
+            Lost the connection to the Refinery server — reconnecting. If the server was stopped, start it again: finished work is kept and an interrupted batch can continue.
           </div>
         ) : null}
         {body}
