@@ -50,7 +50,6 @@ CREATE TABLE documents (
 );
 CREATE UNIQUE INDEX documents_by_source ON documents(source_id, ord);
 CREATE INDEX documents_by_status ON documents(status);
-CREATE INDEX documents_by_hash ON documents(content_hash);
 
 -- External-content FTS: the index only, the text lives once in documents. Rows are added in
 -- bulk (INSERT ... SELECT) at the end of each indexing transaction, which is several times
