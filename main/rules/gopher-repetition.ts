@@ -2,14 +2,14 @@
  * datatrove GopherRepetitionFilter (src/datatrove/pipeline/filters/gopher_repetition_filter.py),
  * same checks in the same order.
  *
- * n-grams are compared by a 53-bit hash of their word-id sequence instead of by joined
+ * n-grams are compared by a 64-bit hash (two 32-bit lanes) of their words instead of by joined
  * strings (the reference joins with " " for top n-grams and with "" for duplicated n-grams):
  * this is what makes the rules fast. Differences: a hash collision (odds about 1e-9 for a
  * 10,000-word document) merges two n-grams, and the reference's ""-join also treats
  * ["ab", "c"] and ["a", "bc"] as the same n-gram, which this does not.
  */
 import { threshold, type RuleConfig, type RuleKey } from './config';
-import { NGramTable } from './ngram-table';
+import { COUNT, NGramTable } from './ngram-table';
 import { compareReason, type DocFailure } from './verdict';
 
 const PARAGRAPH_BREAK = /\n{2,}/;
@@ -30,67 +30,190 @@ export function findDuplicates(items: readonly string[]): [number, number] {
 }
 
 /**
- * Two independent 32-bit hashes of every word, from its characters (equal words, equal
- * hashes; two different words share both with odds of about 2^-64), and word lengths: the
- * inputs of the n-gram checks. Hashing characters is cheaper than interning words in a Map.
+ * The n-gram measures of the repetition rules, n = 2..10, one pass per n over the windows
+ * that can still matter:
+ * - every word is hashed once (two independent 32-bit lanes, from its characters: equal words,
+ *   equal hashes), and a window's n-gram hash extends its (n-1)-gram hash by one word;
+ * - an n-gram can occur twice only where the (n-1)-grams at its window and at the next window
+ *   both occur twice, so pass n visits only those windows (the candidates). Every occurrence of
+ *   a repeated n-gram is a candidate, so its count is exact; a window left out holds an n-gram
+ *   seen once, which neither wins the top count (unless every count is 1) nor is ever
+ *   duplicated, nor matters as "seen" to the duplicate scan.
+ * On web text the candidates shrink fast: the cost is the word hashing and the 2-gram pass.
+ * Results are those of the plain algorithm (test/unit/rules/ngram-statistics.test.ts checks
+ * them against string n-grams).
  */
-export interface WordSequence {
-  readonly highs: Int32Array;
-  readonly lows: Int32Array;
-  readonly lengths: Int32Array;
-}
-
-export function toWordSequence(words: readonly string[]): WordSequence {
-  const highs = new Int32Array(words.length);
-  const lows = new Int32Array(words.length);
-  const lengths = new Int32Array(words.length);
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] as string;
-    let high = 0x811c9dc5;
-    let low = 0x3c6ef372 ^ word.length;
-    for (let k = 0; k < word.length; k++) {
-      const code = word.charCodeAt(k);
-      high = Math.imul(high ^ code, 0x01000193);
-      low = Math.imul(low + code, 0x5bd1e995) ^ (low >>> 15);
-    }
-    highs[i] = high;
-    lows[i] = low;
-    lengths[i] = word.length;
-  }
-  return { highs, lows, lengths };
-}
-
-/** Extends every window hash by the next word: after call k, window i covers words i..i+k-1. */
-function extendHashes(highs: Int32Array, lows: Int32Array, seq: WordSequence, n: number): void {
-  const windows = seq.highs.length - n + 1;
-  const wordHighs = seq.highs;
-  const wordLows = seq.lows;
-  for (let i = 0; i < windows; i++) {
-    highs[i] = Math.imul((highs[i] as number) ^ (wordHighs[i + n - 1] as number), 0x9e3779b1) + 0x7f4a7c15;
-    lows[i] = Math.imul((lows[i] as number) + (wordLows[i + n - 1] as number), 0x85ebca6b) ^ 0x2c1b3c6d;
-  }
-}
+export const MAX_NGRAM = 10;
+/** A flag bit in a cell's counter: the n-gram was already met by the current scan. */
+const SEEN = 0x40000000;
 
 /**
  * Work arrays reused from document to document (allocating typed arrays per document cost
  * more than the n-gram passes). Safe: the rules are synchronous and never re-entered.
  */
-interface Scratch {
-  highs: Int32Array;
-  lows: Int32Array;
-  prefixChars: Float64Array;
-  readonly table: NGramTable;
-}
-const scratch: Scratch = { highs: new Int32Array(1024), lows: new Int32Array(1024), prefixChars: new Float64Array(1025), table: new NGramTable() };
+const scratch = {
+  capacity: 0,
+  wordHighs: new Int32Array(0),
+  wordLows: new Int32Array(0),
+  prefixChars: new Float64Array(1),
+  highs: new Int32Array(0),
+  lows: new Int32Array(0),
+  candidates: new Int32Array(0),
+  cellOf: new Int32Array(0),
+  repeatedAt: new Int32Array(0),
+  /** repeatedAt[i] === stamp: window i's current n-gram occurs at least twice. */
+  stamp: 0,
+  table: new NGramTable(),
+};
 
-function scratchFor(words: number): Scratch {
-  if (scratch.highs.length < words) {
-    const size = Math.max(words, scratch.highs.length * 2);
-    scratch.highs = new Int32Array(size);
-    scratch.lows = new Int32Array(size);
-    scratch.prefixChars = new Float64Array(size + 1);
+function grow(words: number): void {
+  if (scratch.capacity >= words) return;
+  const size = Math.max(words, scratch.capacity * 2, 1024);
+  scratch.capacity = size;
+  scratch.wordHighs = new Int32Array(size);
+  scratch.wordLows = new Int32Array(size);
+  scratch.prefixChars = new Float64Array(size + 1);
+  scratch.highs = new Int32Array(size);
+  scratch.lows = new Int32Array(size);
+  scratch.candidates = new Int32Array(size);
+  scratch.cellOf = new Int32Array(size);
+  scratch.repeatedAt = new Int32Array(size);
+  scratch.stamp = 0;
+}
+
+/**
+ * Per n: for n <= 4 the reference `find_top_duplicate` (characters of the most frequent
+ * n-gram joined with " ", times its count; among equally frequent n-grams the first seen wins,
+ * as in Counter.most_common), for n >= 5 `find_all_duplicate` (characters of repeated n-grams,
+ * skipping past each repeat). Computed lazily, n by n; uses the shared scratch, so only one
+ * instance is alive at a time.
+ */
+export class NGramStatistics {
+  private readonly words: number;
+  private n = 1;
+  private candidateCount: number;
+  private readonly chars: number[] = [];
+
+  constructor(words: readonly string[]) {
+    const count = words.length;
+    this.words = count;
+    grow(count);
+    const { wordHighs, wordLows, prefixChars, highs, lows, candidates } = scratch;
+    prefixChars[0] = 0;
+    for (let i = 0; i < count; i++) {
+      const word = words[i] as string;
+      let high = 0x811c9dc5;
+      let low = 0x3c6ef372 ^ word.length;
+      for (let k = 0; k < word.length; k++) {
+        const code = word.charCodeAt(k);
+        high = Math.imul(high ^ code, 0x01000193);
+        low = Math.imul(low + code, 0x5bd1e995) ^ (low >>> 15);
+      }
+      wordHighs[i] = high;
+      wordLows[i] = low;
+      prefixChars[i + 1] = (prefixChars[i] as number) + word.length;
+      // The 1-gram window hash, as extending an all-zero hash by the word.
+      highs[i] = Math.imul(high, 0x9e3779b1) + 0x7f4a7c15;
+      lows[i] = Math.imul(low, 0x85ebca6b) ^ 0x2c1b3c6d;
+      candidates[i] = i;
+    }
+    this.candidateCount = count;
   }
-  return scratch;
+
+  /** The measure for n (2..MAX_NGRAM, at most the word count). */
+  charsFor(n: number): number {
+    if (n < 2 || n > MAX_NGRAM || n > this.words) throw new RangeError(`n-gram size ${n} out of range`);
+    while (this.n < n) this.advance();
+    return this.chars[n] as number;
+  }
+
+  private advance(): void {
+    const n = ++this.n;
+    const windows = this.words - n + 1;
+    const { wordHighs, wordLows, highs, lows, candidates, cellOf, repeatedAt, prefixChars, table } = scratch;
+    // Candidates for n: windows whose (n-1)-grams here and one word on both repeat.
+    let count = 0;
+    if (n === 2) count = windows;
+    else {
+      const previous = scratch.stamp;
+      for (let k = 0; k < this.candidateCount; k++) {
+        const i = candidates[k] as number;
+        if (i < windows && repeatedAt[i] === previous && repeatedAt[i + 1] === previous) candidates[count++] = i;
+      }
+    }
+    this.candidateCount = count;
+    if (count === 0) {
+      // Nothing repeats: every count is 1 (top: the first window wins), nothing is duplicated.
+      this.chars[n] = n <= 4 ? (prefixChars[n] as number) + (n - 1) : 0;
+      return;
+    }
+    table.reset(count);
+    for (let k = 0; k < count; k++) {
+      const i = candidates[k] as number;
+      // `| 0` wraps as storing into the Int32Array does.
+      const high = (Math.imul((highs[i] as number) ^ (wordHighs[i + n - 1] as number), 0x9e3779b1) + 0x7f4a7c15) | 0;
+      const low = Math.imul((lows[i] as number) + (wordLows[i + n - 1] as number), 0x85ebca6b) ^ 0x2c1b3c6d;
+      highs[i] = high;
+      lows[i] = low;
+      const cell = table.slot(high, low);
+      table.cells[cell + COUNT]++;
+      cellOf[i] = cell;
+    }
+    const cells = table.cells;
+    if (scratch.stamp === 0x7fffffff) {
+      repeatedAt.fill(0);
+      scratch.stamp = 0;
+    }
+    const stamp = ++scratch.stamp;
+    for (let k = 0; k < count; k++) {
+      const i = candidates[k] as number;
+      if ((cells[(cellOf[i] as number) + COUNT] as number) >= 2) repeatedAt[i] = stamp;
+    }
+    this.chars[n] = n <= 4 ? this.top(n, count) : this.duplicated(n, count);
+  }
+
+  private top(n: number, count: number): number {
+    const { candidates, cellOf, prefixChars, table } = scratch;
+    const cells = table.cells;
+    // In window order, each n-gram is judged at its first occurrence, so among equal counts the
+    // first seen stays best; with every count 1 the first window wins.
+    let bestCount = 1;
+    let bestFirst = 0;
+    for (let k = 0; k < count; k++) {
+      const i = candidates[k] as number;
+      const cell = (cellOf[i] as number) + COUNT;
+      const c = cells[cell] as number;
+      if (c & SEEN) continue;
+      cells[cell] = c | SEEN;
+      if (c > bestCount) {
+        bestCount = c;
+        bestFirst = i;
+      }
+    }
+    const gramChars = (prefixChars[bestFirst + n] as number) - (prefixChars[bestFirst] as number) + (n - 1);
+    return gramChars * bestCount;
+  }
+
+  private duplicated(n: number, count: number): number {
+    const { candidates, cellOf, prefixChars, table } = scratch;
+    const cells = table.cells;
+    let repeated = 0;
+    let next = 0;
+    for (let k = 0; k < count; k++) {
+      const i = candidates[k] as number;
+      if (i < next) continue;
+      const cell = (cellOf[i] as number) + COUNT;
+      const c = cells[cell] as number;
+      if (c & SEEN) {
+        repeated += (prefixChars[i + n] as number) - (prefixChars[i] as number);
+        next = i + n;
+      } else {
+        cells[cell] = c | SEEN;
+        next = i + 1;
+      }
+    }
+    return repeated;
+  }
 }
 
 const TOP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
@@ -106,55 +229,6 @@ const DUP_GRAMS: ReadonlyArray<[number, RuleKey]> = [
   [9, 'gopher_rep.dup_9_gram'],
   [10, 'gopher_rep.dup_10_gram'],
 ];
-
-interface Windows {
-  readonly words: number;
-  readonly highs: Int32Array;
-  readonly lows: Int32Array;
-  readonly prefixChars: Float64Array;
-  readonly table: NGramTable;
-}
-
-/**
- * Reference `find_top_duplicate`: characters of the most frequent n-gram (joined with " ")
- * times its count; among equally frequent n-grams the first seen wins, as in Counter.most_common.
- */
-function topNGramChars(w: Windows, n: number): number {
-  const windows = w.words - n + 1;
-  const { table, highs, lows } = w;
-  table.reset(windows);
-  let bestCount = 0;
-  let bestFirst = 0;
-  for (let i = 0; i < windows; i++) {
-    let slot = table.slot(highs[i] ?? 0, lows[i] ?? 0, i);
-    if (slot < 0) slot = ~slot;
-    const count = (table.values[slot] ?? 0) + 1;
-    table.values[slot] = count;
-    const first = table.firsts[slot] ?? 0;
-    if (count > bestCount || (count === bestCount && first < bestFirst)) {
-      bestCount = count;
-      bestFirst = first;
-    }
-  }
-  const gramChars = (w.prefixChars[bestFirst + n] ?? 0) - (w.prefixChars[bestFirst] ?? 0) + (n - 1);
-  return gramChars * bestCount;
-}
-
-/** Reference `find_all_duplicate`: characters of repeated n-grams, skipping past each repeat. */
-function duplicatedNGramChars(w: Windows, n: number): number {
-  const windows = w.words - n + 1;
-  const { table, highs, lows } = w;
-  table.reset(windows);
-  let repeated = 0;
-  let i = 0;
-  while (i < windows) {
-    if (table.slot(highs[i] ?? 0, lows[i] ?? 0, i) >= 0) {
-      repeated += (w.prefixChars[i + n] ?? 0) - (w.prefixChars[i] ?? 0);
-      i += n;
-    } else i++;
-  }
-  return repeated;
-}
 
 export function checkGopherRepetition(text: string, words: readonly string[], config: RuleConfig): DocFailure | undefined {
   const textLength = text.length;
@@ -181,23 +255,13 @@ export function checkGopherRepetition(text: string, words: readonly string[], co
 
   const active = [...TOP_GRAMS, ...DUP_GRAMS].some(([, key]) => threshold(config, key) !== undefined);
   if (!active || words.length < 2) return undefined;
-  const seq = toWordSequence(words);
-  const scratch = scratchFor(words.length);
-  const prefixChars = scratch.prefixChars;
-  prefixChars[0] = 0;
-  for (let i = 0; i < words.length; i++) prefixChars[i + 1] = (prefixChars[i] as number) + (seq.lengths[i] as number);
-  scratch.highs.fill(0, 0, words.length);
-  scratch.lows.fill(0, 0, words.length);
-  const w: Windows = { words: words.length, highs: scratch.highs, lows: scratch.lows, prefixChars, table: scratch.table };
-  extendHashes(w.highs, w.lows, seq, 1);
-  let hashedUpTo = 1;
+  const grams = new NGramStatistics(words);
 
   for (const [n, key] of TOP_GRAMS) {
     if (words.length < n) break;
-    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq, ++hashedUpTo);
     const frac = threshold(config, key);
     if (frac === undefined) continue;
-    const chars = topNGramChars(w, n);
+    const chars = grams.charsFor(n);
     if (chars / textLength > frac) {
       return { rule: key, reason: compareReason('gopher_rep', `top ${n}-gram characters`, chars / textLength, '>', frac) };
     }
@@ -206,10 +270,9 @@ export function checkGopherRepetition(text: string, words: readonly string[], co
   let anyRepeated = true;
   for (const [n, key] of DUP_GRAMS) {
     if (words.length < n || !anyRepeated) break;
-    while (hashedUpTo < n) extendHashes(w.highs, w.lows, seq, ++hashedUpTo);
     const frac = threshold(config, key);
     if (frac === undefined) continue;
-    const chars = duplicatedNGramChars(w, n);
+    const chars = grams.charsFor(n);
     anyRepeated = chars > 0;
     if (chars / textLength > frac) {
       return { rule: key, reason: compareReason('gopher_rep', `duplicated ${n}-gram characters`, chars / textLength, '>', frac) };

@@ -1,52 +1,53 @@
 /**
  * An open-addressing hash table keyed by two 32-bit hash lanes: the n-gram counters of the
- * repetition rules, several times faster than a Map of numbers and reusable across n without
- * reallocating (a generation stamp marks the live slots).
+ * repetition rules. One interleaved Int32Array of 16-byte cells (a probe touches one cache
+ * line, not parallel arrays), reusable across n and documents without reallocating (a
+ * generation stamp marks the live cells).
  */
+export const CELL = 4;
+/** Offset of the per-key counter in a cell; the caller owns its value (starts at 0). */
+export const COUNT = 3;
+const STAMP = 0;
+const HIGH = 1;
+const LOW = 2;
+
 export class NGramTable {
-  private keysHigh = new Int32Array(0);
-  private keysLow = new Int32Array(0);
-  private stamps = new Int32Array(0);
+  /** Cells of CELL ints: stamp, key high, key low, counter. */
+  cells = new Int32Array(0);
   private generation = 0;
   private mask = 0;
-  /** Per slot: a count or a position, as the caller uses it. */
-  values = new Int32Array(0);
-  /** Per slot: the first window that inserted it. */
-  firsts = new Int32Array(0);
 
   /** Empties the table, sized for up to `entries` keys. */
   reset(entries: number): void {
     let capacity = 16;
     while (capacity < entries * 2) capacity *= 2;
-    if (capacity > this.stamps.length) {
-      this.keysHigh = new Int32Array(capacity);
-      this.keysLow = new Int32Array(capacity);
-      this.stamps = new Int32Array(capacity);
-      this.values = new Int32Array(capacity);
-      this.firsts = new Int32Array(capacity);
+    if (capacity * CELL > this.cells.length) {
+      this.cells = new Int32Array(capacity * CELL);
       this.generation = 0;
     }
-    this.mask = Math.min(capacity, this.stamps.length) - 1;
+    this.mask = capacity - 1;
     if (this.generation === 0x7fffffff) {
-      this.stamps.fill(0);
+      this.cells.fill(0);
       this.generation = 0;
     }
     this.generation++;
   }
 
-  /** The slot of key (high, low); a new slot gets value 0 and first = `position`. Returns ~slot when new. */
-  slot(high: number, low: number, position: number): number {
+  /** The cell offset of key (high, low); a new key's cell has counter 0. */
+  slot(high: number, low: number): number {
+    const cells = this.cells;
+    const generation = this.generation;
     let index = (high ^ Math.imul(low, 0x27d4eb2d)) & this.mask;
     while (true) {
-      if (this.stamps[index] !== this.generation) {
-        this.stamps[index] = this.generation;
-        this.keysHigh[index] = high;
-        this.keysLow[index] = low;
-        this.values[index] = 0;
-        this.firsts[index] = position;
-        return ~index;
+      const base = index * CELL;
+      if (cells[base + STAMP] !== generation) {
+        cells[base + STAMP] = generation;
+        cells[base + HIGH] = high;
+        cells[base + LOW] = low;
+        cells[base + COUNT] = 0;
+        return base;
       }
-      if (this.keysHigh[index] === high && this.keysLow[index] === low) return index;
+      if (cells[base + HIGH] === high && cells[base + LOW] === low) return base;
       index = (index + 1) & this.mask;
     }
   }
