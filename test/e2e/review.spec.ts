@@ -83,6 +83,34 @@ test('open a folder, refine with rules, review, toggle an operation, export', as
       await screenshot(page, '06-operation-off');
     });
 
+    await test.step('edit the program by hand: every keystroke re-executes, discard restores', async () => {
+      await page.getByRole('button', { name: 'Edit program' }).click();
+      const editor = page.getByLabel('chunk program');
+      await expect(editor).toBeVisible();
+      // A kept, non-empty line on screen, removed by a hand-written operation.
+      const keptRow = page.locator('[data-testid=panes] .row').filter({ has: page.locator('[data-testid=refined-line]') }).filter({ hasText: /\w{3}/ }).first();
+      const index = await keptRow.getAttribute('data-index');
+      const firstRefined = page.locator(`[data-testid=panes] .row[data-index="${index}"] .cell-refined`);
+      const before = (await firstRefined.textContent()) ?? '';
+      expect(before.length).toBeGreaterThan(0);
+      await editor.press('Control+End');
+      await editor.pressSequentially(`\nremove_lines(start=${index}, end=${index})`);
+      await expect(firstRefined).toHaveText('');
+      await screenshot(page, '06b-editing');
+      await page.getByRole('button', { name: 'Discard' }).click();
+      await expect(firstRefined).toHaveText(before);
+    });
+
+    await test.step('walk the list with j / k', async () => {
+      await page.getByLabel('search documents').fill('');
+      await expect(page.getByTestId('doclist')).toHaveAttribute('aria-label', '69 documents');
+      await page.locator('.docview-head').click();
+      await page.keyboard.press('j');
+      await expect(page.locator('.docrow.selected')).not.toHaveAttribute('data-docid', docId);
+      await page.keyboard.press('k');
+      await expect(page.locator('.docrow.selected')).toHaveAttribute('data-docid', docId);
+    });
+
     await test.step('export, with the switched-off operation in force', async () => {
       await nav('Export').click();
       const out = join(box.root, 'refined.jsonl');
