@@ -31,27 +31,35 @@ export class DocumentView {
     return this.longest as Int32Array;
   }
 
+  /** One scan of the whole text (lines end at "\n"), no per-line strings touched. */
   private measureLines(): void {
+    const text = this.text;
     const counts = new Int32Array(this.lines.length);
     const longest = new Int32Array(this.lines.length);
-    for (let index = 0; index < this.lines.length; index++) {
-      const line = this.lines[index] as string;
-      let words = 0;
-      let max = 0;
-      let start = -1;
-      for (let i = 0; i <= line.length; i++) {
-        const code = i < line.length ? line.charCodeAt(i) : 0x20;
-        const space = code === 0x20 || ((code <= 0x20 || code >= 0x7f) && isWhitespaceCode(code));
-        if (!space) {
-          if (start < 0) start = i;
-        } else if (start >= 0) {
-          words++;
-          if (i - start > max) max = i - start;
-          start = -1;
-        }
+    let index = 0;
+    let words = 0;
+    let max = 0;
+    let start = -1;
+    const n = text.length;
+    for (let i = 0; i <= n; i++) {
+      const code = i < n ? text.charCodeAt(i) : 0x0a;
+      const space = code === 0x20 || ((code <= 0x20 || code >= 0x7f) && isWhitespaceCode(code));
+      if (!space) {
+        if (start < 0) start = i;
+        continue;
       }
-      counts[index] = words;
-      longest[index] = max;
+      if (start >= 0) {
+        words++;
+        if (i - start > max) max = i - start;
+        start = -1;
+      }
+      if (code === 0x0a) {
+        counts[index] = words;
+        longest[index] = max;
+        index++;
+        words = 0;
+        max = 0;
+      }
     }
     this.counts = counts;
     this.longest = longest;
