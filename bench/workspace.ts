@@ -10,14 +10,13 @@
  * The corpus is cached in bench/.data/workspace. Last line: one JSON object of the figures.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Decompress } from 'fzstd';
 import { openJsonlWriter } from '../main/export/writer';
 import { Workspace } from '../main/workspace/service';
-import { syntheticDocument } from '../test/integration/workspace/synthetic-corpus';
+import { writeSyntheticJsonl } from '../main/corpus/generate';
 
 const quick = process.argv.includes('--quick');
 const targetBytes = quick ? 100e6 : 1e9;
@@ -29,21 +28,10 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 
 async function generate(path: string): Promise<void> {
-  if (existsSync(path) && statSync(path).size >= targetBytes) return;
-  process.stderr.write(`generating ${path} (${(targetBytes / 1e6).toFixed(0)} MB)...\n`);
-  // A pool of distinct documents, each reused with a unique last line so every text differs.
-  const pool = Array.from({ length: 4000 }, (_, i) => syntheticDocument(i));
-  const out = createWriteStream(`${path}.partial`);
-  let written = 0;
-  for (let i = 0; written < targetBytes; i++) {
-    const line = `${JSON.stringify({ id: `doc-${i}`, text: `${pool[i % pool.length]}\nRef ${i}.` })}\n`;
-    written += Buffer.byteLength(line);
-    if (!out.write(line)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  rmSync(path, { force: true });
-  spawnSync('mv', [`${path}.partial`, path]);
+  if (existsSync(path) && statSync(path).size >= targetBytes * 0.99) return;
+  process.stderr.write(`generating ${path} (${(targetBytes / 1e6).toFixed(0)} MB, main/corpus/generate.ts)...\n`);
+  await writeSyntheticJsonl(`${path}.partial`, targetBytes / (1024 * 1024));
+  renameSync(`${path}.partial`, path);
 }
 
 async function compressZst(from: string, to: string): Promise<void> {
@@ -150,7 +138,7 @@ async function measure(file: string): Promise<Figures> {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 mkdirSync(dataDir, { recursive: true });
-const plain = join(dataDir, `corpus-${label}.jsonl`);
+const plain = join(dataDir, `generated-${label}.jsonl`);
 await generate(plain);
 const zst = `${plain}.zst`;
 await compressZst(plain, zst);

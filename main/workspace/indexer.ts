@@ -228,7 +228,8 @@ function insertWithStableId(st: Statements, sourceId: number, relPath: string, d
   };
   for (const id of candidates) {
     try {
-      st.insertDocument.run({ ...row, id });
+      row.id = id;
+      st.insertDocument.run(row);
       return;
     } catch (err) {
       if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;

@@ -3,12 +3,15 @@
  * key), the word count (Python `len(text.split())`, as the executor's thresholds count) and
  * a title for the document list.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { PYTHON_WHITESPACE } from '../prox/words';
 
-/** 128 bits of sha256: collisions are out of reach for any corpus, and the key stays short. */
+/**
+ * 128 bits of sha256: collisions are out of reach for any corpus, and the key stays short.
+ * The one-shot crypto.hash avoids a Hash object per document (measurable when indexing).
+ */
 export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return hash('sha256', text, 'hex').slice(0, 32);
 }
 
 // A lookup table instead of String.includes per character: indexing counts every word of
