@@ -3,7 +3,7 @@
  * same checks in the same order; the first that fails decides.
  */
 import { isOn, threshold, type RuleConfig } from './config';
-import { countOccurrences, hasLetter, isSymbolWord, isWhitespaceCode, lineRanges } from './tokenize';
+import { classifyWord, countOccurrences, HAS_LETTER, isWhitespaceCode, lineRanges, SYMBOL_WORD } from './tokenize';
 import { compareReason, type DocFailure } from './verdict';
 
 const STOP_WORDS = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'] as const;
@@ -57,12 +57,14 @@ export function checkGopherQuality(text: string, words: readonly string[], confi
   let nonSymbolCount = 0;
   let nonSymbolChars = 0;
   let alphaWords = 0;
-  for (const word of words) {
-    if (!isSymbolWord(word)) {
+  for (let k = 0; k < nWords; k++) {
+    const word = words[k] as string;
+    const cls = classifyWord(word);
+    if ((cls & SYMBOL_WORD) === 0) {
       nonSymbolCount++;
       nonSymbolChars += word.length;
     }
-    if (hasLetter(word)) alphaWords++;
+    if ((cls & HAS_LETTER) !== 0) alphaWords++;
   }
 
   const minWords = threshold(config, 'gopher.min_doc_words');

@@ -31,10 +31,16 @@ const WHITESPACE = new Set<number>([
   0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
-const PREFIX_CHARS = new Set([...'([{<"\'“‘«„‚`´$£€¥#*&_§%=—–,:;!?¿¡…«»「『（【《〈'].map((c) => c.charCodeAt(0)));
-const SUFFIX_CHARS = new Set([...')]}>"\'”’»«,:;!?…%#*&_—–」』）】》〉'].map((c) => c.charCodeAt(0)));
-const HYPHENS = new Set([...'-–—~'].map((c) => c.charCodeAt(0)));
-const INFIX_BEFORE_ALPHA = new Set([...':<>=/'].map((c) => c.charCodeAt(0)));
+/** Per UTF-16 code: flag bits of the character classes below (a typed-array lookup, not a Set hash). */
+const CHAR_FLAGS = new Uint8Array(0x10000);
+function flagChars(chars: string, flag: number): { has(code: number): boolean } {
+  for (const c of chars) CHAR_FLAGS[c.charCodeAt(0)] = (CHAR_FLAGS[c.charCodeAt(0)] as number) | flag;
+  return { has: (code) => ((CHAR_FLAGS[code] as number) & flag) !== 0 };
+}
+const PREFIX_CHARS = flagChars('([{<"\'“‘«„‚`´$£€¥#*&_§%=—–,:;!?¿¡…«»「『（【《〈', 1);
+const SUFFIX_CHARS = flagChars(')]}>"\'”’»«,:;!?…%#*&_—–」』）】》〉', 2);
+const HYPHENS = flagChars('-–—~', 4);
+const INFIX_BEFORE_ALPHA = flagChars(':<>=/', 8);
 const ABBREVIATIONS = new Set([
   'mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'prof', 'inc', 'ltd', 'co', 'corp', 'vs', 'etc', 'no', 'fig', 'vol', 'gen',
   'gov', 'sen', 'rep', 'rev', 'mt', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
@@ -80,6 +86,27 @@ export function isSymbolWord(word: string): boolean {
     if (code < 128 ? (((ASCII_CLASS[code] as number) & ASCII_PUNCT)) === 0 : !PUNCTUATION_SET.has(code)) return false;
   }
   return true;
+}
+
+export const SYMBOL_WORD = 1;
+export const HAS_LETTER = 2;
+/** isSymbolWord(word) ? SYMBOL_WORD : 0 | hasLetter(word) ? HAS_LETTER : 0, in one scan. */
+export function classifyWord(word: string): number {
+  let symbol = true;
+  let letter = false;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code < 128) {
+      const cls = ASCII_CLASS[code] as number;
+      if ((cls & ASCII_PUNCT) === 0) symbol = false;
+      if ((cls & ASCII_LETTER) !== 0) letter = true;
+    } else {
+      if (symbol && !PUNCTUATION_SET.has(code)) symbol = false;
+      if (!letter && isLetterCode(code)) letter = true;
+    }
+    if (letter && !symbol) break;
+  }
+  return (symbol ? SYMBOL_WORD : 0) | (letter ? HAS_LETTER : 0);
 }
 
 /** True when some character of `word` is a letter (Python `any(c.isalpha() for c in w)`). */
