@@ -5,7 +5,7 @@
  * have been given two programs for one stage.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,11 @@ function rng(seed: number): () => number {
     s = (s * 1103515245 + 12345) >>> 0;
     return s / 2 ** 32;
   };
+}
+
+/** While a child runs, look only once it has switched the file to WAL (a reader could delay that switch). */
+function programsWhileRunning(dbPath: string): number {
+  return existsSync(`${dbPath}-wal`) ? programsSoFar(dbPath) : -1;
 }
 
 function programsSoFar(dbPath: string): number {
@@ -55,7 +60,7 @@ function refineUntilKilled(dbPath: string, shouldKill: (elapsedMs: number, progr
     const started = performance.now();
     let killed = false;
     const timer = setInterval(() => {
-      if (!killed && shouldKill(performance.now() - started, programsSoFar(dbPath))) {
+      if (!killed && shouldKill(performance.now() - started, programsWhileRunning(dbPath))) {
         killed = true;
         child.kill('SIGKILL');
       }
