@@ -58,6 +58,7 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
   let failure: DocFailure | undefined;
   let sentences = 0;
 
+  const textHasPhrase = ANY_PHRASE.test(view.text);
   for (let index = 0; index < lines.length; index++) {
     let line = stripPython(lines[index] as string);
     const words = lineWordCounts[index] as number;
@@ -81,7 +82,8 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
       removals.push({ line: index, rule: 'c4.min_words_per_line', reason: compareReason('c4', 'words', words, '<', minWords) });
       continue;
     }
-    const lower = ANY_PHRASE.test(line) ? line.toLowerCase() : '';
+    // A line without citation edits is part of the text: no phrase in the text, none in it.
+    const lower = (markers !== null || textHasPhrase) && ANY_PHRASE.test(line) ? line.toLowerCase() : '';
     if (loremIpsum && failure === undefined && lower.includes('lorem ipsum')) {
       failure = { rule: 'c4.lorem_ipsum', reason: `c4: line ${index} contains "lorem ipsum"` };
     }

@@ -21,12 +21,14 @@ export class DocumentView {
 
   /** Python `len(line.split())` per line. */
   get lineWordCounts(): Int32Array {
+    if (this.tokenized !== undefined) return this.tokenized.lineWordCounts;
     if (this.counts === undefined) this.measureLines();
     return this.counts as Int32Array;
   }
 
   /** Length of the longest whitespace-separated word per line. */
   get lineLongestWord(): Int32Array {
+    if (this.tokenized !== undefined) return this.tokenized.lineLongestWord;
     if (this.longest === undefined) this.measureLines();
     return this.longest as Int32Array;
   }

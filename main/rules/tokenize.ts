@@ -266,6 +266,10 @@ export interface LineTokens {
   readonly tokens: string[];
   /** lineStarts[i] is the first token of line i; lineStarts[lineCount] = tokens.length. */
   readonly lineStarts: Int32Array;
+  /** Per line: Python `len(line.split())`, the whitespace-separated chunks (met on the way). */
+  readonly lineWordCounts: Int32Array;
+  /** Per line: the length of its longest whitespace-separated chunk. */
+  readonly lineLongestWord: Int32Array;
 }
 
 /**
@@ -274,13 +278,25 @@ export interface LineTokens {
  */
 export function tokenizeLines(text: string): LineTokens {
   const out: string[] = [];
-  const starts: number[] = [0];
+  const lineCount = countOccurrences(text, '\n') + 1;
+  const starts = new Int32Array(lineCount + 1);
+  const counts = new Int32Array(lineCount);
+  const longest = new Int32Array(lineCount);
+  let line = 0;
+  let chunks = 0;
+  let max = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
     let code = text.charCodeAt(i);
     if ((code <= 0x20 || code >= 0x7f) && isWhitespaceCode(code)) {
-      if (code === 0x0a) starts.push(out.length);
+      if (code === 0x0a) {
+        counts[line] = chunks;
+        longest[line] = max;
+        chunks = 0;
+        max = 0;
+        starts[++line] = out.length;
+      }
       i++;
       continue;
     }
@@ -295,11 +311,15 @@ export function tokenizeLines(text: string): LineTokens {
       else plain = false;
       i++;
     }
+    chunks++;
+    if (i - start > max) max = i - start;
     if (plain) out.push(text.slice(start, i));
     else splitChunk(text, start, i, out);
   }
-  starts.push(out.length);
-  return { tokens: out, lineStarts: Int32Array.from(starts) };
+  counts[line] = chunks;
+  longest[line] = max;
+  starts[line + 1] = out.length;
+  return { tokens: out, lineStarts: starts, lineWordCounts: counts, lineLongestWord: longest };
 }
 
 function isPunctToken(token: string): boolean {

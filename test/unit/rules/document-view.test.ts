@@ -1,0 +1,62 @@
+/**
+ * The single-scan shortcuts of the rules against plain per-line / per-item computations on
+ * random text: per-line word counts and longest words (from the tokenizer's scan and from the
+ * line scan), and find_duplicates.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DocumentView } from '../../../main/rules/document-view';
+import { findDuplicates } from '../../../main/rules/gopher-repetition';
+
+/** Python `str.split()` whitespace, spelled out independently of the rules' own table. */
+const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+function plainLineMeasures(text: string): { counts: number[]; longest: number[] } {
+  const lines = text.split('\n');
+  const words = lines.map((line) => line.split(PYTHON_WHITESPACE).filter((w) => w !== ''));
+  return { counts: words.map((w) => w.length), longest: words.map((w) => Math.max(0, ...w.map((x) => x.length))) };
+}
+
+function plainFindDuplicates(items: readonly string[]): [number, number] {
+  const seen = new Set<string>();
+  let elements = 0;
+  let chars = 0;
+  for (const item of items) {
+    if (seen.has(item)) {
+      elements++;
+      chars += item.length;
+    } else seen.add(item);
+  }
+  return [elements, chars];
+}
+
+const character = fc.constantFrom('a', 'b', 'Z', '9', '.', ',', "'", '-', '(', ' ', ' ', '\n', '\n', '\t', '\u00a0', '\u2003', '\r', '\u200b', 'é', '…');
+const text = fc.array(character, { maxLength: 200 }).map((chars) => chars.join(''));
+
+describe('document view line measures', () => {
+  it('word counts and longest words per line are the same whether the tokenizer or the line scan computes them', () => {
+    fc.assert(
+      fc.property(text, (doc) => {
+        const expected = plainLineMeasures(doc);
+        const scanned = new DocumentView(doc);
+        expect([...scanned.lineWordCounts]).toEqual(expected.counts);
+        expect([...scanned.lineLongestWord]).toEqual(expected.longest);
+        const tokenized = new DocumentView(doc);
+        void tokenized.tokens;
+        expect([...tokenized.lineWordCounts]).toEqual(expected.counts);
+        expect([...tokenized.lineLongestWord]).toEqual(expected.longest);
+        expect(tokenized.tokens.lineStarts.length).toBe(expected.counts.length + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('findDuplicates', () => {
+  it('equals the plain Set walk (items of unique length skipped)', () => {
+    const item = fc.oneof(fc.constantFrom('', 'a', 'b', 'ab', 'ba', 'abc', 'home', 'Home'), fc.string({ maxLength: 5 }));
+    fc.assert(fc.property(fc.array(item, { maxLength: 40 }), (items) => {
+      expect(findDuplicates(items)).toEqual(plainFindDuplicates(items));
+    }), { numRuns: 300 });
+  });
+});
