@@ -9,6 +9,7 @@ import { DocumentView } from '../../../main/rules/document-view';
 import { findDuplicates } from '../../../main/rules/gopher-repetition';
 
 /** Python `str.split()` whitespace, spelled out independently of the rules' own table. */
+// eslint-disable-next-line no-control-regex -- \x1c-\x1f are Python whitespace, on purpose
 const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 function plainLineMeasures(text: string): { counts: number[]; longest: number[] } {
