@@ -3,7 +3,7 @@
  * same checks in the same order; the first that fails decides.
  */
 import { isOn, threshold, type RuleConfig } from './config';
-import { classifyWord, countOccurrences, HAS_LETTER, isWhitespaceCode, lineRanges, SYMBOL_WORD } from './tokenize';
+import { classifyWord, countOccurrences, HAS_LETTER, isLineBreakCode, isWhitespaceCode, SYMBOL_WORD } from './tokenize';
 import { compareReason, type DocFailure } from './verdict';
 
 const STOP_WORDS = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'] as const;
@@ -32,23 +32,38 @@ function stopWordBit(word: string): number {
 
 /**
  * Over `str.splitlines()` lines: how many start with a bullet after leading whitespace and
- * how many end with an ellipsis before trailing whitespace; scanned in place, no line copies.
+ * how many end with an ellipsis before trailing whitespace; scanned in place, no line copies
+ * and no list of line ranges (same boundaries as lineRanges).
  */
-function bulletAndEllipsisLines(text: string): { lines: number; bullets: number; ellipses: number } {
-  const ranges = lineRanges(text);
+export function bulletAndEllipsisLines(text: string): { lines: number; bullets: number; ellipses: number } {
+  let lines = 0;
   let bullets = 0;
   let ellipses = 0;
-  for (let k = 0; k < ranges.length; k += 2) {
-    let s = ranges[k] as number;
-    let e = ranges[k + 1] as number;
+  const judge = (start: number, end: number): void => {
+    let s = start;
+    let e = end;
     while (s < e && isWhitespaceCode(text.charCodeAt(s))) s++;
     while (e > s && isWhitespaceCode(text.charCodeAt(e - 1))) e--;
+    lines++;
+    if (s >= e) return;
     const first = text.charCodeAt(s);
-    if (s < e && (first === 0x2d || first === 0x2022)) bullets++;
+    if (first === 0x2d || first === 0x2022) bullets++;
     const last = text.charCodeAt(e - 1);
-    if (e > s && (last === 0x2026 || (last === 0x2e && e - s >= 3 && text.charCodeAt(e - 2) === 0x2e && text.charCodeAt(e - 3) === 0x2e))) ellipses++;
+    if (last === 0x2026 || (last === 0x2e && e - s >= 3 && text.charCodeAt(e - 2) === 0x2e && text.charCodeAt(e - 3) === 0x2e)) ellipses++;
+  };
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    // Line boundaries are all below 0x1f or 0x85, 0x2028, 0x2029: one test skips the rest.
+    if (code > 0x1e && code !== 0x85 && code !== 0x2028 && code !== 0x2029) continue;
+    if (!isLineBreakCode(code)) continue;
+    judge(start, i);
+    if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    start = i + 1;
   }
-  return { lines: ranges.length / 2, bullets, ellipses };
+  if (start < n) judge(start, n);
+  return { lines, bullets, ellipses };
 }
 
 /** `words` are `splitIntoWords(text)`, shared with the other rule groups. */

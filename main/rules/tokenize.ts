@@ -362,6 +362,14 @@ export function splitLinesPython(text: string): string[] {
   return lines;
 }
 
+/** Whether `str.splitlines()` breaks at this UTF-16 code. */
+export function isLineBreakCode(code: number): boolean {
+  return (
+    code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d || code === 0x1e ||
+    code === 0x85 || code === 0x2028 || code === 0x2029
+  );
+}
+
 /** The [start, end) pairs of `str.splitlines()`, flattened. */
 export function lineRanges(text: string): number[] {
   const lines: number[] = [];
@@ -369,10 +377,7 @@ export function lineRanges(text: string): number[] {
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
-    const isBreak =
-      code === 0x0a || code === 0x0d || code === 0x0b || code === 0x0c || code === 0x1c || code === 0x1d || code === 0x1e ||
-      code === 0x85 || code === 0x2028 || code === 0x2029;
-    if (!isBreak) continue;
+    if (!isLineBreakCode(code)) continue;
     lines.push(start, i);
     if (code === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
     start = i + 1;
