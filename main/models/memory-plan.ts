@@ -10,10 +10,12 @@ import type { ModelShape } from './gguf-check';
 export const CONTEXT_SIZE = 2048;
 
 /**
- * Default parallel sequences. On a CPU, extra sequences mostly help the generation steps
- * (many tokens per weight pass instead of one); on a GPU they are what keeps it busy.
+ * Default parallel sequences. On a CPU a few sequences share the generation steps (several
+ * tokens per weight pass instead of one); bench:model measured 2-4 best on 2 cores, and more
+ * sequences split llama.cpp's batches into smaller per-sequence pieces. On a GPU many
+ * sequences are what keeps it busy.
  */
-export const DEFAULT_SEQUENCES = { cpu: 8, gpu: 32 } as const;
+export const DEFAULT_SEQUENCES = { cpu: 4, gpu: 32 } as const;
 
 /** Leave room for the OS, the app and llama.cpp's compute buffers. */
 const MEMORY_SHARE = 0.5;

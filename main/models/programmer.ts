@@ -26,7 +26,7 @@ export interface ModelProgrammerOptions {
   mode?: DocMode;
   /** Probability mode: keep when P(keep) >= keepThreshold (default 0.5). */
   keepThreshold?: number;
-  /** Parallel sequences; default: chosen from free memory (8 on a CPU, 32 on a GPU at most). */
+  /** Parallel sequences; default: chosen from free memory (4 on a CPU, 32 on a GPU at most). */
   sequences?: number;
   gpu?: 'auto' | false;
   parseMode?: ParseMode;
