@@ -10,7 +10,7 @@
  *
  * Usage: npm run bench:model [-- --quick] [--gpu] [--threads N] [--types q8_0,f16] [--seqs 1,2,4,8,16]
  *        [--chunk-seqs 8,16] [--docs N]
- * --quick: Q8_0 only, sequences 1 and 8, fewer documents (< 5 minutes on 2 CPU cores).
+ * --quick: Q8_0 only, sequences 1 and 4, fewer documents (about 4 minutes on 2 CPU cores).
  * --gpu: let node-llama-cpp pick a GPU build (CUDA/Vulkan/Metal); default is the CPU.
  * Last line: one JSON object with the figures (best configuration first-level).
  */
@@ -36,7 +36,7 @@ const quick = flag('--quick');
 const gpu = flag('--gpu');
 const threads = option('--threads') ? Number(option('--threads')) : undefined;
 const types = (option('--types') ?? (quick ? 'q8_0' : 'q8_0,f16')).split(',') as OutputType[];
-const sequenceCounts = (option('--seqs') ?? (quick ? '1,8' : '1,2,4,8,16')).split(',').map(Number);
+const sequenceCounts = (option('--seqs') ?? (quick ? '1,4' : '1,2,4,8,16')).split(',').map(Number);
 /** Sequence counts for the chunk stage (it generates up to 256 tokens per chunk: slow on a CPU). */
 const chunkSequenceCounts = option('--chunk-seqs')?.split(',').map(Number);
 const docStageDocs = Number(option('--docs') ?? (quick ? 4 : 16));
