@@ -39,30 +39,6 @@ export interface C4Result {
 /** Case-insensitive pre-check, so most lines skip lower-casing and the phrase scans. */
 const ANY_PHRASE = /lorem ipsum|javascript|terms of use|privacy policy|cookie policy|uses cookies|use of cookies|use cookies/i;
 
-const ANY_PHRASE_ALL = new RegExp(ANY_PHRASE.source, 'gi');
-
-/**
- * Per "\n"-line: 1 where ANY_PHRASE matches inside it. One regex scan of the whole text
- * instead of one per line; no phrase holds a newline, so every match lies inside one line.
- */
-function linesWithPhrase(text: string, lineCount: number): Uint8Array {
-  const flags = new Uint8Array(lineCount);
-  ANY_PHRASE_ALL.lastIndex = 0;
-  let line = 0;
-  let lineStart = 0;
-  let match: RegExpExecArray | null;
-  while ((match = ANY_PHRASE_ALL.exec(text)) !== null) {
-    let newline = text.indexOf('\n', lineStart);
-    while (newline !== -1 && newline < match.index) {
-      line++;
-      lineStart = newline + 1;
-      newline = text.indexOf('\n', lineStart);
-    }
-    flags[line] = 1;
-  }
-  return flags;
-}
-
 export function runC4(view: DocumentView, config: RuleConfig): C4Result {
   const maxWordLength = threshold(config, 'c4.max_word_length');
   const removeCitations = isOn(config, 'c4.citations');
@@ -82,7 +58,6 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
   let failure: DocFailure | undefined;
   let sentences = 0;
 
-  const phraseLines = linesWithPhrase(view.text, lines.length);
   for (let index = 0; index < lines.length; index++) {
     let line = stripPython(lines[index] as string);
     const words = lineWordCounts[index] as number;
@@ -106,8 +81,7 @@ export function runC4(view: DocumentView, config: RuleConfig): C4Result {
       removals.push({ line: index, rule: 'c4.min_words_per_line', reason: compareReason('c4', 'words', words, '<', minWords) });
       continue;
     }
-    // A line without citation edits is part of the text: no phrase found there, none in it.
-    const lower = (markers !== null || phraseLines[index] === 1) && ANY_PHRASE.test(line) ? line.toLowerCase() : '';
+    const lower = ANY_PHRASE.test(line) ? line.toLowerCase() : '';
     if (loremIpsum && failure === undefined && lower.includes('lorem ipsum')) {
       failure = { rule: 'c4.lorem_ipsum', reason: `c4: line ${index} contains "lorem ipsum"` };
     }
