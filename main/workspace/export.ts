@@ -5,7 +5,7 @@
  * succeeded, so a failure leaves no partial file (the writer removes its temp file).
  */
 import type { SqliteDatabase } from '../../native/sqlite/database';
-import type { DocumentRecord, ProgramPair, Statements } from '../../native/sqlite/statements';
+import type { ExportRow, Statements } from '../../native/sqlite/statements';
 import { openJsonlWriter, type Compression, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
 import { executeProgram, type Execution } from '../prox/executor';
@@ -53,7 +53,10 @@ export function auditPath(out: string, name: string, compression: Compression): 
   return `${base}.${name}.jsonl${SUFFIX[compression]}`;
 }
 
-type Row = DocumentRecord & ProgramPair & { path: string };
+type Row = ExportRow;
+
+const NO_TOGGLES: Record<Stage, number[]> = { doc: [], chunk: [] };
+const NO_LINES: ReadonlySet<number> = new Set();
 
 type Output = 'main' | 'dropped' | 'removed';
 
@@ -109,12 +112,12 @@ async function exportPass(st: Statements, settings: ExecutionSettings, request: 
     let cursor: [number, number] = [0, -1];
     while (true) {
       options.signal?.throwIfAborted();
-      const page = st.documentsPage.all(cursor[0], cursor[1], PAGE);
+      const page = st.exportPage.all(cursor[0], cursor[1], PAGE);
       if (page.length === 0) break;
       const last = page[page.length - 1]!;
       cursor = [last.source_id, last.ord];
       for (const row of page) {
-        const disabled = anyOpToggles ? disabledOf(st, row.seq) : { doc: [], chunk: [] };
+        const disabled = anyOpToggles ? disabledOf(st, row.seq) : NO_TOGGLES;
         const execution = executeRow(row, settings, disabled);
         done += 1;
         if (execution?.dropped) {
@@ -126,7 +129,9 @@ async function exportPass(st: Statements, settings: ExecutionSettings, request: 
         textBytes += text.length;
         kept += 1;
         if (main) {
-          await main.write({
+          // The writer returns a promise only when its pipeline is full: awaiting a plain
+          // value would still cost a microtask per document.
+          const wait = main.write({
             id: row.id,
             text,
             metadata: {
@@ -138,6 +143,7 @@ async function exportPass(st: Statements, settings: ExecutionSettings, request: 
               toggles: { disabledKinds, disabledOperations: disabled },
             },
           });
+          if (wait) await wait;
         }
         if (removed && execution && execution.removedBy.some((by) => by !== null)) {
           const lines = row.text.split('\n');
@@ -187,7 +193,7 @@ function executeRow(row: Row, settings: ExecutionSettings, disabled: Record<Stag
     docProgram: programs.doc,
     chunkProgram: programs.chunk,
     mode: settings.mode,
-    disabled: { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
+    disabled: disabled === NO_TOGGLES ? { doc: NO_LINES, chunk: NO_LINES } : { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
     disabledKinds: settings.disabledKinds,
     thresholds: settings.thresholds,
   });

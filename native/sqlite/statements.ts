@@ -101,6 +101,23 @@ export interface ProgramPair {
   chunk_label: string | null;
 }
 
+/** One document as export needs it, with both stages' programs. */
+export interface ExportRow {
+  seq: number;
+  id: string;
+  source_id: number;
+  ord: number;
+  locator: number | null;
+  text: string;
+  path: string;
+  doc_program: string | null;
+  doc_failure: string | null;
+  doc_label: string | null;
+  chunk_program: string | null;
+  chunk_failure: string | null;
+  chunk_label: string | null;
+}
+
 /** Documents as the job sees them: what a programmer needs plus the cache key. */
 export interface PendingDoc {
   seq: number;
@@ -166,6 +183,19 @@ export function prepareStatements(db: SqliteDatabase) {
       `SELECT d.*, s.path,
          pd.program AS doc_program, pd.failure AS doc_failure, pd.notes AS doc_notes, coalesce(rd.label, CASE WHEN pd.edited = 1 THEN 'edited by hand' END) AS doc_label,
          pc.program AS chunk_program, pc.failure AS chunk_failure, pc.notes AS chunk_notes, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label
+       FROM documents d JOIN sources s ON s.id = d.source_id
+       LEFT JOIN programs pd ON pd.doc_seq = d.seq AND pd.stage = 'doc' LEFT JOIN runs rd ON rd.id = pd.run_id
+       LEFT JOIN programs pc ON pc.doc_seq = d.seq AND pc.stage = 'chunk' LEFT JOIN runs rc ON rc.id = pc.run_id
+       WHERE (d.source_id, d.ord) > (?, ?) ORDER BY d.source_id, d.ord LIMIT ?`,
+    ),
+    /**
+     * Export's page: documentsPage without the columns export never reads (hashes, titles,
+     * derived columns, notes), which are a measurable share of the row decoding on a big corpus.
+     */
+    exportPage: p<[number, number, number], ExportRow>(
+      `SELECT d.seq, d.id, d.source_id, d.ord, d.locator, d.text, s.path,
+         pd.program AS doc_program, pd.failure AS doc_failure, coalesce(rd.label, CASE WHEN pd.edited = 1 THEN 'edited by hand' END) AS doc_label,
+         pc.program AS chunk_program, pc.failure AS chunk_failure, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label
        FROM documents d JOIN sources s ON s.id = d.source_id
        LEFT JOIN programs pd ON pd.doc_seq = d.seq AND pd.stage = 'doc' LEFT JOIN runs rd ON rd.id = pd.run_id
        LEFT JOIN programs pc ON pc.doc_seq = d.seq AND pc.stage = 'chunk' LEFT JOIN runs rc ON rc.id = pc.run_id
