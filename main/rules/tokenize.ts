@@ -272,6 +272,14 @@ export interface LineTokens {
   readonly lineLongestWord: Int32Array;
 }
 
+const CHUNK_ALNUM = 0;
+const CHUNK_OTHER = 1;
+const CHUNK_SPACE = 2;
+/** Per ASCII code, inside a chunk: a plain letter/digit, whitespace (ends it), or anything else. */
+const ASCII_CHUNK = new Uint8Array(128).map((_, code) =>
+  isWhitespaceCode(code) ? CHUNK_SPACE : (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ? CHUNK_ALNUM : CHUNK_OTHER,
+);
+
 /**
  * Tokenizes `text` once for every rule group: a chunk never spans a newline, so the tokens of
  * a line are exactly those of the line tokenized alone.
@@ -305,8 +313,10 @@ export function tokenizeLines(text: string): LineTokens {
     let plain = true;
     while (i < n) {
       code = text.charCodeAt(i);
-      if (code > 0x20 && code < 0x7f) {
-        if (plain && !((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39))) plain = false;
+      if (code < 0x80) {
+        const kind = ASCII_CHUNK[code] as number;
+        if (kind === CHUNK_SPACE) break;
+        if (kind !== CHUNK_ALNUM) plain = false;
       } else if (isWhitespaceCode(code)) break;
       else plain = false;
       i++;
