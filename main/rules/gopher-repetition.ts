@@ -69,6 +69,8 @@ const scratch = {
   /** repeatedAt[i] === stamp: window i's current n-gram occurs at least twice. */
   stamp: 0,
   table: new NGramTable(),
+  /** The NGramStatistics whose passes the arrays hold. */
+  owner: null as object | null,
 };
 
 function grow(words: number): void {
@@ -90,8 +92,8 @@ function grow(words: number): void {
  * Per n: for n <= 4 the reference `find_top_duplicate` (characters of the most frequent
  * n-gram joined with " ", times its count; among equally frequent n-grams the first seen wins,
  * as in Counter.most_common), for n >= 5 `find_all_duplicate` (characters of repeated n-grams,
- * skipping past each repeat). Computed lazily, n by n; uses the shared scratch, so only one
- * instance is alive at a time.
+ * skipping past each repeat). Computed lazily, n by n, in the shared scratch: only the newest
+ * instance can go on computing (an older one throws rather than answer wrong).
  */
 export class NGramStatistics {
   private readonly words: number;
@@ -103,6 +105,7 @@ export class NGramStatistics {
     const count = words.length;
     this.words = count;
     grow(count);
+    scratch.owner = this;
     const { wordHighs, wordLows, prefixChars, highs, lows, candidates } = scratch;
     prefixChars[0] = 0;
     for (let i = 0; i < count; i++) {
@@ -128,6 +131,7 @@ export class NGramStatistics {
   /** The measure for n (2..MAX_NGRAM, at most the word count). */
   charsFor(n: number): number {
     if (n < 2 || n > MAX_NGRAM || n > this.words) throw new RangeError(`n-gram size ${n} out of range`);
+    if (this.n < n && scratch.owner !== this) throw new Error('NGramStatistics: a newer instance took over the shared work arrays');
     while (this.n < n) this.advance();
     return this.chars[n] as number;
   }

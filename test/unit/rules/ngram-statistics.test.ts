@@ -90,4 +90,12 @@ describe('n-gram statistics of the repetition rules', () => {
     expect(() => statistics.charsFor(4)).toThrow(RangeError);
     expect(() => statistics.charsFor(11)).toThrow(RangeError);
   });
+
+  it('an older instance answers what it computed and refuses to compute on after a newer one took the scratch', () => {
+    const older = new NGramStatistics(['a', 'b', 'a', 'b', 'a', 'b']);
+    expect(older.charsFor(2)).toBe(referenceTop(['a', 'b', 'a', 'b', 'a', 'b'], 2));
+    void new NGramStatistics(['x', 'y', 'z']);
+    expect(older.charsFor(2)).toBe(referenceTop(['a', 'b', 'a', 'b', 'a', 'b'], 2));
+    expect(() => older.charsFor(3)).toThrow(/newer instance/);
+  });
 });
