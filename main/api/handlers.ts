@@ -124,10 +124,27 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },
     'models.runtime': async (): Promise<ModelOutput<'models.runtime'>> => {
-      throw new WorkspaceError('failed', 'runtime information is not served by the workspace API yet; run `refinery models runtime` (if available) in a terminal');
+      // The llama.cpp binding only (backend, devices, VRAM); no model is loaded.
+      let info: import('../../native/llama/runtime').RuntimeInfo;
+      try {
+        const { loadRuntime } = await import('../../native/llama/runtime');
+        info = (await loadRuntime('auto')).info;
+      } catch (err) {
+        throw new WorkspaceError('failed', `the model runtime (node-llama-cpp) cannot load: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return { backend: info.backend, device: info.device, vramBytes: info.vramBytes, gpuAvailable: info.gpuAvailable, note: info.note };
     },
-    'models.convert': async (): Promise<ModelOutput<'models.convert'>> => {
-      throw new WorkspaceError('failed', 'converting checkpoints is not served by the workspace API yet; use the command line converter');
+    'models.convert': async (input): Promise<ModelOutput<'models.convert'>> => {
+      const registry = await models();
+      const { convertIntoModelsFolder } = await import('../models/convert-into-folder');
+      let m: Awaited<ReturnType<typeof convertIntoModelsFolder>>;
+      try {
+        m = await convertIntoModelsFolder(input.checkpoint, { dir: registry.modelsDir({ env }), type: input.type });
+      } catch (err) {
+        // Converter errors are about the user's checkpoint (missing files, shapes, disk space).
+        throw new WorkspaceError('invalid_input', err instanceof Error ? err.message : String(err));
+      }
+      return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },
     'models.try': async (input): Promise<ModelOutput<'models.try'>> => {
       const ws = need();

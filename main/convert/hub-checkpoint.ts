@@ -26,7 +26,8 @@ export function parseHubRepo(reference: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-async function listRepoFiles(endpoint: string, repo: string, revision: string, signal?: AbortSignal): Promise<string[]> {
+/** The file names of a Hub repository (its model API's `siblings`). */
+export async function listRepoFiles(endpoint: string, repo: string, revision: string, signal?: AbortSignal): Promise<string[]> {
   const url = `${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
   let response: Response;
   try {

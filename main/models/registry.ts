@@ -128,6 +128,13 @@ export async function addModel(source: string, options: AddModelOptions): Promis
   return describeModel(path);
 }
 
+/** Registers a GGUF file already in the folder (e.g. just converted): checks it, writes its sha256 sidecar. */
+export async function registerModelFile(path: string): Promise<RegisteredModel> {
+  await checkModelFile(path);
+  await writeFile(sidecarPath(path), `${await sha256File(path)}\n`);
+  return describeModel(path);
+}
+
 function sidecarPath(path: string): string {
   return join(dirname(path), `${basename(path)}.sha256`);
 }
