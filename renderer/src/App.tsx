@@ -7,6 +7,7 @@ import { Batch } from './screens/Batch';
 import { Corpus } from './screens/Corpus';
 import { Export } from './screens/Export';
 import { Models } from './screens/Models';
+import { Problems } from './screens/Problems';
 import { Stats } from './screens/Stats';
 import { Welcome } from './screens/Welcome';
 import { type Screen, useApp } from './store/app';
@@ -17,6 +18,7 @@ const NAV: { screen: Screen; label: string; key: string }[] = [
   { screen: 'models', label: 'Models', key: '3' },
   { screen: 'export', label: 'Export', key: '4' },
   { screen: 'stats', label: 'Stats', key: '5' },
+  { screen: 'problems', label: 'Problems', key: '6' },
 ];
 
 function JobMini() {
@@ -59,7 +61,7 @@ export function App() {
     });
   }, []);
 
-  // Alt+1..5 switch screens.
+  // Alt+1..6 switch screens.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey) return;
@@ -81,6 +83,7 @@ export function App() {
   else if (screen === 'batch') body = <Batch />;
   else if (screen === 'models') body = <Models />;
   else if (screen === 'export') body = <Export />;
+  else if (screen === 'problems') body = <Problems />;
   else body = <Stats />;
 
   return (
@@ -98,7 +101,14 @@ export function App() {
               <div className="ws-name">{workspace.folder.split(/[/\\]/).filter(Boolean).pop() ?? workspace.folder}</div>
               <div className="muted small">
                 {formatCount(workspace.documents)} docs
-                {workspace.scanErrors ? <span className="field-error"> · {formatCount(workspace.scanErrors)} scan errors</span> : null}
+                {workspace.scanErrors ? (
+                  <>
+                    {' · '}
+                    <button className="linklike field-error" onClick={() => state.setScreen('problems')} title="Show the inputs that could not be read">
+                      {formatCount(workspace.scanErrors)} scan errors
+                    </button>
+                  </>
+                ) : null}
               </div>
             </div>
             {NAV.map((n) => (

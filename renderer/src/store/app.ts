@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import type { JobStatus, MethodOutput, OperationKind, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
-export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats';
+export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
 export type Theme = 'light' | 'dark';
 export type DocFilter = 'all' | 'pending' | 'kept' | 'dropped' | 'modified' | 'errors';
 export type DocSort = 'order' | 'words' | 'linesRemoved' | 'id';
