@@ -12,7 +12,7 @@ const STOP_WORDS = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'] as c
  * 1 << (index in STOP_WORDS) when `word` is that stop word, else 0: compares characters, as
  * hashing every (sliced) word for a Set lookup cost more than the rest of the rule.
  */
-function stopWordBit(word: string): number {
+export function stopWordBit(word: string): number {
   const length = word.length;
   if (length < 2 || length > 4) return 0;
   const c0 = word.charCodeAt(0);
@@ -72,6 +72,7 @@ export function checkGopherQuality(text: string, words: readonly string[], confi
   let nonSymbolCount = 0;
   let nonSymbolChars = 0;
   let alphaWords = 0;
+  let stopWords = 0;
   for (let k = 0; k < nWords; k++) {
     const word = words[k] as string;
     const cls = classifyWord(word);
@@ -80,6 +81,9 @@ export function checkGopherQuality(text: string, words: readonly string[], confi
       nonSymbolChars += word.length;
     }
     if ((cls & HAS_LETTER) !== 0) alphaWords++;
+    // Stop words are gathered in the same walk (checked last, but a second walk cost more).
+    const which = stopWordBit(word);
+    if (which !== 0) stopWords |= which;
   }
 
   const minWords = threshold(config, 'gopher.min_doc_words');
@@ -140,15 +144,8 @@ export function checkGopherQuality(text: string, words: readonly string[], confi
 
   const minStop = threshold(config, 'gopher.min_stop_words');
   if (minStop !== undefined && isOn(config, 'gopher.min_stop_words')) {
-    let present = 0;
     let distinct = 0;
-    for (let k = 0; k < words.length && distinct < STOP_WORDS.length; k++) {
-      const which = stopWordBit(words[k] as string);
-      if (which !== 0 && (present & which) === 0) {
-        present |= which;
-        distinct++;
-      }
-    }
+    for (let bit = 0; bit < STOP_WORDS.length; bit++) if ((stopWords & (1 << bit)) !== 0) distinct++;
     if (distinct < minStop) {
       return { rule: 'gopher.min_stop_words', reason: compareReason('gopher', 'distinct stop words', distinct, '<', minStop) };
     }
