@@ -20,6 +20,7 @@ export function buildMenu(send: (command: MenuCommand) => void): Menu {
         item('Models', 'Alt+3', 'show-models'),
         item('Export', 'Alt+4', 'show-export'),
         item('Statistics', 'Alt+5', 'show-stats'),
+        item('Problems', 'Alt+6', 'show-problems'),
         { type: 'separator' },
         item('Next Document', 'CmdOrCtrl+Down', 'next-doc'),
         item('Previous Document', 'CmdOrCtrl+Up', 'previous-doc'),
