@@ -116,10 +116,14 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     },
     'models.add': async (input): Promise<ModelOutput<'models.add'>> => {
       const registry = await models();
-      const m = await registry.addModel(input.source, {
-        dir: registry.modelsDir({ env }),
-        onProgress: (p) => options.emit('models.download', { id: input.source, file: p.file, bytes: p.bytes, total: p.total ?? null, done: false, error: null }),
-      });
+      const { addHubCheckpoint, checkpointRepoFor } = await import('../models/convert-into-folder');
+      // A Hub repository with no GGUF file: fetch its checkpoint and convert it (q8_0, the profiles' first choice).
+      const repo = await checkpointRepoFor(input.source, { env });
+      const download = (p: { file: string; bytes: number; total: number | null }) =>
+        options.emit('models.download', { id: input.source, file: p.file, bytes: p.bytes, total: p.total ?? null, done: false, error: null });
+      const m = repo !== undefined
+        ? await addHubCheckpoint(repo, { dir: registry.modelsDir({ env }), type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download })
+        : await registry.addModel(input.source, { dir: registry.modelsDir({ env }), onProgress: download });
       options.emit('models.download', { id: input.source, file: m.path, bytes: m.bytes, total: m.bytes, done: true, error: null });
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },

@@ -9,6 +9,8 @@ import { PROFILES, ProfileError, resolveProfile } from '../models/profiles';
 import { checkModelFile, ModelFileError } from '../models/gguf-check';
 import { createModelProgrammer } from '../models/programmer';
 import { loadRuntime } from '../../native/llama/runtime';
+import { addHubCheckpoint, checkpointRepoFor, parseOutputType } from '../models/convert-into-folder';
+import type { OutputType } from '../convert/llama-gguf';
 import { CliError } from './errors';
 import { createProgressDisplay, formatSeconds } from './workspace-options';
 
@@ -60,6 +62,8 @@ export function registerModelsList(models: Command): void {
 interface AddOptions extends DirOption {
   sha256?: string;
   hfEndpoint?: string;
+  quant?: string;
+  force?: boolean;
 }
 
 export function registerModelsAdd(models: Command): void {
@@ -69,9 +73,16 @@ export function registerModelsAdd(models: Command): void {
       .description('Add a GGUF model to the models folder: a local path, hf:owner/repo[:quant], hf:owner/repo/file.gguf or an http(s) URL (downloads resume where they stopped)')
       .argument('<source>', 'path, hf: URI or URL')
       .option('--sha256 <hex>', 'expected sha256 of the file; a mismatch deletes it')
-      .option('--hf-endpoint <url>', 'Hugging Face endpoint or mirror (default: HF_ENDPOINT, else https://huggingface.co/)'),
+      .option('--hf-endpoint <url>', 'Hugging Face endpoint or mirror (default: HF_ENDPOINT, else https://huggingface.co/)')
+      .option('--quant <type>', 'for a Hub repository without GGUF files (owner/repo, or hf:owner/repo): fetch its checkpoint and convert it to this type (f32, f16, q8_0; default q8_0), saved as <repo>.<TYPE>.gguf')
+      .option('--force', 'replace a converted model that is already in the folder'),
   ).action(async (source: string, options: AddOptions) => {
     const dir = folder(options);
+    const repo = await checkpointRepoFor(source, { endpoint: options.hfEndpoint }).catch((err: unknown) => {
+      throw new CliError(`could not add ${source}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    if (repo !== undefined) return addByConversion(repo, dir, options);
+    if (options.quant !== undefined) throw new CliError(`--quant applies to Hub repositories converted from their checkpoint (owner/repo or hf:owner/repo); for ${source} pick the file instead (hf:owner/repo:Q8_0 or a path)`, 2);
     const display = createProgressDisplay(isRemoteSource(source) ? 'download' : 'copy');
     const started = performance.now();
     try {
@@ -95,6 +106,50 @@ export function registerModelsAdd(models: Command): void {
       throw new CliError(`could not add ${source}: ${err instanceof Error ? err.message : String(err)}${isRemoteSource(source) ? ' (a partial download is kept; run the same command again to resume)' : ''}`);
     }
   });
+}
+
+/** A Hub repository with no GGUF files: fetch its safetensors checkpoint, convert it, register the result. */
+async function addByConversion(repo: string, dir: string, options: AddOptions): Promise<void> {
+  let type: OutputType;
+  try {
+    type = parseOutputType(options.quant ?? 'q8_0');
+  } catch (err) {
+    throw new CliError(`--quant: ${(err as Error).message}`, 2);
+  }
+  let display = createProgressDisplay('download');
+  let converting = false;
+  let started = performance.now();
+  const show = (done: number, total: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = done / Math.max(seconds, 1e-3);
+    const eta = total > done ? (total - done) / Math.max(rate, 1) : 0;
+    display.update(Math.round(done / 1e6), Math.round(total / 1e6), `MB  ${(rate / 1e6).toFixed(1)} MB/s  ETA ${formatSeconds(eta)}`);
+  };
+  console.log(`${repo} has no GGUF file: fetching its checkpoint and converting it to ${type}`);
+  try {
+    const added = await addHubCheckpoint(repo, {
+      dir,
+      type,
+      endpoint: options.hfEndpoint,
+      overwrite: options.force === true,
+      onDownload: ({ bytes, total }) => show(bytes, total ?? bytes),
+      onProgress: (p) => {
+        if (!converting) {
+          display.stop();
+          display = createProgressDisplay('convert');
+          started = performance.now();
+          converting = true;
+        }
+        show(p.bytesDone, p.bytesTotal);
+      },
+    });
+    display.stop();
+    console.log(`added ${modelLine(added)}`);
+    console.log(`  ${added.path}`);
+  } catch (err) {
+    display.stop();
+    throw new CliError(`could not add ${repo}: ${err instanceof Error ? err.message : String(err)} (downloaded checkpoint files are kept; run the same command again to resume)`);
+  }
 }
 
 interface InfoOptions extends DirOption {

@@ -71,12 +71,12 @@ export async function addHubCheckpoint(repo: string, options: HubConvertOptions)
  * `owner/repo` that is not a local path, or `hf:owner/repo` (no quant or file part) whose
  * repository has no .gguf file. Returns the repository, or undefined to add `source` as is.
  */
-export async function checkpointRepoFor(source: string, options: { endpoint?: string; signal?: AbortSignal } = {}): Promise<string | undefined> {
+export async function checkpointRepoFor(source: string, options: { endpoint?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<string | undefined> {
   if (existsSync(source)) return undefined;
   const repo = parseHubRepo(source);
   if (!repo || /\.gguf$/i.test(repo)) return undefined;
   if (!/^hf:/i.test(source)) return repo;
-  const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
+  const endpoint = (options.endpoint ?? (options.env ?? process.env).HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
   const files = await listRepoFiles(endpoint, repo, 'main', options.signal);
   return files.some((f) => f.toLowerCase().endsWith('.gguf')) ? undefined : repo;
 }
