@@ -299,5 +299,5 @@ export interface ShellBridge extends ApiClient {
   onMenu(listener: (command: MenuCommand) => void): () => void;
 }
 
-export const MenuCommandSchema = z.enum(['open-folder', 'next-doc', 'previous-doc', 'show-corpus', 'show-batch', 'show-export', 'show-stats', 'show-models', 'toggle-theme']);
+export const MenuCommandSchema = z.enum(['open-folder', 'next-doc', 'previous-doc', 'show-corpus', 'show-batch', 'show-export', 'show-stats', 'show-models', 'show-problems', 'toggle-theme']);
 export type MenuCommand = z.infer<typeof MenuCommandSchema>;
