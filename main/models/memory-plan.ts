@@ -66,9 +66,9 @@ export function assertWeightsFit(path: string, weightBytes: number, runtime: Run
  * Whether the models of both stages can be loaded at once (weights + a KV cache for the default
  * sequences each). When not, run the doc stage to the end, dispose its programmer, then the chunk stage.
  */
-export function stagesFitTogether(models: readonly { weightBytes: number; shape: ModelShape }[], runtime: RuntimeInfo | null, sequences = DEFAULT_SEQUENCES.cpu): boolean {
+export function stagesFitTogether(models: readonly { weightBytes: number; shape: ModelShape }[], runtime: RuntimeInfo | null, sequences = DEFAULT_SEQUENCES.cpu, freeOverride?: number): boolean {
   const need = models.reduce((sum, m) => sum + m.weightBytes + kvBytesPerToken(m.shape) * CONTEXT_SIZE * sequences, 0);
-  const free = runtime ? freeBytes(runtime) : freemem();
+  const free = freeOverride ?? (runtime ? freeBytes(runtime) : freemem());
   return need <= free * MEMORY_SHARE;
 }
 

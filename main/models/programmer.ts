@@ -22,6 +22,13 @@ import type { WorkerInit, WorkerReady } from './worker-protocol';
 export interface ModelProgrammerOptions {
   stage: Stage;
   modelPath: string;
+  /**
+   * 'on-first-use': the worker (and the model) starts on the first writePrograms, so a job can
+   * hold both stages' programmers while only the running stage's model is loaded. Default 'now'.
+   */
+  start?: 'now' | 'on-first-use';
+  /** Awaited once before the worker first starts (e.g. to free the other stage's model). */
+  beforeStart?: () => Promise<void>;
   /** Doc stage: 'generate' (greedy, default) or 'probability' (one forward pass, P(keep)). */
   mode?: DocMode;
   /** Probability mode: keep when P(keep) >= keepThreshold (default 0.5). */
@@ -80,15 +87,22 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     kvBytesPerToken: kvBytesPerToken(summary.shape),
   };
 
-  let worker = await ModelWorker.start(init);
+  let beforeStart = options.beforeStart;
+  const startWorker = async (): Promise<ModelWorker> => {
+    const hook = beforeStart;
+    beforeStart = undefined;
+    await hook?.();
+    return ModelWorker.start(init);
+  };
+  let worker: ModelWorker | null = options.start === 'on-first-use' ? null : await startWorker();
   let starting: Promise<ModelWorker> | null = null;
   const crashes: WorkerCrash[] = [];
   let disposed = false;
 
   /** The live worker, restarted once however many lanes notice the crash. */
   const liveWorker = (): Promise<ModelWorker> => {
-    if (worker.alive) return Promise.resolve(worker);
-    starting ??= ModelWorker.start(init).then(
+    if (worker?.alive) return Promise.resolve(worker);
+    starting ??= startWorker().then(
       (fresh) => {
         worker = fresh;
         starting = null;
@@ -149,7 +163,7 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     };
 
     // Pipelined: enough documents in flight to keep every sequence busy.
-    const window = Math.max(1, worker.ready.engine.sequences * 2);
+    const window = Math.max(1, (await liveWorker()).ready.engine.sequences * 2);
     let cursor = 0;
     const lane = async (): Promise<void> => {
       while (cursor < docs.length && !request.signal?.aborted) {
@@ -178,13 +192,16 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
   return {
     info,
     stages: [options.stage],
-    runtime: () => worker.ready,
+    runtime: () => {
+      if (!worker) throw new Error(`${info.label}: the model is not loaded yet (it loads on the first request)`);
+      return worker.ready;
+    },
     crashes,
     writePrograms,
     async dispose() {
       disposed = true;
       await starting?.catch(() => undefined);
-      await worker.stop();
+      await worker?.stop();
     },
   };
 }

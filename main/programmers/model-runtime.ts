@@ -7,9 +7,21 @@ import type { Stage } from '../prox/program';
 import type { Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/programmer';
 
+export interface StageProgrammerOptions {
+  /** Start the model on the first request instead of now. */
+  readonly lazy?: boolean;
+  /** Awaited once before the model is loaded. */
+  readonly beforeStart?: () => Promise<void>;
+}
+
 export interface ModelRuntime {
-  profileProgrammer(profile: string, stage: Stage, modelsDir: string | undefined): Promise<Programmer>;
-  modelProgrammer(model: string, stage: Stage, modelsDir: string | undefined): Promise<Programmer>;
+  profileProgrammer(profile: string, stage: Stage, modelsDir: string | undefined, options?: StageProgrammerOptions): Promise<Programmer>;
+  modelProgrammer(model: string, stage: Stage, modelsDir: string | undefined, options?: StageProgrammerOptions): Promise<Programmer>;
+  /**
+   * Whether the models behind two programmers fit in memory at once (memory-plan.ts
+   * stagesFitTogether); rule programmers take no model memory. `freeBytes` replaces the free memory measured (tests, callers that know better).
+   */
+  fitTogether(a: Programmer, b: Programmer, freeBytes?: number): Promise<boolean>;
 }
 
 export class ModelRuntimeUnavailableError extends Error {
@@ -19,20 +31,42 @@ export class ModelRuntimeUnavailableError extends Error {
   }
 }
 
+/** The model file behind each model programmer made here (for the memory plan of two stages). */
+const modelPaths = new WeakMap<Programmer, string>();
+
 export async function loadModelRuntime(): Promise<ModelRuntime> {
   let models: typeof import('../models/programmer');
   let profiles: typeof import('../models/profiles');
   let registry: typeof import('../models/registry');
+  let memory: typeof import('../models/memory-plan');
+  let check: typeof import('../models/gguf-check');
   try {
-    [models, profiles, registry] = await Promise.all([import('../models/programmer'), import('../models/profiles'), import('../models/registry')]);
+    [models, profiles, registry, memory, check] = await Promise.all([
+      import('../models/programmer'),
+      import('../models/profiles'),
+      import('../models/registry'),
+      import('../models/memory-plan'),
+      import('../models/gguf-check'),
+    ]);
   } catch (err) {
     throw new ModelRuntimeUnavailableError(err instanceof Error ? err.message : String(err));
   }
   const dirOf = (given: string | undefined) => given ?? registry.modelsDir();
-  const fromResolved = async (resolved: { type: 'model'; path: string } | { type: 'rules'; preset: string }, stage: Stage): Promise<Programmer> =>
-    resolved.type === 'rules' ? createRuleProgrammer(resolved.preset) : models.createModelProgrammer({ stage, modelPath: resolved.path });
+  const fromResolved = async (resolved: { type: 'model'; path: string } | { type: 'rules'; preset: string }, stage: Stage, options: StageProgrammerOptions = {}): Promise<Programmer> => {
+    if (resolved.type === 'rules') return createRuleProgrammer(resolved.preset);
+    const programmer = await models.createModelProgrammer({ stage, modelPath: resolved.path, start: options.lazy ? 'on-first-use' : 'now', beforeStart: options.beforeStart });
+    modelPaths.set(programmer, resolved.path);
+    return programmer;
+  };
   return {
-    profileProgrammer: async (profile, stage, modelsDir) => fromResolved(profiles.resolveProfile(profile, dirOf(modelsDir))[stage], stage),
-    modelProgrammer: async (model, stage, modelsDir) => fromResolved(profiles.resolveStageSource(model, dirOf(modelsDir)), stage),
+    profileProgrammer: async (profile, stage, modelsDir, options) => fromResolved(profiles.resolveProfile(profile, dirOf(modelsDir))[stage], stage, options),
+    modelProgrammer: async (model, stage, modelsDir, options) => fromResolved(profiles.resolveStageSource(model, dirOf(modelsDir)), stage, options),
+    fitTogether: async (a, b, freeBytes) => {
+      const paths = [modelPaths.get(a), modelPaths.get(b)];
+      if (paths.some((p) => p === undefined) || a === b) return true;
+      const summaries = await Promise.all(paths.map((p) => check.checkModelFile(p!)));
+      const shapes = summaries.map((s) => ({ weightBytes: s.weightBytes, shape: s.shape }));
+      return memory.stagesFitTogether(shapes, null, undefined, freeBytes);
+    },
   };
 }

@@ -7,7 +7,7 @@ import type { Stage } from '../prox/program';
 import type { Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/programmer';
 import { RuleSpecError } from '../rules/config';
-import { loadModelRuntime } from './model-runtime';
+import { loadModelRuntime, type ModelRuntime, type StageProgrammerOptions } from './model-runtime';
 
 export type ProgrammerSpec =
   | { type: 'rules'; preset: string }
@@ -25,6 +25,8 @@ export class ProgrammerSpecError extends Error {
 export interface ResolveOptions {
   /** Where model files live (profiles resolve their model names here); default: the runtime's per-user folder. */
   readonly modelsDir?: string;
+  /** Free memory to plan both stages' models against; default: measured when the chunk stage starts. */
+  readonly freeMemoryBytes?: number;
 }
 
 export type StageProgrammers = Partial<Record<Stage, Programmer>>;
@@ -49,10 +51,29 @@ export function describeSpec(spec: ProgrammerSpec): string {
   }
 }
 
+/**
+ * Both stages' programmers. A chunk-stage model that follows a doc stage loads only when the
+ * chunk stage sends its first documents; if the two models do not fit in memory together
+ * (memory-plan.ts), the doc-stage programmer is disposed first, so the stages run one after
+ * the other. The caller still disposes every programmer (disposing twice is harmless).
+ */
 export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly Stage[], options: ResolveOptions = {}): Promise<StageProgrammers> {
   const created: Programmer[] = [];
+  const result: StageProgrammers = {};
+  /** Lazy loading for the chunk model when a doc stage runs before it. */
+  const stageOptions = (stage: Stage, runtime: ModelRuntime): StageProgrammerOptions => {
+    if (stage !== 'chunk' || !stages.includes('doc')) return {};
+    return {
+      lazy: true,
+      beforeStart: async () => {
+        const doc = result.doc;
+        const chunk = result.chunk;
+        if (!doc || !chunk || (await runtime.fitTogether(doc, chunk, options.freeMemoryBytes))) return;
+        await doc.dispose();
+      },
+    };
+  };
   try {
-    const result: StageProgrammers = {};
     if (spec.type === 'rules') {
       const programmer = rules(spec.preset);
       created.push(programmer);
@@ -62,7 +83,7 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
     if (spec.type === 'profile') {
       const runtime = await loadModelRuntime();
       for (const stage of stages) {
-        const programmer = await runtime.profileProgrammer(spec.name, stage, options.modelsDir);
+        const programmer = await runtime.profileProgrammer(spec.name, stage, options.modelsDir, stageOptions(stage, runtime));
         created.push(programmer);
         result[stage] = programmer;
       }
@@ -74,7 +95,10 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
       const preset = ruleSpecOf(value);
       let programmer: Programmer;
       if (preset !== null) programmer = rules(preset);
-      else programmer = await (await loadModelRuntime()).modelProgrammer(value, stage, options.modelsDir);
+      else {
+        const runtime = await loadModelRuntime();
+        programmer = await runtime.modelProgrammer(value, stage, options.modelsDir, stageOptions(stage, runtime));
+      }
       created.push(programmer);
       result[stage] = programmer;
     }
