@@ -18,8 +18,15 @@ export default defineConfig({
     build: {
       outDir: path('./out/main'),
       externalizeDeps: true,
-      // The refine job runs in a worker thread that job-controller loads as refine-worker.js beside the bundle.
-      rollupOptions: { input: { index: path('./main/electron/main.ts'), 'refine-worker': path('./main/jobs/refine-worker.ts') } },
+      // The refine job runs in a worker thread that job-controller loads as refine-worker.js beside the bundle;
+      // each model runs in a child process that models/worker-host.ts starts from model-worker.js.
+      rollupOptions: {
+        input: {
+          index: path('./main/electron/main.ts'),
+          'refine-worker': path('./main/jobs/refine-worker.ts'),
+          'model-worker': path('./main/models/worker-entry.ts'),
+        },
+      },
     },
   },
   preload: {
