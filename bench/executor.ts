@@ -18,6 +18,7 @@
 import os from 'node:os';
 import { executeProgram } from '../main/prox/executor';
 import type { ParseMode } from '../main/prox/program';
+import { seededRandom as prng } from '../main/util/seeded-random';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -34,18 +35,6 @@ function numberArg(name: string): number | undefined {
     process.exit(2);
   }
   return value;
-}
-
-/** mulberry32: a small deterministic PRNG, so every run measures the same corpus. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VOCABULARY = 'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their has would when if so no will more can out said who about up them some could what into than its time only other new people also'.split(' ');

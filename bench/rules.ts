@@ -9,21 +9,10 @@
 import { parseRuleSpec } from '../main/rules/config';
 import { splitIntoWords } from '../main/rules/tokenize';
 import { writeRulePrograms } from '../main/rules/write-programs';
+import { seededRandom as random } from '../main/util/seeded-random';
 
 const quick = process.argv.includes('--quick');
 const TARGET_ALL_MBPS = 20;
-
-/** Deterministic PRNG (mulberry32) so every run measures the same corpus. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCABULARY = (
   'the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her ' +

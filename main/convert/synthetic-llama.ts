@@ -6,18 +6,10 @@
 import { GgufWriter, encodeTensor, type GgmlTypeName } from '../../native/gguf';
 import { declareLlamaTensors, writeLlamaMetadata, type LlamaHyperparameters, type OutputType } from './llama-gguf';
 import type { Vocabulary } from './vocabulary';
+import { seededRandom } from '../util/seeded-random';
 
-/** mulberry32: tiny, fast, good enough for test weights; seeded per tensor so tensors are independent of order. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded per tensor, so tensors are independent of the order they are written in.
+export { seededRandom };
 
 export function tensorSeed(seed: number, name: string): number {
   let h = 2166136261 ^ seed;

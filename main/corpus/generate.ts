@@ -1,5 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { seededRandom } from '../util/seeded-random';
+
+export { seededRandom };
 
 /**
  * A deterministic synthetic corpus of web-page-like documents (menus, breadcrumbs, cookie
@@ -11,18 +14,6 @@ export interface SyntheticDocument {
   id: string;
   url: string;
   text: string;
-}
-
-/** mulberry32: small, fast, good enough to vary synthetic text; not for anything secret. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = (

@@ -4,6 +4,7 @@
  * postfix operators ? * + {m} {m,} {m,n}). Tests expand a grammar into random strings and check
  * that every one of them is accepted by llama.cpp and parses without errors.
  */
+export { seededRandom } from '../../main/util/seeded-random';
 
 type Node =
   | { type: 'literal'; text: string }
@@ -158,18 +159,6 @@ function checkRefs(node: Node, rules: Grammar): void {
   if (node.type === 'ref' && !rules.has(node.name)) throw new Error(`GBNF: undefined rule ${node.name}`);
   if (node.type === 'alt') node.options.forEach((seq) => seq.forEach((n) => checkRefs(n, rules)));
   if (node.type === 'repeat') checkRefs(node.node, rules);
-}
-
-/** A deterministic PRNG (mulberry32) so a failing sample can be reproduced from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
