@@ -13,10 +13,10 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { executeProgram, type Thresholds } from '../prox/executor';
 import type { ParseMode } from '../prox/program';
+import { createByteProgress } from './byte-progress';
 import { CliError } from './errors';
 
 export interface ExecuteJsonlOptions {
@@ -209,7 +209,7 @@ export function register(program: Command): void {
       }
       const label = opts.in === '-' ? 'stdin' : opts.in;
       const total = opts.in === '-' ? 0 : statSync(opts.in).size;
-      const progress = createProgress(total);
+      const progress = createByteProgress('execute', total);
       let printed = 0;
       let summary: ExecuteSummary;
       try {
@@ -243,57 +243,5 @@ function parseNumber(flag: string): (value: string) => number {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} needs a non-negative number.`);
     return n;
-  };
-}
-
-interface Progress {
-  update(p: ExecuteProgress): void;
-  log(line: string): void;
-  stop(): void;
-}
-
-/** A cli-progress bar over input bytes on a terminal; a plain line every 5 s otherwise. */
-function createProgress(totalBytes: number): Progress {
-  const started = performance.now();
-  const describe = (p: ExecuteProgress) => {
-    const seconds = (performance.now() - started) / 1000;
-    const docsPerSecond = seconds > 0 ? p.documents / seconds : 0;
-    const bytesPerSecond = seconds > 0 ? p.bytesRead / seconds : 0;
-    const eta = totalBytes > 0 && bytesPerSecond > 0 ? Math.max(0, (totalBytes - p.bytesRead) / bytesPerSecond) : null;
-    return { docsPerSecond, mbPerSecond: bytesPerSecond / 1e6, eta };
-  };
-  if (process.stderr.isTTY && totalBytes > 0) {
-    const bar = new SingleBar({
-      stream: process.stderr,
-      format: 'execute [{bar}] {percentage}% | {docs} docs | {rate} docs/s | {mbps} MB/s | ETA {eta}s',
-      hideCursor: true,
-      clearOnComplete: true,
-    });
-    bar.start(totalBytes, 0, { docs: 0, rate: 0, mbps: '0.0' });
-    return {
-      update: (p) => {
-        const d = describe(p);
-        bar.update(p.bytesRead, { docs: p.documents, rate: Math.round(d.docsPerSecond), mbps: d.mbPerSecond.toFixed(1) });
-      },
-      log: (line) => {
-        process.stderr.write(`\r\x1b[K${line}\n`);
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  let lastLine = performance.now();
-  return {
-    update: (p) => {
-      const now = performance.now();
-      if (now - lastLine < 5000) return;
-      lastLine = now;
-      const d = describe(p);
-      const done = totalBytes > 0 ? `${((100 * p.bytesRead) / totalBytes).toFixed(0)}% ` : '';
-      process.stderr.write(`execute: ${done}${p.documents} docs, ${Math.round(d.docsPerSecond)} docs/s, ${d.mbPerSecond.toFixed(1)} MB/s${d.eta === null ? '' : `, ETA ${Math.round(d.eta)} s`}\n`);
-    },
-    log: (line) => {
-      process.stderr.write(`${line}\n`);
-    },
-    stop: () => undefined,
   };
 }

@@ -12,10 +12,10 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
 import { writeRulePrograms } from '../rules/write-programs';
+import { createByteProgress } from './byte-progress';
 import { CliError } from './errors';
 
 export interface ProgramJsonlOptions {
@@ -201,7 +201,7 @@ export function register(program: Command): void {
         }
       }
       const label = opts.in === '-' ? 'stdin' : opts.in;
-      const progress = createProgress(total);
+      const progress = createByteProgress('program', total);
       let printed = 0;
       let summary: ProgramSummary;
       try {
@@ -227,58 +227,4 @@ export function register(program: Command): void {
           `${summary.badLines > 0 ? `; ${summary.badLines} bad input lines skipped` : ''}\n`,
       );
     });
-}
-
-interface Progress {
-  update(p: ProgramProgress): void;
-  log(line: string): void;
-  stop(): void;
-}
-
-/** A cli-progress bar over input bytes on a terminal; a plain line every 5 s otherwise. */
-function createProgress(totalBytes: number): Progress {
-  const started = performance.now();
-  const rates = (p: ProgramProgress): { docs: number; mbps: number; eta: number | null } => {
-    const seconds = (performance.now() - started) / 1000;
-    const bytesPerSecond = seconds > 0 ? p.bytesRead / seconds : 0;
-    return {
-      docs: seconds > 0 ? p.documents / seconds : 0,
-      mbps: bytesPerSecond / 1e6,
-      eta: totalBytes > 0 && bytesPerSecond > 0 ? Math.max(0, (totalBytes - p.bytesRead) / bytesPerSecond) : null,
-    };
-  };
-  if (process.stderr.isTTY && totalBytes > 0) {
-    const bar = new SingleBar({
-      stream: process.stderr,
-      format: 'program [{bar}] {percentage}% | {docs} docs | {rate} docs/s | {mbps} MB/s | ETA {eta}s',
-      hideCursor: true,
-      clearOnComplete: true,
-    });
-    bar.start(totalBytes, 0, { docs: 0, rate: 0, mbps: '0.0' });
-    return {
-      update: (p) => {
-        const r = rates(p);
-        bar.update(p.bytesRead, { docs: p.documents, rate: Math.round(r.docs), mbps: r.mbps.toFixed(1) });
-      },
-      log: (line) => {
-        process.stderr.write(`\r\x1b[K${line}\n`);
-      },
-      stop: () => bar.stop(),
-    };
-  }
-  let lastLine = performance.now();
-  return {
-    update: (p) => {
-      const now = performance.now();
-      if (now - lastLine < 5000) return;
-      lastLine = now;
-      const r = rates(p);
-      const done = totalBytes > 0 ? `${((100 * p.bytesRead) / totalBytes).toFixed(0)}% ` : '';
-      process.stderr.write(`program: ${done}${p.documents} docs, ${Math.round(r.docs)} docs/s, ${r.mbps.toFixed(1)} MB/s${r.eta === null ? '' : `, ETA ${Math.round(r.eta)} s`}\n`);
-    },
-    log: (line) => {
-      process.stderr.write(`${line}\n`);
-    },
-    stop: () => undefined,
-  };
 }
