@@ -10,13 +10,12 @@
  * Streams both ways (memory stays bounded on big files) and writes the output to a temp file
  * renamed into place at the end, so a killed run never leaves a half-written result.
  */
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { executeProgram, type Thresholds } from '../prox/executor';
 import type { ParseMode } from '../prox/program';
 import { createByteProgress } from './byte-progress';
+import { BadLine, transformJsonl } from './jsonl-transform';
 import { CliError } from './errors';
 
 export interface ExecuteJsonlOptions {
@@ -60,85 +59,24 @@ export interface ExecutedRecord {
   readonly replacements: number;
 }
 
-class BadLine extends Error {}
-
-const WRITE_BATCH_CHARS = 1 << 16;
-
 export async function executeJsonl(options: ExecuteJsonlOptions): Promise<ExecuteSummary> {
-  const started = performance.now();
   const mode = options.mode ?? 'strict';
-  const source = options.input === '-' ? process.stdin : createReadStream(options.input);
-  const toStdout = options.output === '-';
-  const temporary = toStdout ? null : `${options.output}.tmp-${process.pid}`;
-  const sink = toStdout ? process.stdout : createWriteStream(temporary!);
-  const sinkFailed = new Promise<never>((_, reject) => sink.once('error', reject));
-  sinkFailed.catch(() => undefined); // observed below; avoid an unhandled rejection in between
-  const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
-  readFailed.catch(() => undefined);
-  const bytesRead = (): number => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0);
-
-  let documents = 0;
   let dropped = 0;
   let modified = 0;
   let cancelled = 0;
-  let badLines = 0;
-  let lineNo = 0;
-  let pending = '';
-  let lastProgress = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const ok = sink.write(pending);
-    pending = '';
-    if (!ok) await Promise.race([once(sink, 'drain'), sinkFailed]);
-  };
-
-  try {
-    const lines = createInterface({ input: source, crlfDelay: Infinity });
-    const reading = (async () => {
-      for await (const raw of lines) {
-        lineNo++;
-        if (raw.trim().length === 0) continue;
-        let record: ExecutedRecord;
-        try {
-          record = executeLine(raw, lineNo, mode, options.thresholds);
-        } catch (err) {
-          if (!(err instanceof BadLine)) throw err;
-          badLines++;
-          options.onBadLine?.(lineNo, err.message);
-          continue;
-        }
-        documents++;
-        if (record.dropped) dropped++;
-        else if (record.lines_removed > 0 || record.replacements > 0) modified++;
-        if (record.cancelled) cancelled++;
-        pending += `${JSON.stringify(record)}\n`;
-        if (pending.length >= WRITE_BATCH_CHARS) await flush();
-        const now = performance.now();
-        if (options.onProgress && now - lastProgress > 200) {
-          lastProgress = now;
-          options.onProgress({ documents, bytesRead: bytesRead() });
-        }
-      }
-    })();
-    await Promise.race([reading, readFailed]);
-    await flush();
-    if (!toStdout) {
-      sink.end();
-      await Promise.race([once(sink, 'finish'), sinkFailed]);
-      renameSync(temporary!, options.output);
-    }
-  } catch (err) {
-    if (temporary !== null) {
-      // The stream may still be opening its file: wait until it is closed, then remove it.
-      const closed = once(sink, 'close').catch(() => undefined);
-      sink.destroy();
-      await closed;
-      rmSync(temporary, { force: true });
-    }
-    throw err;
-  }
-  options.onProgress?.({ documents, bytesRead: bytesRead() });
-  return { documents, dropped, modified, cancelled, badLines, bytesRead: bytesRead(), seconds: (performance.now() - started) / 1000 };
+  const summary = await transformJsonl<ExecutedRecord>({
+    input: options.input,
+    output: options.output,
+    map: (raw, lineNo) => executeLine(raw, lineNo, mode, options.thresholds),
+    onRecord: (record) => {
+      if (record.dropped) dropped++;
+      else if (record.lines_removed > 0 || record.replacements > 0) modified++;
+      if (record.cancelled) cancelled++;
+    },
+    onBadLine: options.onBadLine,
+    onProgress: options.onProgress,
+  });
+  return { ...summary, dropped, modified, cancelled };
 }
 
 /** Executes one input line; throws BadLine with a message that says what to fix. */

@@ -9,13 +9,12 @@
  * Bad lines are reported on stderr with their line number and skipped. Streams both ways and
  * writes to a temp file renamed into place at the end.
  */
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
 import { writeRulePrograms } from '../rules/write-programs';
 import { createByteProgress } from './byte-progress';
+import { BadLine, transformJsonl } from './jsonl-transform';
 import { CliError } from './errors';
 
 export interface ProgramJsonlOptions {
@@ -51,10 +50,6 @@ export interface ProgramRecord {
   readonly reasons: { readonly doc: string | null; readonly chunk: readonly { readonly line: number; readonly reason: string }[] };
 }
 
-class BadLine extends Error {}
-
-const WRITE_BATCH_CHARS = 1 << 16;
-
 /** Turns one input line into its output record; throws BadLine saying what to fix. */
 export function programLine(raw: string, lineNo: number, config: RuleConfig, programmerId: string): ProgramRecord {
   let value: unknown;
@@ -87,78 +82,21 @@ export function ruleProgrammerId(config: RuleConfig): string {
 }
 
 export async function programJsonl(options: ProgramJsonlOptions): Promise<ProgramSummary> {
-  const started = performance.now();
   const programmerId = ruleProgrammerId(options.config);
-  const source = options.input === '-' ? process.stdin : createReadStream(options.input);
-  const toStdout = options.output === '-';
-  const temporary = toStdout ? null : `${options.output}.tmp-${process.pid}`;
-  const sink = toStdout ? process.stdout : createWriteStream(temporary as string);
-  const sinkFailed = new Promise<never>((_, reject) => sink.once('error', reject));
-  sinkFailed.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
-  const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
-  readFailed.catch(() => undefined);
-  const bytesRead = (): number => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0);
-
-  let documents = 0;
   let dropped = 0;
   let edited = 0;
-  let badLines = 0;
-  let lineNo = 0;
-  let pending = '';
-  let lastProgress = 0;
-  const flush = async (): Promise<void> => {
-    if (pending.length === 0) return;
-    const ok = sink.write(pending);
-    pending = '';
-    if (!ok) await Promise.race([once(sink, 'drain'), sinkFailed]);
-  };
-
-  try {
-    const lines = createInterface({ input: source, crlfDelay: Infinity });
-    const reading = (async () => {
-      for await (const raw of lines) {
-        lineNo++;
-        if (raw.trim().length === 0) continue;
-        let record: ProgramRecord;
-        try {
-          record = programLine(raw, lineNo, options.config, programmerId);
-        } catch (err) {
-          if (!(err instanceof BadLine)) throw err;
-          badLines++;
-          options.onBadLine?.(lineNo, err.message);
-          continue;
-        }
-        documents++;
-        if (record.doc_program === 'drop_doc()') dropped++;
-        else if (record.chunk_program !== 'keep_chunk()') edited++;
-        pending += `${JSON.stringify(record)}\n`;
-        if (pending.length >= WRITE_BATCH_CHARS) await flush();
-        const now = performance.now();
-        if (options.onProgress && now - lastProgress > 200) {
-          lastProgress = now;
-          options.onProgress({ documents, bytesRead: bytesRead() });
-        }
-      }
-    })();
-    await Promise.race([reading, readFailed]);
-    await flush();
-    if (!toStdout) {
-      sink.end();
-      await Promise.race([once(sink, 'finish'), sinkFailed]);
-      renameSync(temporary as string, options.output);
-    }
-  } catch (err) {
-    if (temporary !== null) {
-      // The stream may still be opening its file: wait until it is closed, then remove it.
-      const closed = once(sink, 'close').catch(() => undefined);
-      sink.destroy();
-      await closed;
-      rmSync(temporary, { force: true });
-    }
-    throw err;
-  }
-  options.onProgress?.({ documents, bytesRead: bytesRead() });
-  return { documents, dropped, edited, badLines, bytesRead: bytesRead(), seconds: (performance.now() - started) / 1000 };
+  const summary = await transformJsonl<ProgramRecord>({
+    input: options.input,
+    output: options.output,
+    map: (raw, lineNo) => programLine(raw, lineNo, options.config, programmerId),
+    onRecord: (record) => {
+      if (record.doc_program === 'drop_doc()') dropped++;
+      else if (record.chunk_program !== 'keep_chunk()') edited++;
+    },
+    onBadLine: options.onBadLine,
+    onProgress: options.onProgress,
+  });
+  return { ...summary, dropped, edited };
 }
 
 // ---------------------------------------------------------------- command line
