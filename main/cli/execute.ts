@@ -10,12 +10,11 @@
  * Streams both ways (memory stays bounded on big files) and writes the output to a temp file
  * renamed into place at the end, so a killed run never leaves a half-written result.
  */
-import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { executeProgram, type Thresholds } from '../prox/executor';
 import type { ParseMode } from '../prox/program';
 import { createByteProgress } from './byte-progress';
-import { BadLine, transformJsonl } from './jsonl-transform';
+import { BadLine, badLinePrinter, inputSize, transformJsonl } from './jsonl-transform';
 import { CliError } from './errors';
 
 export interface ExecuteJsonlOptions {
@@ -124,8 +123,6 @@ function programField(doc: Record<string, unknown>, metadata: Record<string, unk
 
 // ---------------------------------------------------------------- command line
 
-const MAX_PRINTED_BAD_LINES = 100;
-
 export function register(program: Command): void {
   program
     .command('execute')
@@ -137,18 +134,8 @@ export function register(program: Command): void {
     .option('--min-kept-ratio <r>', 'drop a document when kept/original words is at or below this', parseNumber('--min-kept-ratio'))
     .option('--cancel-at-errors <n>', 'ignore a chunk program with this many errors', parseNumber('--cancel-at-errors'))
     .action(async (opts: { in: string; out: string; mode: ParseMode; minKeptWords?: number; minKeptRatio?: number; cancelAtErrors?: number }) => {
-      if (opts.in !== '-') {
-        try {
-          if (!statSync(opts.in).isFile()) throw new CliError(`--in ${opts.in} is not a file`);
-        } catch (err) {
-          if (err instanceof CliError) throw err;
-          throw new CliError(`cannot read --in ${opts.in}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-      const label = opts.in === '-' ? 'stdin' : opts.in;
-      const total = opts.in === '-' ? 0 : statSync(opts.in).size;
+      const total = inputSize(opts.in);
       const progress = createByteProgress('execute', total);
-      let printed = 0;
       let summary: ExecuteSummary;
       try {
         summary = await executeJsonl({
@@ -156,10 +143,7 @@ export function register(program: Command): void {
           output: opts.out,
           mode: opts.mode,
           thresholds: { minKeptWords: opts.minKeptWords, minKeptWordRatio: opts.minKeptRatio, cancelAtErrors: opts.cancelAtErrors },
-          onBadLine: (line, message) => {
-            if (++printed <= MAX_PRINTED_BAD_LINES) progress.log(`${label}:${line}: ${message}; line skipped`);
-            else if (printed === MAX_PRINTED_BAD_LINES + 1) progress.log(`${label}: more bad lines; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
-          },
+          onBadLine: badLinePrinter(opts.in, (line) => progress.log(line)),
           onProgress: (p) => progress.update(p),
         });
       } catch (err) {

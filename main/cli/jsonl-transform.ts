@@ -5,9 +5,10 @@
  * (stdout with `-`), so a failure never leaves a partial output file.
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { StreamProgress } from './byte-progress';
+import { CliError } from './errors';
 
 /** Thrown by a line mapper for an input line to skip; the message says what to fix. */
 export class BadLine extends Error {}
@@ -104,4 +105,30 @@ export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Prom
   }
   options.onProgress?.({ documents, bytesRead: bytesRead() });
   return { documents, badLines, bytesRead: bytesRead(), seconds: (performance.now() - started) / 1000 };
+}
+
+/** Checks `--in` before anything is written; returns its size for progress (0 for stdin). */
+export function inputSize(input: string): number {
+  if (input === '-') return 0;
+  let stat;
+  try {
+    stat = statSync(input);
+  } catch (err) {
+    throw new CliError(`cannot read --in ${input}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!stat.isFile()) throw new CliError(`--in ${input} is not a file`);
+  return stat.size;
+}
+
+const MAX_PRINTED_BAD_LINES = 100;
+
+/** Prints `input:line: message; line skipped` for the first bad lines, then one line saying more were cut. */
+export function badLinePrinter(input: string, log: (line: string) => void): (lineNo: number, message: string) => void {
+  const label = input === '-' ? 'stdin' : input;
+  let printed = 0;
+  return (lineNo, message) => {
+    printed++;
+    if (printed <= MAX_PRINTED_BAD_LINES) log(`${label}:${lineNo}: ${message}; line skipped`);
+    else if (printed === MAX_PRINTED_BAD_LINES + 1) log(`${label}: more bad lines; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
+  };
 }

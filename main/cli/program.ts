@@ -9,12 +9,11 @@
  * Bad lines are reported on stderr with their line number and skipped. Streams both ways and
  * writes to a temp file renamed into place at the end.
  */
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
 import { writeRulePrograms } from '../rules/write-programs';
 import { createByteProgress } from './byte-progress';
-import { BadLine, transformJsonl } from './jsonl-transform';
+import { BadLine, badLinePrinter, inputSize, transformJsonl } from './jsonl-transform';
 import { CliError } from './errors';
 
 export interface ProgramJsonlOptions {
@@ -101,8 +100,6 @@ export async function programJsonl(options: ProgramJsonlOptions): Promise<Progra
 
 // ---------------------------------------------------------------- command line
 
-const MAX_PRINTED_BAD_LINES = 100;
-
 /** `rules` or `rules:<spec>`; anything else is a user error naming what is accepted. */
 export function parseProgrammerOption(value: string): RuleConfig {
   if (value !== 'rules' && !value.startsWith('rules:')) {
@@ -127,30 +124,15 @@ export function register(program: Command): void {
     .option('--programmer <spec>', `rules[:preset[+preset]][,rule=value|,rule=off] (presets: ${Object.keys(RULE_PRESETS).join(', ')})`, 'rules:fineweb')
     .action(async (opts: { in: string; out: string; programmer: string }) => {
       const config = parseProgrammerOption(opts.programmer);
-      let total = 0;
-      if (opts.in !== '-') {
-        try {
-          const stat = statSync(opts.in);
-          if (!stat.isFile()) throw new CliError(`--in ${opts.in} is not a file`);
-          total = stat.size;
-        } catch (err) {
-          if (err instanceof CliError) throw err;
-          throw new CliError(`cannot read --in ${opts.in}: ${err instanceof Error ? err.message : String(err)}`);
-        }
-      }
-      const label = opts.in === '-' ? 'stdin' : opts.in;
+      const total = inputSize(opts.in);
       const progress = createByteProgress('program', total);
-      let printed = 0;
       let summary: ProgramSummary;
       try {
         summary = await programJsonl({
           input: opts.in,
           output: opts.out,
           config,
-          onBadLine: (line, message) => {
-            if (++printed <= MAX_PRINTED_BAD_LINES) progress.log(`${label}:${line}: ${message}; line skipped`);
-            else if (printed === MAX_PRINTED_BAD_LINES + 1) progress.log(`${label}: more bad lines; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
-          },
+          onBadLine: badLinePrinter(opts.in, (line) => progress.log(line)),
           onProgress: (p) => progress.update(p),
         });
       } catch (err) {
