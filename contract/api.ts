@@ -63,6 +63,8 @@ export type DocumentRow = z.infer<typeof DocumentRowSchema>;
 
 export const DocFilterSchema = z.enum(['all', 'pending', 'kept', 'dropped', 'modified', 'errors']);
 export const DocSortSchema = z.enum(['order', 'words', 'linesRemoved', 'id']);
+export type DocFilter = z.infer<typeof DocFilterSchema>;
+export type DocSort = z.infer<typeof DocSortSchema>;
 
 export const ProgramViewSchema = z.object({
   stage: StageSchema,

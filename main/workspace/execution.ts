@@ -3,7 +3,7 @@
  * into the derived columns the document list filters on. Refined text is never stored:
  * this is the only way to get it.
  */
-import type { DocumentRecord, ProgramRecord, Statements } from '../../native/sqlite/statements';
+import type { DerivedColumns, DocumentRecord, ProgramRecord, Statements } from '../../native/sqlite/statements';
 import { executeProgram, type Execution, type Thresholds } from '../prox/executor';
 import type { OperationKind, ParseMode, Stage } from '../prox/program';
 import { countWordsFast } from './text-facts';
@@ -47,15 +47,7 @@ function programText(program: ProgramRecord | undefined): string | null {
   return program.program;
 }
 
-export interface DerivedColumns {
-  status: 'pending' | 'kept' | 'dropped' | 'modified' | 'error';
-  doc_dropped: number;
-  lines_removed: number;
-  normalized: number;
-  has_errors: number;
-  refined_words: number | null;
-  refined_chars: number | null;
-}
+export type { DerivedColumns };
 
 export function deriveColumns(loaded: LoadedDocument, execution: Execution): DerivedColumns {
   const { doc: docProgram, chunk: chunkProgram } = loaded.programs;

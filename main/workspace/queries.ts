@@ -3,10 +3,10 @@
  * fragments (never from user text: search terms are bound parameters).
  */
 import type { SqliteDatabase } from '../../native/sqlite/database';
+import type { DocFilter, DocSort } from '../../contract/api';
 import type { DocumentRecord } from '../../native/sqlite/statements';
 
-export type DocFilter = 'all' | 'pending' | 'kept' | 'dropped' | 'modified' | 'errors';
-export type DocSort = 'order' | 'words' | 'linesRemoved' | 'id';
+export type { DocFilter, DocSort };
 
 export interface ListQuery {
   filter: DocFilter;

@@ -17,7 +17,18 @@ export interface SourceRow {
   complete: number;
 }
 
-export interface DocumentRecord {
+/** Columns derived from a document's programs by executing them, kept for fast filtering. */
+export interface DerivedColumns {
+  status: 'pending' | 'kept' | 'dropped' | 'modified' | 'error';
+  doc_dropped: number;
+  lines_removed: number;
+  normalized: number;
+  has_errors: number;
+  refined_words: number | null;
+  refined_chars: number | null;
+}
+
+export interface DocumentRecord extends DerivedColumns {
   seq: number;
   id: string;
   source_id: number;
@@ -29,13 +40,6 @@ export interface DocumentRecord {
   chars: number;
   words: number;
   title: string;
-  status: string;
-  doc_dropped: number;
-  lines_removed: number;
-  normalized: number;
-  has_errors: number;
-  refined_words: number | null;
-  refined_chars: number | null;
 }
 
 export interface ProgramRecord {

@@ -4,13 +4,12 @@
  * what lets a batch survive closing and reopening the window.
  */
 import { create } from 'zustand';
-import type { JobStatus, MethodOutput, OperationKind, WorkspaceSummary } from '../../../contract/api';
+import type { DocFilter, DocSort, JobStatus, MethodOutput, OperationKind, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
 export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
 export type Theme = 'light' | 'dark';
-export type DocFilter = 'all' | 'pending' | 'kept' | 'dropped' | 'modified' | 'errors';
-export type DocSort = 'order' | 'words' | 'linesRemoved' | 'id';
+export type { DocFilter, DocSort };
 
 export interface ListQuery {
   filter: DocFilter;
