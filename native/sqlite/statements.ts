@@ -229,20 +229,7 @@ export function prepareStatements(db: SqliteDatabase) {
       'INSERT INTO runs (stage, programmer_key, programmer_id, kind, label, model_hash, prompt_version, grammar_version, parameters, created_at) VALUES (@stage, @programmer_key, @programmer_id, @kind, @label, @model_hash, @prompt_version, @grammar_version, @parameters, @created_at)',
     ),
     runByKey: p<[string, string], number>('SELECT id FROM runs WHERE stage = ? AND programmer_key = ? ORDER BY id DESC LIMIT 1').pluck(),
-    upsertProgram: p<{
-      doc_seq: number;
-      stage: string;
-      run_id: number | null;
-      programmer_key: string;
-      program: string;
-      notes: string;
-      keep_probability: number | null;
-      failure: string | null;
-      prompt_tokens: number;
-      generated_tokens: number;
-      edited: number;
-      created_at: string;
-    }>(
+    upsertProgram: p<Omit<ProgramRecord, 'label'> & { created_at: string }>(
       `INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, keep_probability, failure, prompt_tokens, generated_tokens, edited, created_at)
        VALUES (@doc_seq, @stage, @run_id, @programmer_key, @program, @notes, @keep_probability, @failure, @prompt_tokens, @generated_tokens, @edited, @created_at)
        ON CONFLICT(doc_seq, stage) DO UPDATE SET run_id = excluded.run_id, programmer_key = excluded.programmer_key, program = excluded.program,
