@@ -157,19 +157,20 @@ export function prepareStatements(db: SqliteDatabase) {
     indexDocumentsAfter: p<[number]>('INSERT INTO documents_fts(rowid, text) SELECT seq, text FROM documents WHERE seq > ?'),
     searchCount: p<[string], number>('SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?').pluck(),
     documentIdTaken: p<[string], number>('SELECT 1 FROM documents WHERE id = ?').pluck(),
+    /** `text` may be UTF-8 bytes (the indexer's batches): stored as TEXT all the same. */
     insertDocument: p<{
       id: string;
       source_id: number;
       ord: number;
       locator: number | null;
       external_id: string | null;
-      text: string;
+      text: string | Uint8Array;
       content_hash: string;
       chars: number;
       words: number;
       title: string;
     }>(
-      'INSERT INTO documents (id, source_id, ord, locator, external_id, text, content_hash, chars, words, title) VALUES (@id, @source_id, @ord, @locator, @external_id, @text, @content_hash, @chars, @words, @title)',
+      'INSERT INTO documents (id, source_id, ord, locator, external_id, text, content_hash, chars, words, title) VALUES (@id, @source_id, @ord, @locator, @external_id, CAST(@text AS TEXT), @content_hash, @chars, @words, @title)',
     ),
     documentById: p<[string], DocumentRecord>('SELECT * FROM documents WHERE id = ?'),
     documentBySeq: p<[number], DocumentRecord>('SELECT * FROM documents WHERE seq = ?'),
@@ -208,6 +209,7 @@ export function prepareStatements(db: SqliteDatabase) {
     refinedSeqs: p<[number, number], number>(
       "SELECT DISTINCT doc_seq FROM programs WHERE doc_seq > ? ORDER BY doc_seq LIMIT ?",
     ).pluck(),
+    refinedCount: p<[], number>("SELECT COUNT(DISTINCT doc_seq) FROM programs").pluck(),
 
     insertScanError: p<{ source_id: number | null; file: string; line: number | null; field: string | null; message: string }>(
       'INSERT INTO scan_errors (source_id, file, line, field, message) VALUES (@source_id, @file, @line, @field, @message)',
