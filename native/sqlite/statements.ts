@@ -302,6 +302,10 @@ export function prepareStatements(db: SqliteDatabase) {
     ),
 
     disabledOps: p<[number], { stage: string; line: number }>('SELECT stage, line FROM op_toggles WHERE doc_seq = ?'),
+    /** Export: the switched-off operations of a page of documents (a JSON array of seqs), ordered by document, stage, line. */
+    disabledOpsOfDocs: p<[string], { doc_seq: number; stage: string; line: number }>(
+      'SELECT doc_seq, stage, line FROM op_toggles WHERE doc_seq IN (SELECT value FROM json_each(?)) ORDER BY doc_seq, stage, line',
+    ),
     disableOp: p<[number, string, number]>('INSERT OR IGNORE INTO op_toggles (doc_seq, stage, line) VALUES (?, ?, ?)'),
     enableOp: p<[number, string, number]>('DELETE FROM op_toggles WHERE doc_seq = ? AND stage = ? AND line = ?'),
     clearOpsOfStage: p<[number, string]>('DELETE FROM op_toggles WHERE doc_seq = ? AND stage = ?'),
