@@ -4,7 +4,7 @@
  * migration or a named statement stays out of here.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -92,4 +92,29 @@ function migrate(db: SqliteDatabase, path: string, migrations: readonly Migratio
 /** Runs `fn` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
 export function inTransaction<T>(db: SqliteDatabase, fn: () => T): T {
   return db.transaction(fn).immediate();
+}
+
+/**
+ * For a bulk load: commits stop waiting for the disk (synchronous = OFF). A process crash
+ * still loses nothing committed (in WAL mode the data is in the OS's hands at each commit);
+ * only an OS crash or power cut during the load could damage the file. The returned function
+ * restores the previous setting and flushes the database and its WAL to disk, so from then
+ * on everything committed is as durable as before.
+ */
+export function relaxDurability(db: SqliteDatabase): () => void {
+  if (db.memory || db.readonly) return () => {};
+  const previous = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('synchronous = OFF');
+  return () => {
+    db.pragma(`synchronous = ${previous}`);
+    for (const path of [db.name, `${db.name}-wal`]) {
+      if (!existsSync(path)) continue;
+      const fd = openSync(path, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  };
 }

@@ -1,0 +1,113 @@
+/**
+ * Where the indexer's batches come from: a read worker thread (read-worker.ts) for large scans,
+ * so parsing overlaps the SQLite writes, or the calling thread for small ones, where starting
+ * a worker would cost more than it saves. Both yield the same events in the same order.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SourceFile } from '../corpus/types';
+import { BufferPool, readFileBatches, type DocBatch, type FileBatchEvent } from './read-batches';
+import type { FromReadWorker, ToReadWorker } from './read-worker';
+
+export interface BatchReaderOptions {
+  readonly textField?: string;
+  readonly idField?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface BatchReader {
+  /** Batches of one file, then its hash. Read one file at a time. */
+  read(file: SourceFile): AsyncIterable<FileBatchEvent>;
+  /** A batch is written and its text buffer may be reused. */
+  recycle(batch: DocBatch): void;
+  close(): Promise<void>;
+}
+
+export function inThreadReader(options: BatchReaderOptions): BatchReader {
+  const pool = new BufferPool();
+  return {
+    read: (file) => readFileBatches(file, { ...options, pool }),
+    recycle: (batch) => pool.give(batch.text.buffer),
+    close: async () => {},
+  };
+}
+
+/**
+ * Under tsx (development, tests) the worker must load TypeScript, so it starts through a small
+ * bootstrap that registers tsx first. A built app needs read-worker.js beside this module;
+ * without it, null (the caller reads in-thread).
+ */
+function spawnReadWorker(): Worker | null {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = new URL('./read-worker.ts', here).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+    return new Worker(bootstrap, { eval: true });
+  }
+  const built = new URL('./read-worker.js', here);
+  return existsSync(fileURLToPath(built)) ? new Worker(built) : null;
+}
+
+/** A reader backed by a worker thread, or null where no worker can be started. */
+export function workerReader(options: BatchReaderOptions): BatchReader | null {
+  const worker = spawnReadWorker();
+  if (!worker) return null;
+  const queue: FromReadWorker[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+  worker.on('message', (message: FromReadWorker) => {
+    queue.push(message);
+    notify();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    failure ??= new Error(`the read worker stopped unexpectedly (exit code ${code})`);
+    notify();
+  });
+  const onAbort = () => notify();
+  options.signal?.addEventListener('abort', onAbort);
+  const send = (message: ToReadWorker) => worker.postMessage(message);
+  let closed = false;
+
+  async function* read(file: SourceFile): AsyncGenerator<FileBatchEvent> {
+    send({ type: 'read', file, textField: options.textField, idField: options.idField });
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const message = queue.shift();
+      if (message === undefined) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (message.type === 'failed') throw new Error(`reading ${file.relPath} failed: ${message.message}`);
+      if (message.type === 'batch') send({ type: 'ack' });
+      yield message;
+      if (message.type === 'end') return;
+    }
+  }
+
+  return {
+    read,
+    recycle: (batch) => {
+      const { buffer } = batch.text;
+      if (!closed && buffer instanceof ArrayBuffer && buffer.byteLength > 0) worker.postMessage({ type: 'recycle', buffer } satisfies ToReadWorker, [buffer]);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      failure ??= new Error('the read worker was closed');
+      await worker.terminate();
+    },
+  };
+}
