@@ -164,6 +164,9 @@ export const ExportResultSchema = z.object({
   auditFiles: z.array(z.string()),
 });
 export const ExportProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), bytes: z.number(), etaSeconds: z.number().nullable() });
+/** The background pass that brings stored document statuses in line with changed kind toggles. */
+export const StatusPassProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), running: z.boolean() });
+export type StatusPassProgress = z.infer<typeof StatusPassProgressSchema>;
 
 export const HistogramSchema = z.object({ edges: z.array(z.number()), before: z.array(z.number().int()), after: z.array(z.number().int()) });
 export const StatsSchema = z.object({
@@ -256,6 +259,7 @@ export const events = {
   'scan.progress': ScanProgressSchema,
   'job.progress': JobStatusSchema,
   'export.progress': ExportProgressSchema,
+  'statuses.progress': StatusPassProgressSchema,
   'models.download': DownloadProgressSchema,
 } as const;
 

@@ -26,7 +26,7 @@ export interface WorkspaceApi {
   dispose(): Promise<void>;
 }
 
-const FORWARDED: readonly EventName[] = ['scan.progress', 'job.progress', 'export.progress'];
+const FORWARDED: readonly EventName[] = ['scan.progress', 'job.progress', 'export.progress', 'statuses.progress'];
 
 type ModelOutput<M extends 'models.list' | 'models.runtime' | 'models.add' | 'models.convert' | 'models.try'> = MethodOutput<M>;
 

@@ -111,6 +111,25 @@ test('open a folder, refine with rules, review, toggle an operation, export', as
       await expect(page.locator('.docrow.selected')).toHaveAttribute('data-docid', docId);
     });
 
+    await test.step('switch drop_doc off everywhere: the dropped list empties of doc-stage drops, then comes back', async () => {
+      await page.getByRole('tab', { name: 'Dropped' }).click();
+      const label = await page.getByTestId('doclist').getAttribute('aria-label');
+      const dropped = Number(/^(\d+)/.exec(label ?? '')?.[1]);
+      expect(dropped).toBeGreaterThan(0);
+      const everywhere = page.getByLabel('apply drop_doc everywhere');
+      // A controlled checkbox: it changes when the server has stored the switch.
+      await everywhere.click();
+      await expect(everywhere).not.toBeChecked();
+      // The statuses follow in a background pass; the list refreshes when it ends.
+      const shown = async () => Number(/^(\d+)/.exec((await page.getByTestId('doclist').getAttribute('aria-label', { timeout: 500 }).catch(() => null)) ?? '0')?.[1]);
+      await expect.poll(shown, { timeout: 20_000 }).toBeLessThan(dropped);
+      await screenshot(page, '06c-drop-doc-off');
+      await everywhere.click();
+      await expect(everywhere).toBeChecked();
+      await expect(page.getByTestId('doclist')).toHaveAttribute('aria-label', `${dropped} documents`);
+      await page.getByRole('tab', { name: 'All' }).click();
+    });
+
     await test.step('export, with the switched-off operation in force', async () => {
       await nav('Export').click();
       const out = join(box.root, 'refined.jsonl');

@@ -37,6 +37,7 @@ export function Corpus() {
   const selected = useApp((s) => s.selectedDocId);
   const select = useApp((s) => s.select);
   const toggles = useApp((s) => s.toggles);
+  const statusPass = useApp((s) => s.statusPass);
   const setKind = useApp((s) => s.setKind);
   const notify = useApp((s) => s.notify);
   const [search, setSearch] = useState(query.search);
@@ -111,6 +112,11 @@ export function Corpus() {
               <code>{label}</code>
             </label>
           ))}
+          {statusPass?.running && (
+            <span className="muted small" role="status" title="Review and export already follow the switches; the list's filters and counts catch up as this runs">
+              updating statuses {statusPass.done.toLocaleString()} / {statusPass.total.toLocaleString()}
+            </span>
+          )}
         </div>
       </div>
       <div className="corpus-doc">

@@ -4,7 +4,7 @@
  * what lets a batch survive closing and reopening the window.
  */
 import { create } from 'zustand';
-import type { DocFilter, DocSort, JobStatus, MethodOutput, OperationKind, WorkspaceSummary } from '../../../contract/api';
+import type { DocFilter, DocSort, JobStatus, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
 export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
@@ -35,6 +35,8 @@ interface AppState {
   theme: Theme;
   job: JobStatus | null;
   toggles: Record<OperationKind, boolean> | null;
+  /** The background pass updating stored statuses after a kind toggle; null when none ran since opening. */
+  statusPass: StatusPassProgress | null;
   query: ListQuery;
   /** Bumped whenever document statuses may have changed (batch progress, toggles, saves). */
   listVersion: number;
@@ -75,6 +77,7 @@ function subscribe(client: RendererClient): void {
     // Back after an outage (server restarted, tunnel re-opened): state comes from the server.
     if (before === 'lost' && connection === 'open' && useApp.getState().workspace) void loadWorkspaceState();
   });
+  client.on('statuses.progress', onStatusPass);
   client.on('job.progress', (job) => {
     const before = useApp.getState().job;
     useApp.setState({ job });
@@ -88,6 +91,16 @@ function subscribe(client: RendererClient): void {
 }
 let lastListBump = 0;
 
+function onStatusPass(pass: StatusPassProgress): void {
+  const now = Date.now();
+  useApp.setState({ statusPass: pass });
+  // Filters and counts read the stored statuses: refresh as the pass moves, and once at its end.
+  if (!pass.running || now - lastListBump > 1000) {
+    lastListBump = now;
+    useApp.getState().bumpList();
+  }
+}
+
 export const useApp = create<AppState>((set, get) => ({
   client: createClient(),
   info: null,
@@ -99,6 +112,7 @@ export const useApp = create<AppState>((set, get) => ({
   theme: initialTheme(),
   job: null,
   toggles: null,
+  statusPass: null,
   query: { filter: 'all', search: '', sort: 'order', descending: false },
   listVersion: 0,
   rowsVersion: 0,
@@ -125,7 +139,7 @@ export const useApp = create<AppState>((set, get) => ({
     set({ theme });
   },
   setWorkspace(workspace) {
-    set({ workspace, selectedDocId: null, screen: 'corpus', listVersion: get().listVersion + 1 });
+    set({ workspace, selectedDocId: null, screen: 'corpus', statusPass: null, listVersion: get().listVersion + 1 });
     if (workspace) void loadWorkspaceState();
   },
   setJob: (job) => set({ job }),

@@ -108,8 +108,15 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
     // Switching drop_doc off for the workspace keeps documents the doc stage dropped.
     const docDropped = list('dropped').rows.filter((r) => ws.getDoc(r.id).execution.dropReason?.startsWith('doc program')).length;
     expect(docDropped).toBeGreaterThan(0);
+    const passes: { done: number; total: number; running: boolean }[] = [];
+    const stopListening = ws.events.on('statuses.progress', (p) => passes.push(p));
     await ws.setKind('drop_doc', false);
     expect(ws.toggles().drop_doc).toBe(false);
+    await ws.statusesSettled();
+    stopListening();
+    const refined = ws.st.refinedCount.get()!;
+    expect(passes.at(-1)).toEqual({ done: refined, total: refined, running: false });
+    expect(ws.st.getMeta.get('statusesStale')).toBe('0');
     expect(list('dropped').total).toBe(dropped - docDropped);
     const out2 = join(h.home, 'clean2.jsonl');
     await ws.export({ out: out2, compression: 'none', auditDropped: false, auditRemovedLines: false });
@@ -117,6 +124,7 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
     expect(records2.length).toBe(keptOrModified + docDropped);
     expect(records2[0]!.metadata).toMatchObject({ toggles: { disabledKinds: ['drop_doc'] } });
     await ws.setKind('drop_doc', true);
+    await ws.statusesSettled();
     expect(list('dropped').total).toBe(dropped);
 
     // A per-document toggle: switch off one remove_lines of a modified document.
@@ -154,5 +162,28 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
     unsubscribe();
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(h.home).filter((f) => f.includes('interrupted'))).toEqual([]);
+  });
+  it('a toggle during a status pass restarts it, and a pass cut short by a crash resumes on open', async () => {
+    const { h, ws } = await devsetWorkspace();
+    await runRefineJob(ws.db, ws.st, { spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both' });
+    const dropped = () => ws.listDocs({ filter: 'dropped', search: '', sort: 'order', descending: false, offset: 0, limit: 1 }).total;
+    const before = dropped();
+    // Two toggles back to back: the first pass is cancelled, the second leaves everything as before.
+    await ws.setKind('drop_doc', false);
+    await ws.setKind('drop_doc', true);
+    await ws.statusesSettled();
+    expect(dropped()).toBe(before);
+
+    // Simulate a crash mid-pass: the toggle is stored and flagged, statuses not yet updated.
+    ws.st.setKindToggle.run('drop_doc', 0);
+    ws.st.setMeta.run('statusesStale', '1');
+    const dbPath = ws.dbPath;
+    await ws.dispose();
+    open.splice(open.indexOf(ws), 1);
+    const reopened = Workspace.open(h.folder, { env: h.env, dbPath });
+    open.push(reopened);
+    await reopened.statusesSettled();
+    expect(reopened.st.getMeta.get('statusesStale')).toBe('0');
+    expect(reopened.listDocs({ filter: 'dropped', search: '', sort: 'order', descending: false, offset: 0, limit: 1 }).total).toBeLessThan(before);
   });
 });
