@@ -33,7 +33,7 @@ export interface ModelProgrammerOptions {
   mode?: DocMode;
   /** Probability mode: keep when P(keep) >= keepThreshold (default 0.5). */
   keepThreshold?: number;
-  /** Parallel sequences; default: chosen from free memory (4 on a CPU, 32 on a GPU at most). */
+  /** Parallel sequences; default: chosen per stage and capped by free memory (memory-plan.ts DEFAULT_SEQUENCES). */
   sequences?: number;
   gpu?: 'auto' | false;
   parseMode?: ParseMode;

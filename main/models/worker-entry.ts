@@ -27,6 +27,7 @@ async function init(options: WorkerInit): Promise<void> {
       requested: options.sequences,
       kvBytesPerToken: options.kvBytesPerToken,
       contextSize: CONTEXT_SIZE,
+      stage: options.stage,
     });
     // A GPU digests long prompt batches well; on a CPU llama.cpp's 512 already saturates the cores.
     const batchSize = runtime.info.gpuAvailable ? Math.min(2048, CONTEXT_SIZE * sequences) : 512;

@@ -16,11 +16,15 @@ describe('memory plan', () => {
   it('takes the requested sequences when they fit, fewer when memory is short, and refuses when none fits', async () => {
     const perToken = kvBytesPerToken(prox03);
     const perSequence = perToken * 2048; // 15 MiB
-    expect(await chooseSequences({ runtime: gpu(4 * GiB), requested: 16, kvBytesPerToken: perToken, contextSize: 2048 })).toBe(16);
-    expect(await chooseSequences({ runtime: gpu(4 * GiB), requested: null, kvBytesPerToken: perToken, contextSize: 2048 })).toBe(32);
+    expect(await chooseSequences({ runtime: gpu(4 * GiB), requested: 16, kvBytesPerToken: perToken, contextSize: 2048, stage: 'doc' })).toBe(16);
+    expect(await chooseSequences({ runtime: gpu(4 * GiB), requested: null, kvBytesPerToken: perToken, contextSize: 2048, stage: 'doc' })).toBe(32);
     // Half of the free memory is the budget: 5 sequences' worth of free VRAM allows 2.
-    expect(await chooseSequences({ runtime: gpu(5 * perSequence), requested: 16, kvBytesPerToken: perToken, contextSize: 2048 })).toBe(2);
-    await expect(chooseSequences({ runtime: gpu(perSequence), requested: 1, kvBytesPerToken: perToken, contextSize: 2048 })).rejects.toBeInstanceOf(InsufficientMemoryError);
+    expect(await chooseSequences({ runtime: gpu(5 * perSequence), requested: 16, kvBytesPerToken: perToken, contextSize: 2048, stage: 'doc' })).toBe(2);
+    const cpu: RuntimeInfo = { ...gpu(0), backend: 'cpu', device: null, vramBytes: null, vramFreeBytes: null, gpuAvailable: false };
+    // On a CPU the chunk stage (long generations) wants wide generation steps, the doc stage (prompt-bound) few sequences.
+    expect(await chooseSequences({ runtime: cpu, requested: null, kvBytesPerToken: perToken, contextSize: 2048, stage: 'chunk' })).toBe(16);
+    expect(await chooseSequences({ runtime: cpu, requested: null, kvBytesPerToken: perToken, contextSize: 2048, stage: 'doc' })).toBe(4);
+    await expect(chooseSequences({ runtime: gpu(perSequence), requested: 1, kvBytesPerToken: perToken, contextSize: 2048, stage: 'doc' })).rejects.toBeInstanceOf(InsufficientMemoryError);
   });
 
   it('says whether both stage models fit side by side', () => {
