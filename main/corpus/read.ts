@@ -3,7 +3,6 @@ import { JsonlDecoder, type DecodedEvent } from './jsonl';
 import { CorruptError, fileChunks, gunzipChunks, TruncatedError, unzstdChunks, type ByteCounter } from './sources';
 import { readTextFile } from './text';
 import { readJsonFile } from './json';
-import { readParquetFile } from './parquet';
 import type { FieldPaths, IssueDraft } from './record';
 import { DEFAULT_ID_FIELD, DEFAULT_TEXT_FIELD, type ReadEvent, type ReadOptions, type SourceFile } from './types';
 
@@ -73,8 +72,17 @@ function formatEvents(context: FormatContext): AsyncIterable<FormatEvent> {
     case 'json':
       return readJsonFile(context);
     case 'parquet':
-      return readParquetFile(context);
+      return readParquet(context);
   }
+}
+
+/**
+ * The parquet reader loads its library on first use: hyparquet and its codecs take ~0.3 s to
+ * load, which every indexing worker thread would otherwise pay even for a folder of JSONL.
+ */
+async function* readParquet(context: FormatContext): AsyncGenerator<FormatEvent> {
+  const { readParquetFile } = await import('./parquet');
+  yield* readParquetFile(context);
 }
 
 async function* readJsonl(context: FormatContext, chunks: AsyncIterable<Buffer>, codec: 'gzip' | 'zstd' | null): AsyncGenerator<FormatEvent> {

@@ -31,6 +31,8 @@ export interface OpenOptions {
   readonly busyTimeoutMs?: number;
 }
 
+export const NEW_FILE_PAGE_SIZE = 16384;
+
 function checksum(sql: string): string {
   return createHash('sha256').update(sql).digest('hex').slice(0, 16);
 }
@@ -53,6 +55,10 @@ export function openDatabase(path: string, migrations: readonly Migration[], opt
   }
   try {
     if (!options.readonly) {
+      // Only takes effect on a new, empty file (an existing one keeps its page size). 16 KiB
+      // pages measured ~20% less CPU for bulk indexing than 4 KiB (a 2 KB document per row, far
+      // fewer WAL frames and write calls); the page cache below is sized in KiB, not pages.
+      db.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
       db.pragma('synchronous = NORMAL');

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatabaseOpenError, openDatabase, type Migration } from '../../../native/sqlite/database';
+import Database from 'better-sqlite3';
+import { DatabaseOpenError, NEW_FILE_PAGE_SIZE, openDatabase, relaxDurability, type Migration } from '../../../native/sqlite/database';
 import { workspaceMigrations } from '../../../native/sqlite/migrations';
 import { prepareStatements } from '../../../native/sqlite/statements';
 
@@ -31,6 +32,24 @@ describe('openDatabase', () => {
     const again = openDatabase(path, two);
     expect(again.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(2);
     again.close();
+  });
+
+  it('gives a new file 16 KiB pages and leaves an existing file its own page size', () => {
+    const fresh = tempDb();
+    const db = openDatabase(fresh, two);
+    expect(db.pragma('page_size', { simple: true })).toBe(NEW_FILE_PAGE_SIZE);
+    db.close();
+    const older = tempDb();
+    openDatabase(older, two.slice(0, 1)).close();
+    const raw = new Database(older);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma('page_size = 4096');
+    raw.exec('VACUUM');
+    raw.close();
+    const reopened = openDatabase(older, two);
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    expect(reopened.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").pluck().get()).toBe('b');
+    reopened.close();
   });
 
   it('applies only the new migrations to an older file', () => {
@@ -84,5 +103,22 @@ describe('workspace schema', () => {
     expect(st.searchCount.get('beta')).toBe(0);
     expect(db.prepare("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')").run().changes).toBeGreaterThanOrEqual(0);
     db.close();
+  });
+});
+
+describe('relaxDurability', () => {
+  it('turns synchronous off for a bulk load and puts the previous setting back, data intact', () => {
+    const path = tempDb();
+    const db = openDatabase(path, two);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    const restore = relaxDurability(db);
+    expect(db.pragma('synchronous', { simple: true })).toBe(0); // OFF
+    db.prepare('INSERT INTO a (x) VALUES (?)').run(42);
+    restore();
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    db.close();
+    const again = openDatabase(path, two);
+    expect(again.prepare('SELECT x FROM a').pluck().get()).toBe(42);
+    again.close();
   });
 });
