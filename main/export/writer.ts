@@ -31,6 +31,12 @@ export interface JsonlWriter {
   readonly compression: Compression;
   /** Adds one record. Returns a promise when the caller should wait (the pipeline is full). */
   write(record: unknown): Promise<void> | void;
+  /**
+   * Adds one record the caller already encoded as JSON on one line (no newline), given as
+   * parts written back to back: a big text is then never copied into one joined string.
+   * The caller answers for the JSON being valid. Returns a promise like write().
+   */
+  writeEncoded(parts: readonly string[]): Promise<void> | void;
   /** Flushes, fsyncs and renames the temp file to the final path. */
   commit(): Promise<ExportSummary>;
   /** Stops and removes the temp file; the final path is left untouched. */
@@ -169,13 +175,33 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
     if (failure) throw failure;
   };
 
+  const checkOpen = (): void => {
+    if (failure) throw failure;
+    if (state !== 'open') throw new ExportError(`Export to ${finalPath} is already finished; no more records can be written.`);
+  };
+  /** Appends one line (a string, or parts of one) and its newline; `length` is its UTF-16 length. */
+  const append = (line: string | readonly string[], length: number): Promise<void> | void => {
+    // A UTF-16 unit takes at most 3 UTF-8 bytes; a record larger than a batch gets its own buffer.
+    const worstCase = length * 3 + 1;
+    let pending: Promise<void> | void = undefined;
+    if (batchUsed + worstCase > batch.length) {
+      pending = flushBatch();
+      if (worstCase > batch.length) batch = Buffer.allocUnsafe(worstCase);
+    }
+    if (typeof line === 'string') batchUsed += batch.write(line, batchUsed, 'utf8');
+    else for (const part of line) batchUsed += batch.write(part, batchUsed, 'utf8');
+    batch[batchUsed++] = 0x0a;
+    records += 1;
+    if (batchUsed >= FLUSH_AT_BYTES) return pending ? pending.then(flushBatch) : flushBatch();
+    return pending;
+  };
+
   return {
     path: finalPath,
     tempPath,
     compression,
     write(record: unknown): Promise<void> | void {
-      if (failure) throw failure;
-      if (state !== 'open') throw new ExportError(`Export to ${finalPath} is already finished; no more records can be written.`);
+      checkOpen();
       let line: string | undefined;
       try {
         line = JSON.stringify(record);
@@ -185,18 +211,13 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
       if (line === undefined) {
         throw fail(new ExportError(`Export to ${finalPath} failed: record ${records + 1} is not a JSON value (${typeof record}). Nothing was written.`), 'encoding');
       }
-      // A UTF-16 unit takes at most 3 UTF-8 bytes; a record larger than a batch gets its own buffer.
-      const worstCase = line.length * 3 + 1;
-      let pending: Promise<void> | void = undefined;
-      if (batchUsed + worstCase > batch.length) {
-        pending = flushBatch();
-        if (worstCase > batch.length) batch = Buffer.allocUnsafe(worstCase);
-      }
-      batchUsed += batch.write(line, batchUsed, 'utf8');
-      batch[batchUsed++] = 0x0a;
-      records += 1;
-      if (batchUsed >= FLUSH_AT_BYTES) return pending ? pending.then(flushBatch) : flushBatch();
-      return pending;
+      return append(line, line.length);
+    },
+    writeEncoded(parts: readonly string[]): Promise<void> | void {
+      checkOpen();
+      let length = 0;
+      for (const part of parts) length += part.length;
+      return append(parts, length);
     },
     async commit(): Promise<ExportSummary> {
       if (failure) throw failure;

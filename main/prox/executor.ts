@@ -124,25 +124,22 @@ export function executeProgram(input: ExecuteInput): Execution {
 
   if (docDropReason !== null || chunk === null || chunkTraces === null) {
     const docDropped = docDropReason !== null;
-    let words: number | undefined;
-    return {
-      text: docDropped ? '' : text,
-      dropped: docDropped,
-      dropReason: docDropReason,
-      stage: docDropped ? 'doc' : null,
-      removedBy: new Array<number | null>(lineStarts(text).length - 1).fill(null),
-      replacements: [],
-      errorCount: 0,
-      cancelled: false,
-      operations,
-      errors,
-      get originalWords() {
-        return (words ??= countWords(text));
+    return new ExecutionResult(
+      {
+        text: docDropped ? '' : text,
+        dropped: docDropped,
+        dropReason: docDropReason,
+        stage: docDropped ? 'doc' : null,
+        removedBy: new Array<number | null>(lineStarts(text).length - 1).fill(null),
+        replacements: [],
+        errorCount: 0,
+        cancelled: false,
+        operations,
+        errors,
       },
-      get keptWords() {
-        return docDropped ? 0 : (words ??= countWords(text));
-      },
-    };
+      text,
+      docDropped ? null : text,
+    );
   }
 
   const starts = lineStarts(text);
@@ -200,7 +197,7 @@ export function executeProgram(input: ExecuteInput): Execution {
 
   // 3. decision.
   const cancelled = errorCount >= thresholds.cancelAtErrors;
-  const words = decisionWords(text, processed, starts, layout, removedBy, thresholds, cancelled);
+  const words = decisionWords(text, starts, layout, removedBy, thresholds, cancelled);
   let dropReason: string | null = null;
   if (words.exact) {
     const { originalWords, keptWords } = words;
@@ -218,7 +215,7 @@ export function executeProgram(input: ExecuteInput): Execution {
       trace.replacements = 0;
     }
   }
-  return {
+  const fields: ExecutionFields = {
     text: dropReason !== null ? '' : cancelled ? text : processed,
     dropped: dropReason !== null,
     dropReason,
@@ -229,13 +226,61 @@ export function executeProgram(input: ExecuteInput): Execution {
     cancelled,
     operations,
     errors,
-    get originalWords() {
-      return words.originalWords;
-    },
-    get keptWords() {
-      return words.keptWords;
-    },
   };
+  return words.exact ? new ExecutionResult(fields, text, processed, words.originalWords, words.keptWords) : new ExecutionResult(fields, text, processed);
+}
+
+type ExecutionFields = Omit<Execution, 'originalWords' | 'keptWords'>;
+
+/**
+ * A result. The word counts the decision did not need are counted on first read: counting is
+ * the executor's main cost. They are getters of this class, shared by every result: getters
+ * written in each result's object literal are new closures per result, which gives each
+ * result its own hidden class and keeps its document's text alive until a full GC (measured
+ * on an export: the whole corpus promoted to the old generation, twice the CPU time).
+ */
+class ExecutionResult implements Execution {
+  readonly text: string;
+  readonly dropped: boolean;
+  readonly dropReason: string | null;
+  readonly stage: Stage | null;
+  readonly removedBy: (number | null)[];
+  readonly replacements: MappedReplacement[];
+  readonly errorCount: number;
+  readonly cancelled: boolean;
+  readonly operations: OperationTrace[];
+  readonly errors: ExecutionError[];
+  readonly #original: string;
+  /** The text whose words were kept; null when none were (the doc stage dropped the document). */
+  readonly #kept: string | null;
+  #originalWords: number | undefined;
+  #keptWords: number | undefined;
+
+  constructor(fields: ExecutionFields, original: string, kept: string | null, originalWords?: number, keptWords?: number) {
+    this.text = fields.text;
+    this.dropped = fields.dropped;
+    this.dropReason = fields.dropReason;
+    this.stage = fields.stage;
+    this.removedBy = fields.removedBy;
+    this.replacements = fields.replacements;
+    this.errorCount = fields.errorCount;
+    this.cancelled = fields.cancelled;
+    this.operations = fields.operations;
+    this.errors = fields.errors;
+    this.#original = original;
+    this.#kept = kept;
+    this.#originalWords = originalWords;
+    this.#keptWords = keptWords;
+  }
+
+  get originalWords(): number {
+    return (this.#originalWords ??= countWords(this.#original));
+  }
+
+  get keptWords(): number {
+    this.#keptWords ??= this.#kept === null ? 0 : this.#kept === this.#original ? this.originalWords : countWords(this.#kept);
+    return this.#keptWords;
+  }
 }
 
 function resolveThresholds(given: Partial<Thresholds> | undefined): Thresholds {
@@ -387,9 +432,7 @@ function keepLines(text: string, starts: readonly number[], removedBy: readonly 
   return pieces.join('\n');
 }
 
-type DecisionWords =
-  | { readonly exact: true; readonly originalWords: number; readonly keptWords: number }
-  | { readonly exact: false; readonly originalWords: number; readonly keptWords: number };
+type DecisionWords = { readonly exact: true; readonly originalWords: number; readonly keptWords: number } | { readonly exact: false };
 
 /**
  * Word counts for the drop decision, exact where they can decide it and no further.
@@ -403,7 +446,6 @@ type DecisionWords =
  */
 function decisionWords(
   text: string,
-  processed: string,
   starts: readonly number[],
   layout: NormalizedLines | null,
   removedBy: readonly (number | null)[],
@@ -444,17 +486,7 @@ function decisionWords(
     exact = untouched <= limit;
   }
   if (exact) return { exact, originalWords: removedWords + keptTouchedOriginal + untouched, keptWords: keptTouched + untouched };
-  let originalWords: number | undefined;
-  let keptWords: number | undefined;
-  return {
-    exact,
-    get originalWords() {
-      return (originalWords ??= countWords(text));
-    },
-    get keptWords() {
-      return (keptWords ??= countWords(processed));
-    },
-  };
+  return { exact };
 }
 
 function percent(ratio: number, digits?: number): string {

@@ -6,6 +6,7 @@
  */
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { ExportRow, Statements } from '../../native/sqlite/statements';
+import { jsonString, jsonStringBody } from '../export/json-string';
 import { openJsonlWriter, type Compression, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
 import { executeProgram, type Execution } from '../prox/executor';
@@ -43,7 +44,7 @@ export interface ExportOptions {
   readonly progressIntervalMs?: number;
 }
 
-const PAGE = 500;
+const PAGE = 100;
 
 const SUFFIX: Record<Compression, string> = { none: '', gzip: '.gz', zstd: '.zst' };
 
@@ -57,6 +58,7 @@ type Row = ExportRow;
 
 const NO_TOGGLES: Record<Stage, number[]> = { doc: [], chunk: [] };
 const NO_LINES: ReadonlySet<number> = new Set();
+const NO_DISABLED_LINES = { doc: NO_LINES, chunk: NO_LINES };
 
 type Output = 'main' | 'dropped' | 'removed';
 
@@ -110,14 +112,16 @@ async function exportPass(st: Statements, settings: ExecutionSettings, request: 
     let textBytes = 0;
     let lastEmit = 0;
     let cursor: [number, number] = [0, -1];
+    const encoder = new MainLineEncoder(disabledKinds);
     while (true) {
       options.signal?.throwIfAborted();
       const page = st.exportPage.all(cursor[0], cursor[1], PAGE);
       if (page.length === 0) break;
       const last = page[page.length - 1]!;
       cursor = [last.source_id, last.ord];
+      const toggles = anyOpToggles ? disabledOfPage(st, page) : null;
       for (const row of page) {
-        const disabled = anyOpToggles ? disabledOf(st, row.seq) : NO_TOGGLES;
+        const disabled = toggles?.get(row.seq) ?? NO_TOGGLES;
         const execution = executeRow(row, settings, disabled);
         done += 1;
         if (execution?.dropped) {
@@ -131,18 +135,7 @@ async function exportPass(st: Statements, settings: ExecutionSettings, request: 
         if (main) {
           // The writer returns a promise only when its pipeline is full: awaiting a plain
           // value would still cost a microtask per document.
-          const wait = main.write({
-            id: row.id,
-            text,
-            metadata: {
-              source: row.path,
-              locator: row.locator,
-              programmer: { doc: row.doc_label, chunk: row.chunk_label },
-              programs: programsOf(row),
-              operations: execution ? appliedCounts(execution) : {},
-              toggles: { disabledKinds, disabledOperations: disabled },
-            },
-          });
+          const wait = main.writeEncoded(encoder.encode(row, text, execution, disabled));
           if (wait) await wait;
         }
         if (removed && execution && execution.removedBy.some((by) => by !== null)) {
@@ -172,12 +165,75 @@ async function exportPass(st: Statements, settings: ExecutionSettings, request: 
   }
 }
 
-function disabledOf(st: Statements, seq: number): Record<Stage, number[]> {
-  const result: Record<Stage, number[]> = { doc: [], chunk: [] };
-  for (const row of st.disabledOps.all(seq)) result[row.stage as Stage].push(row.line);
-  result.doc.sort((a, b) => a - b);
-  result.chunk.sort((a, b) => a - b);
-  return result;
+/** The switched-off operations of a page's documents, by document; documents without any are absent. */
+function disabledOfPage(st: Statements, page: readonly Row[]): Map<number, Record<Stage, number[]>> {
+  const byDoc = new Map<number, Record<Stage, number[]>>();
+  // Rows come ordered by document, stage and line, so each list is already sorted.
+  for (const row of st.disabledOpsOfDocs.all(JSON.stringify(page.map((r) => r.seq)))) {
+    let disabled = byDoc.get(row.doc_seq);
+    if (!disabled) byDoc.set(row.doc_seq, (disabled = { doc: [], chunk: [] }));
+    disabled[row.stage as Stage].push(row.line);
+  }
+  return byDoc;
+}
+
+/**
+ * Encodes main-file lines: exactly JSON.stringify({ id, text, metadata }), but built from
+ * parts. The text, most of every line, goes through the fast string encoder and is handed to
+ * the writer on its own (never copied into a joined line); the metadata parts that
+ * consecutive documents share (source, labels, programs, toggles) are encoded once.
+ */
+class MainLineEncoder {
+  private readonly noToggles: string;
+  private readonly disabledKinds: readonly string[];
+  private readonly source = lastOf((path: string) => JSON.stringify(path));
+  private readonly programmer = lastOfPair((doc: string | null, chunk: string | null) => JSON.stringify({ doc, chunk }));
+  private readonly programs = lastOfPair((doc: string | null, chunk: string | null) => JSON.stringify({ doc, chunk }));
+
+  constructor(disabledKinds: readonly string[]) {
+    this.disabledKinds = disabledKinds;
+    this.noToggles = JSON.stringify({ disabledKinds, disabledOperations: NO_TOGGLES });
+  }
+
+  encode(row: Row, text: string, execution: Execution | null, disabled: Record<Stage, number[]>): string[] {
+    const toggles = disabled === NO_TOGGLES ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
+    const programs = programsOf(row);
+    const metadata =
+      `{"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
+      `"programs":${this.programs(programs.doc, programs.chunk)},"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}`;
+    return [`{"id":${jsonString(row.id)},"text":"`, jsonStringBody(text), `","metadata":${metadata}}`];
+  }
+}
+
+/** Remembers the last result: consecutive documents mostly share the value. */
+function lastOf<A, R>(encode: (a: A) => R): (a: A) => R {
+  let has = false;
+  let key: A | undefined;
+  let value: R | undefined;
+  return (a) => {
+    if (!has || a !== key) {
+      value = encode(a);
+      key = a;
+      has = true;
+    }
+    return value!;
+  };
+}
+
+function lastOfPair<A, B, R>(encode: (a: A, b: B) => R): (a: A, b: B) => R {
+  let has = false;
+  let keyA: A | undefined;
+  let keyB: B | undefined;
+  let value: R | undefined;
+  return (a, b) => {
+    if (!has || a !== keyA || b !== keyB) {
+      value = encode(a, b);
+      keyA = a;
+      keyB = b;
+      has = true;
+    }
+    return value!;
+  };
 }
 
 function programsOf(row: Row): { doc: string | null; chunk: string | null } {
@@ -193,7 +249,7 @@ function executeRow(row: Row, settings: ExecutionSettings, disabled: Record<Stag
     docProgram: programs.doc,
     chunkProgram: programs.chunk,
     mode: settings.mode,
-    disabled: disabled === NO_TOGGLES ? { doc: NO_LINES, chunk: NO_LINES } : { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
+    disabled: disabled === NO_TOGGLES ? NO_DISABLED_LINES : { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
     disabledKinds: settings.disabledKinds,
     thresholds: settings.thresholds,
   });

@@ -1,0 +1,37 @@
+/**
+ * JSON.stringify for one string, byte-identical and several times faster on corpus texts.
+ *
+ * Node 20's V8 escapes a string one character at a time (about 300 MB/s), which made it the
+ * largest single cost of an export. A corpus text rarely holds anything to escape besides
+ * newlines, and sometimes quotes, backslashes, tabs and carriage returns: those are escaped
+ * with native replaceAll, which runs at memory speed, after one regular-expression scan has
+ * ruled out everything else. Texts with other control characters or any surrogate (lone
+ * ones must become \uXXXX escapes) go to JSON.stringify itself.
+ */
+
+/** Characters whose JSON form the fast path does not produce: it then defers to JSON.stringify. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const RARE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
+
+/** Below this length the scans cost more than JSON.stringify's own loop. */
+const SHORT = 64;
+
+/** The JSON text of `text` without its enclosing quotes: what JSON.stringify(text) has between them. */
+export function jsonStringBody(text: string): string {
+  if (text.length < SHORT || RARE.test(text)) {
+    const json = JSON.stringify(text);
+    return json.slice(1, -1);
+  }
+  // Backslashes first, so the ones the later escapes add are not doubled.
+  let body = text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+  if (body.includes('"')) body = body.replaceAll('"', '\\"');
+  if (body.includes('\n')) body = body.replaceAll('\n', '\\n');
+  if (body.includes('\r')) body = body.replaceAll('\r', '\\r');
+  if (body.includes('\t')) body = body.replaceAll('\t', '\\t');
+  return body;
+}
+
+/** Same as JSON.stringify(text). */
+export function jsonString(text: string): string {
+  return `"${jsonStringBody(text)}"`;
+}
