@@ -26,7 +26,7 @@ export interface FormatContext {
  */
 export async function* readSource(file: SourceFile, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
   const fields: FieldPaths = { textField: options.textField || DEFAULT_TEXT_FIELD, idField: options.idField || DEFAULT_ID_FIELD };
-  const counter: ByteCounter = { bytes: 0 };
+  const counter: ByteCounter = { bytes: 0, onRawChunk: options.onRawChunk };
   const context: FormatContext = { file, fields, counter, signal: options.signal };
   let listed = 0;
   let unlisted = 0;

@@ -5,6 +5,8 @@ import { Decompress } from 'fzstd';
 /** How many bytes of the file on disk have been consumed; readers report it as progress. */
 export interface ByteCounter {
   bytes: number;
+  /** Sees every byte read from the file on disk, in order (to hash the file while reading it). */
+  onRawChunk?: (chunk: Buffer) => void;
 }
 
 /** The compressed stream stopped before its end (truncated download, interrupted copy). */
@@ -35,6 +37,7 @@ export async function* fileChunks(path: string, counter: ByteCounter, signal?: A
   const stream = createReadStream(path, { highWaterMark: chunkSize, signal });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     counter.bytes += chunk.length;
+    counter.onRawChunk?.(chunk);
     yield chunk;
   }
 }
@@ -44,8 +47,9 @@ export async function* gunzipChunks(path: string, counter: ByteCounter, signal?:
   // bounds memory for highly compressible input (deflate peaks near 1000:1).
   const input = createReadStream(path, { highWaterMark: COMPRESSED_INPUT_CHUNK, signal });
   const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-  input.on('data', (chunk) => {
+  input.on('data', (chunk: Buffer | string) => {
     counter.bytes += chunk.length;
+    if (typeof chunk !== 'string') counter.onRawChunk?.(chunk); // always a Buffer: no encoding was set
   });
   input.on('error', (error) => gunzip.destroy(error));
   input.pipe(gunzip);

@@ -21,6 +21,12 @@ export interface ReadOptions {
   /** Field holding the document id (string or number). Default 'id'. */
   idField?: string;
   signal?: AbortSignal;
+  /**
+   * Called with each chunk of the file's bytes on disk, in order, where the format reads the
+   * file as one stream (JSONL, compressed or not; streamed JSON): lets a caller hash the file
+   * without reading it twice. Not called for formats read otherwise (txt, md, parquet).
+   */
+  onRawChunk?: (chunk: Buffer) => void;
 }
 
 export interface CorpusDocument {

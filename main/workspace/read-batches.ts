@@ -156,8 +156,9 @@ class BatchBuilder {
 }
 
 /**
- * Batches of one file's documents and issues, then its sha256 (read after the documents, so a
- * file changed during the read gets a hash that no longer matches and is read again later).
+ * Batches of one file's documents and issues, then its sha256: of the bytes as they were read
+ * where the format streams the file, else read after the documents (either way a file changed
+ * during the read gets a hash that no longer matches and is read again later).
  */
 export async function* readFileBatches(file: SourceFile, options: ReadBatchOptions = {}): AsyncGenerator<FileBatchEvent> {
   const maxDocs = options.batchDocs ?? DEFAULT_BATCH_DOCS;
@@ -166,7 +167,14 @@ export async function* readFileBatches(file: SourceFile, options: ReadBatchOptio
   // fits() reserves 3 bytes per character for the next text).
   const compressed = file.format === 'jsonl.gz' || file.format === 'jsonl.zst' || file.format === 'parquet';
   const builder = new BatchBuilder(compressed ? batchBytes : Math.min(batchBytes, 3 * file.size + 1024), options.pool);
-  for await (const event of readSource(file, { textField: options.textField, idField: options.idField, signal: options.signal })) {
+  // Hash the bytes as they are read where the format streams the file; else read it again after.
+  const streamHash = createHash('sha256');
+  let hashedBytes = 0;
+  const onRawChunk = (chunk: Buffer) => {
+    streamHash.update(chunk);
+    hashedBytes += chunk.length;
+  };
+  for await (const event of readSource(file, { textField: options.textField, idField: options.idField, signal: options.signal, onRawChunk })) {
     if (event.kind === 'issue') {
       builder.addIssue(event.issue, event.bytesRead);
       continue;
@@ -179,7 +187,8 @@ export async function* readFileBatches(file: SourceFile, options: ReadBatchOptio
   }
   if (builder.documents > 0 || builder.issues > 0) yield { type: 'batch', batch: builder.take() };
   options.signal?.throwIfAborted();
-  yield { type: 'end', fileHash: await hashFile(file.path, options.signal) };
+  const fileHash = hashedBytes === file.size && hashedBytes > 0 ? streamHash.digest('hex') : await hashFile(file.path, options.signal);
+  yield { type: 'end', fileHash };
 }
 
 export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {

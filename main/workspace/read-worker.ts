@@ -19,8 +19,11 @@ export interface ReadRequest {
 export type ToReadWorker = ReadRequest | { type: 'ack' } | { type: 'recycle'; buffer: ArrayBuffer };
 export type FromReadWorker = FileBatchEvent | { type: 'failed'; message: string };
 
-/** Batches posted but not yet taken by the indexer: 8 x ~4 MB of text at most. */
-export const MAX_UNACKED_BATCHES = 8;
+/**
+ * Batches posted but not yet taken by the indexer: 16 x ~4 MB of text at most, enough to keep
+ * parsing through one whole transaction (32 MB) of the main thread plus jitter.
+ */
+export const MAX_UNACKED_BATCHES = 16;
 
 const port = parentPort;
 if (port) {

@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../../main/corpus/types';
@@ -91,6 +93,25 @@ describe('readFileBatches', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it("ends with the sha256 of the file's bytes, hashed while reading or read again (txt)", async () => {
+    const content = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ text: `line ${i} é` })).join('\n') + '\n';
+    const files: SourceFile[] = [];
+    for (const [name, format, bytes] of [
+      ['h.jsonl', 'jsonl', Buffer.from(content)],
+      ['h.jsonl.gz', 'jsonl.gz', gzipSync(content)],
+      ['h.txt', 'txt', Buffer.from('plain text')],
+    ] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      files.push({ path, relPath: name, size: bytes.length, mtimeMs: 0, format });
+    }
+    for (const file of files) {
+      const { fileHash, docs } = await collect(file, {});
+      expect(docs.length).toBeGreaterThan(0);
+      expect(fileHash).toBe(createHash('sha256').update(readFileSync(file.path)).digest('hex'));
+    }
   });
 
   it('reuses given-back buffers, and only full-size ones', async () => {
