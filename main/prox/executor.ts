@@ -112,13 +112,14 @@ export function executeProgram(input: ExecuteInput): Execution {
 
   let docDropReason: string | null = null;
   if (input.docProgram != null) {
-    const doc = evaluateDocStage(input.docProgram, mode, disabledDoc, disabledKinds);
+    const doc =
+      disabledDoc.size === 0 && disabledKinds.size === 0 ? lastDocStage.get(input.docProgram, mode) : evaluateDocStage(input.docProgram, mode, disabledDoc, disabledKinds);
     const traces = traceOperations('doc', doc.operations, disabledDoc, disabledKinds, operations);
     collectErrors('doc', doc.errors, disabledDoc, disabledKinds, traces, errors);
     docDropReason = doc.reason;
   }
 
-  const chunk = input.chunkProgram != null ? parseProgram(input.chunkProgram, mode) : null;
+  const chunk = input.chunkProgram != null ? lastChunkParse.get(input.chunkProgram, mode) : null;
   const chunkTraces = chunk === null ? null : traceOperations('chunk', chunk.operations, disabledChunk, disabledKinds, operations);
   const chunkErrorCount = chunk === null || chunkTraces === null ? 0 : collectErrors('chunk', chunk.errors, disabledChunk, disabledKinds, chunkTraces, errors);
 
@@ -282,6 +283,33 @@ class ExecutionResult implements Execution {
     return this.#keptWords;
   }
 }
+
+/**
+ * The last result of a parse, reused while the next document has the same program text: most
+ * documents share their doc program (keep_doc()) and many their chunk program (keep_chunk()),
+ * and parsing was a third of executing such documents. Parses are never mutated, so sharing
+ * one between results is invisible.
+ */
+class LastParse<T> {
+  private text: string | null = null;
+  private mode: ParseMode | null = null;
+  private value: T | null = null;
+
+  constructor(private readonly parse: (text: string, mode: ParseMode) => T) {}
+
+  get(text: string, mode: ParseMode): T {
+    if (this.value === null || text !== this.text || mode !== this.mode) {
+      this.value = this.parse(text, mode);
+      this.text = text;
+      this.mode = mode;
+    }
+    return this.value;
+  }
+}
+
+/** Doc stages without switched-off lines or kinds only depend on the program and the mode. */
+const lastDocStage = new LastParse((text, mode) => evaluateDocStage(text, mode));
+const lastChunkParse = new LastParse(parseProgram);
 
 function resolveThresholds(given: Partial<Thresholds> | undefined): Thresholds {
   if (given === undefined) return DEFAULT_THRESHOLDS;
