@@ -37,14 +37,14 @@ export function inThreadReader(options: BatchReaderOptions): BatchReader {
 /**
  * Under tsx (development, tests, the CLI) the worker must run TypeScript. Registering tsx in a
  * worker costs ~0.8 s of CPU before the first line is read, so the worker's modules are bundled
- * into one script with esbuild (tsx's own compiler, always installed with it) once per process,
- * which starts in about half that; the tsx bootstrap remains the fallback. A built app needs
- * read-worker.js beside this module; without it, null (the caller reads in-thread).
+ * into one script with esbuild (tsx's own compiler, always installed with it), which starts in
+ * about half that; the tsx bootstrap remains the fallback. A built app needs read-worker.js
+ * beside this module; without it, null (the caller reads in-thread).
  */
-function spawnReadWorker(): Worker | null {
+async function spawnReadWorker(): Promise<Worker | null> {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    const bundled = bundledWorkerSource(new URL('./read-worker.ts', here));
+    const bundled = await bundledWorkerSource();
     if (bundled !== null) return new Worker(bundled, { eval: true });
     const entry = new URL('./read-worker.ts', here).href;
     const tsx = import.meta.resolve('tsx/esm/api');
@@ -55,23 +55,31 @@ function spawnReadWorker(): Worker | null {
   return existsSync(fileURLToPath(built)) ? new Worker(built) : null;
 }
 
-let bundleCache: string | null | undefined;
+let bundle: Promise<string | null> | undefined;
 
-function bundledWorkerSource(entry: URL): string | null {
-  if (bundleCache !== undefined) return bundleCache;
-  try {
-    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const out = esbuild.buildSync({ entryPoints: [fileURLToPath(entry)], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent' });
-    bundleCache = out.outputFiles[0]?.text ?? null;
-  } catch {
-    bundleCache = null;
-  }
-  return bundleCache;
+/**
+ * The bundle is built once per process, in esbuild's own process and without blocking this
+ * thread, starting when this module loads (development only), so it is usually ready by the
+ * time a scan needs it.
+ */
+function bundledWorkerSource(): Promise<string | null> {
+  bundle ??= (async () => {
+    try {
+      const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+      const entry = fileURLToPath(new URL('./read-worker.ts', import.meta.url));
+      const out = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent' });
+      return out.outputFiles[0]?.text ?? null;
+    } catch {
+      return null;
+    }
+  })();
+  return bundle;
 }
+if (import.meta.url.endsWith('.ts')) void bundledWorkerSource();
 
 /** A reader backed by a worker thread, or null where no worker can be started. */
-export function workerReader(options: BatchReaderOptions): BatchReader | null {
-  const worker = spawnReadWorker();
+export async function workerReader(options: BatchReaderOptions): Promise<BatchReader | null> {
+  const worker = await spawnReadWorker();
   if (!worker) return null;
   const queue: FromReadWorker[] = [];
   let failure: Error | null = null;

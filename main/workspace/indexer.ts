@@ -131,7 +131,7 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
   const readerOptions = { textField: options.textField, idField: options.idField, signal: options.signal };
   const useWorker = options.readInWorker ?? bytesToRead >= WORKER_MIN_BYTES;
-  const reader = (useWorker ? workerReader(readerOptions) : null) ?? inThreadReader(readerOptions);
+  const reader = (useWorker ? await workerReader(readerOptions) : null) ?? inThreadReader(readerOptions);
   const restoreDurability = toRead.length > 0 ? relaxDurability(db) : () => {};
 
   try {
