@@ -5,6 +5,7 @@
  */
 import { LlamaGrammarEvaluationState, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from 'node-llama-cpp';
 import type { LlamaRuntime } from './runtime';
+import { stepsThenPrompts } from './batch-order';
 
 export interface EngineOptions {
   /** Parallel sequences in the context (documents in flight). */
@@ -79,6 +80,7 @@ export async function createEngine(runtime: LlamaRuntime, model: LlamaModel, opt
     // Never let llama.cpp over-commit: a context that does not fit must fail here, clearly.
     ignoreMemorySafetyChecks: false,
     failedCreationRemedy: false,
+    batching: { itemPrioritizationStrategy: stepsThenPrompts },
   });
   const free: LlamaContextSequence[] = [];
   for (let i = 0; i < options.sequences; i++) free.push(context.getSequence());
