@@ -32,15 +32,18 @@ export function binOf(tokens: number, edges: readonly number[] = HISTOGRAM_EDGES
 }
 
 /**
- * The rules named in an operation's note, with measured numbers and line ranges stripped so
- * one rule counts under one name ("gopher: words 12 < 50" -> "gopher: words # < #"). A note
- * that merges several line runs ("c4: ...; lines 5-7: c4: ...") names each rule once.
+ * The rules named in an operation's note, with what was measured and line ranges stripped so
+ * one rule counts under one name; the threshold stays, as it says what the rule demands
+ * ("gopher: words 12 < 50" -> "gopher: words < 50"). Other numbers are masked ("top 2-gram" ->
+ * "top #-gram"). A note that merges several line runs ("c4: ...; lines 5-7: c4: ...") names
+ * each rule once.
  */
 export function ruleKeysOf(reason: string): string[] {
   const keys = reason.split('; ').map((part) =>
     part
       .replace(/^lines? [\d, -]+: /, '')
-      .replace(/(?<![\w.])\d+(\.\d+)?%?/g, '#')
+      .replace(/ -?\d+(\.\d+)?%? ([<>]=?) /g, ' $2 ')
+      .replace(/([<>]=? )?(?<![\w.])\d+(\.\d+)?%?/g, (number: string, comparison: string | undefined) => (comparison ? number : '#'))
       .trim(),
   );
   return [...new Set(keys.filter((k) => k.length > 0))];

@@ -17,9 +17,11 @@ describe('toFtsQuery', () => {
 
 describe('ruleKeysOf', () => {
   it('strips measurements so one rule counts under one name', () => {
-    expect(ruleKeysOf('gopher: words 12 < 50')).toEqual(['gopher: words # < #']);
-    expect(ruleKeysOf('c4: words 2 < 3; lines 5-7: c4: words 1 < 3')).toEqual(['c4: words # < #']);
-    expect(ruleKeysOf('gopher_rep: top 2-gram characters 0.31 > 0.2')).toEqual(['gopher_rep: top #-gram characters # > #']);
+    expect(ruleKeysOf('gopher: words 12 < 50')).toEqual(['gopher: words < 50']);
+    expect(ruleKeysOf('c4: words 2 < 3; lines 5-7: c4: words 1 < 3')).toEqual(['c4: words < 3']);
+    expect(ruleKeysOf('c4: words 2 < 3; gopher: words 2 < 50')).toEqual(['c4: words < 3', 'gopher: words < 50']);
+    expect(ruleKeysOf('gopher_rep: top 2-gram characters 0.31 > 0.2')).toEqual(['gopher_rep: top #-gram characters > 0.2']);
+    expect(ruleKeysOf("gopher: symbol/word ('#') 0.11 > 0.10")).toEqual(["gopher: symbol/word ('#') > 0.10"]);
   });
 });
 
