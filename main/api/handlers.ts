@@ -10,6 +10,7 @@ import { Workspace } from '../workspace/service';
 import { DatabaseOpenError } from '../../native/sqlite/database';
 import { CorpusError } from '../corpus/errors';
 import { ExportError } from '../export/writer';
+import type { ConvertProgress } from '../convert/convert-checkpoint';
 
 export interface HandlerOptions {
   readonly shell: 'electron' | 'browser' | 'test';
@@ -55,6 +56,16 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       if (err instanceof CorpusError) throw new WorkspaceError('invalid_input', err.message);
       throw err;
     }
+  };
+  /** Conversion reports through `models.download` too (bytes of tensors written): the Models screen shows one progress bar. */
+  const conversionProgress = (id: string) => {
+    let last = 0;
+    return (p: ConvertProgress): void => {
+      const now = performance.now();
+      if (p.tensorsDone < p.tensorsTotal && now - last < 200) return;
+      last = now;
+      options.emit('models.download', { id, file: p.tensor ? `converting ${p.tensor}` : 'converted', bytes: p.bytesDone, total: p.bytesTotal, done: false, error: null });
+    };
   };
   const models = async () => {
     try {
@@ -122,7 +133,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       const download = (p: { file: string; bytes: number; total: number | null }) =>
         options.emit('models.download', { id: input.source, file: p.file, bytes: p.bytes, total: p.total ?? null, done: false, error: null });
       const m = repo !== undefined
-        ? await addHubCheckpoint(repo, { dir: registry.modelsDir({ env }), type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download })
+        ? await addHubCheckpoint(repo, { dir: registry.modelsDir({ env }), type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download, onProgress: conversionProgress(input.source) })
         : await registry.addModel(input.source, { dir: registry.modelsDir({ env }), onProgress: download });
       options.emit('models.download', { id: input.source, file: m.path, bytes: m.bytes, total: m.bytes, done: true, error: null });
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
@@ -143,7 +154,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       const { convertIntoModelsFolder } = await import('../models/convert-into-folder');
       let m: Awaited<ReturnType<typeof convertIntoModelsFolder>>;
       try {
-        m = await convertIntoModelsFolder(input.checkpoint, { dir: registry.modelsDir({ env }), type: input.type });
+        m = await convertIntoModelsFolder(input.checkpoint, { dir: registry.modelsDir({ env }), type: input.type, onProgress: conversionProgress(input.checkpoint) });
       } catch (err) {
         // Converter errors are about the user's checkpoint (missing files, shapes, disk space).
         throw new WorkspaceError('invalid_input', err instanceof Error ? err.message : String(err));

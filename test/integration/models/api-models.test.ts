@@ -20,6 +20,7 @@ const modelsDir = join(dir, 'models');
 const vocab = tinyVocabulary();
 const checkpoint = join(dir, 'web-chunk-refining-lm');
 let api: WorkspaceApi;
+const progress: { id: string; file: string; bytes: number; total: number | null }[] = [];
 
 beforeAll(() => {
   writeRandomHfCheckpoint(checkpoint, {
@@ -27,7 +28,13 @@ beforeAll(() => {
     vocabulary: vocab,
     seed: 7,
   });
-  api = createWorkspaceApi({ shell: 'test', emit: () => {}, env: { REFINERY_MODELS_DIR: modelsDir } });
+  api = createWorkspaceApi({
+    shell: 'test',
+    emit: (event, payload) => {
+      if (event === 'models.download') progress.push(payload as (typeof progress)[number]);
+    },
+    env: { REFINERY_MODELS_DIR: modelsDir },
+  });
 });
 afterAll(async () => {
   await api?.dispose();
@@ -58,6 +65,11 @@ describe('models API', () => {
     expect(resolveStageSource('web-chunk-refining-lm.Q8_0', modelsDir)).toEqual({ type: 'model', path: model.path });
     expect((await api.handlers['models.list']({})).map((m) => m.id)).toEqual(['web-chunk-refining-lm.Q8_0']);
     expect((await listModels(modelsDir))[0]!.problem).toBeNull();
+    // Progress went out as models.download events, ending with every tensor byte read.
+    const converting = progress.filter((p) => p.id === checkpoint);
+    expect(converting.length).toBeGreaterThan(0);
+    expect(converting.at(-1)).toMatchObject({ file: 'converted' });
+    expect(converting.at(-1)!.bytes).toBe(converting.at(-1)!.total);
   });
 
   it('models.convert refuses an existing file and a missing checkpoint with a clear message', async () => {
