@@ -22,6 +22,12 @@ export interface BatchReader {
   read(file: SourceFile): AsyncIterable<FileBatchEvent>;
   /** A batch is written and its text buffer may be reused. */
   recycle(batch: DocBatch): void;
+  /**
+   * Whether the next event is already waiting. False means the reader is behind: the writer
+   * had better write what it holds now than sit idle (always true in-thread, where nothing
+   * runs in parallel).
+   */
+  hasQueued(): boolean;
   close(): Promise<void>;
 }
 
@@ -30,6 +36,7 @@ export function inThreadReader(options: BatchReaderOptions): BatchReader {
   return {
     read: (file) => readFileBatches(file, { ...options, pool }),
     recycle: (batch) => pool.give(batch.text.buffer),
+    hasQueued: () => true,
     close: async () => {},
   };
 }
@@ -125,6 +132,7 @@ export async function workerReader(options: BatchReaderOptions): Promise<BatchRe
 
   return {
     read,
+    hasQueued: () => queue.length > 0,
     recycle: (batch) => {
       const { buffer } = batch.text;
       if (!closed && buffer instanceof ArrayBuffer && buffer.byteLength > 0) worker.postMessage({ type: 'recycle', buffer } satisfies ToReadWorker, [buffer]);

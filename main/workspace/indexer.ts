@@ -171,7 +171,12 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
         progress.errors += batch.issues.length;
         for (const issue of batch.issues) options.onIssue?.(issue);
         progress.update(batch.bytesRead);
-        if (pendingBytes >= batchBytes || pendingDocs >= MAX_BATCH_DOCS) {
+        // Write once a transaction is full, or early (at a quarter of it) when the reader has
+        // nothing more ready: the writer then works while the reader catches up, instead of
+        // idling until a whole transaction is parsed (at the start, and whenever parsing is the
+        // slower side).
+        const full = pendingBytes >= batchBytes || pendingDocs >= MAX_BATCH_DOCS;
+        if (full || (pendingBytes >= batchBytes / 4 && !reader.hasQueued())) {
           writeBatches(db, st, target, pending, null);
           for (const written of pending) reader.recycle(written);
           pending = [];
