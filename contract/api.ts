@@ -247,7 +247,7 @@ export const methods = {
 
   'models.list': { input: Empty, output: z.array(ModelInfoSchema) },
   'models.runtime': { input: Empty, output: RuntimeInfoSchema },
-  /** Add by local path, `hf:owner/repo[:quant]` or https URL; downloads report `models.download` events. */
+  /** Add by local GGUF path, local checkpoint folder (converted to Q8_0), `hf:owner/repo[:quant]`, `owner/repo` (checkpoint, converted) or https URL; downloads and conversions report `models.download` events. */
   'models.add': { input: z.object({ source: z.string().min(1) }), output: ModelInfoSchema },
   'models.convert': { input: z.object({ checkpoint: z.string().min(1), type: z.enum(['f32', 'f16', 'q8_0']).default('q8_0') }), output: ModelInfoSchema },
   'models.try': { input: z.object({ docId: z.string(), model: z.string(), stage: StageSchema }), output: ProgramViewSchema },

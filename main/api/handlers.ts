@@ -3,6 +3,8 @@
  * workspace at a time, its events forwarded to `emit`. Every transport (Electron IPC, HTTP,
  * tests) serves this same map; inputs arrive already validated by the dispatcher.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventName, EventPayload, Handlers, MethodOutput } from '../../contract/api';
 import { WorkspaceError } from '../workspace/errors';
 import { readRecent } from '../workspace/recent';
@@ -25,6 +27,14 @@ export interface WorkspaceApi {
   readonly handlers: Handlers;
   current(): Workspace | null;
   dispose(): Promise<void>;
+}
+
+function isCheckpointFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory() && existsSync(join(path, 'config.json'));
+  } catch {
+    return false;
+  }
 }
 
 const FORWARDED: readonly EventName[] = ['scan.progress', 'job.progress', 'export.progress', 'statuses.progress'];
@@ -66,6 +76,15 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       last = now;
       options.emit('models.download', { id, file: p.tensor ? `converting ${p.tensor}` : 'converted', bytes: p.bytesDone, total: p.bytesTotal, done: false, error: null });
     };
+  };
+  /** A local Hugging Face checkpoint folder (config.json inside) given to models.add is converted (q8_0), like a Hub repository. */
+  const convertLocalCheckpoint = async (folder: string, dir: string) => {
+    const { convertIntoModelsFolder } = await import('../models/convert-into-folder');
+    try {
+      return await convertIntoModelsFolder(folder, { dir, type: 'q8_0', onProgress: conversionProgress(folder) });
+    } catch (err) {
+      throw new WorkspaceError('invalid_input', err instanceof Error ? err.message : String(err));
+    }
   };
   const models = async () => {
     try {
@@ -132,9 +151,12 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       const repo = await checkpointRepoFor(input.source, { env });
       const download = (p: { file: string; bytes: number; total: number | null }) =>
         options.emit('models.download', { id: input.source, file: p.file, bytes: p.bytes, total: p.total ?? null, done: false, error: null });
+      const dir = registry.modelsDir({ env });
       const m = repo !== undefined
-        ? await addHubCheckpoint(repo, { dir: registry.modelsDir({ env }), type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download, onProgress: conversionProgress(input.source) })
-        : await registry.addModel(input.source, { dir: registry.modelsDir({ env }), onProgress: download });
+        ? await addHubCheckpoint(repo, { dir, type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download, onProgress: conversionProgress(input.source) })
+        : isCheckpointFolder(input.source)
+          ? await convertLocalCheckpoint(input.source, dir)
+          : await registry.addModel(input.source, { dir, onProgress: download });
       options.emit('models.download', { id: input.source, file: m.path, bytes: m.bytes, total: m.bytes, done: true, error: null });
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },

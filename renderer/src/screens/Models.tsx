@@ -110,6 +110,9 @@ export function Models() {
           <ProgressBar done={download.bytes} total={download.total ?? Math.max(download.bytes, 1)} label={download.file} rate={formatBytes(download.bytes)} />
         ) : null}
         {download?.error ? <div className="field-error">{download.error}</div> : null}
+        <p className="muted small">
+          A Hugging Face checkpoint (a folder with <code>config.json</code>, or <code>owner/repo</code> without GGUF files) is converted to a Q8_0 GGUF in the models folder.
+        </p>
       </section>
       <section className="card">
         <h3>

@@ -20,7 +20,7 @@ const modelsDir = join(dir, 'models');
 const vocab = tinyVocabulary();
 const checkpoint = join(dir, 'web-chunk-refining-lm');
 let api: WorkspaceApi;
-const progress: { id: string; file: string; bytes: number; total: number | null }[] = [];
+const progress: { id: string; file: string; bytes: number; total: number | null; done: boolean }[] = [];
 
 beforeAll(() => {
   writeRandomHfCheckpoint(checkpoint, {
@@ -70,6 +70,20 @@ describe('models API', () => {
     expect(converting.length).toBeGreaterThan(0);
     expect(converting.at(-1)).toMatchObject({ file: 'converted' });
     expect(converting.at(-1)!.bytes).toBe(converting.at(-1)!.total);
+  });
+
+  it('models.add converts a local checkpoint folder (q8_0) with progress events', async () => {
+    const folder = join(dir, 'math-doc-refining-lm');
+    writeRandomHfCheckpoint(folder, {
+      hyperparameters: { layers: 1, hidden: 32, heads: 2, kvHeads: 1, ffn: 64, context: 64, vocabSize: vocab.tokens.length, rmsEps: 1e-5, ropeTheta: 10000 },
+      vocabulary: vocab,
+      seed: 8,
+    });
+    const model = ModelInfoSchema.parse(await api.handlers['models.add']({ source: folder }));
+    expect(model.path).toBe(join(modelsDir, 'math-doc-refining-lm.Q8_0.gguf'));
+    expect(model.quantization).toMatch(/Q8_0/i);
+    expect(progress.filter((p) => p.id === folder).at(-1)).toMatchObject({ file: model.path, done: true });
+    expect(progress.some((p) => p.id === folder && p.file.startsWith('converting '))).toBe(true);
   });
 
   it('models.convert refuses an existing file and a missing checkpoint with a clear message', async () => {
