@@ -3,21 +3,22 @@
  * out/main/model-worker.js, which the app forks as a plain Node process (ELECTRON_RUN_AS_NODE).
  * Here the bundle is built and forked with Node, no tsx, and writes programs over the same
  * protocol the app uses, so a bundling mistake (a dependency inlined that must stay external,
- * a missing entry) fails here rather than on a user's machine.
+ * a missing entry, a worker script the code looks for in the wrong folder) fails here rather
+ * than on a user's machine.
  */
 import { fork, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kvBytesPerToken } from '../../../main/models/memory-plan';
 import type { FromWorker, ToWorker, WorkerInit } from '../../../main/models/worker-protocol';
 import { repoRoot } from '../workspace/helpers';
-import { sampleDocs, TEST_THREADS, tinyRefinerPath } from './tiny-models';
+import { sampleDocs, TEST_THREADS, tinyRefinerPath } from '../models/tiny-models';
 
 const bundle = join(repoRoot, 'out', 'main', 'model-worker.js');
 
-describe('the bundled model worker (out/main/model-worker.js)', () => {
-  it('is built by electron-vite and writes doc and chunk programs when forked with plain Node', async () => {
+describe('the built workers (out/main)', () => {
+  it('are where the built code starts them, and model-worker.js writes doc and chunk programs when forked with plain Node', async () => {
     const build = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
       cwd: repoRoot,
       encoding: 'utf8',
@@ -25,6 +26,14 @@ describe('the bundled model worker (out/main/model-worker.js)', () => {
     });
     expect(build.status, build.stderr).toBe(0);
     expect(existsSync(bundle)).toBe(true);
+
+    // Every worker script the built code starts (`new URL("./x.js", import.meta.url)`) is where
+    // that code will look for it, whichever chunk rollup put the code in.
+    const mainOut = join(repoRoot, 'out', 'main');
+    const scripts = [...readdirSync(mainOut).map((f) => join(mainOut, f)), ...readdirSync(join(mainOut, 'chunks')).map((f) => join(mainOut, 'chunks', f))].filter((f) => f.endsWith('.js'));
+    const started = scripts.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/new URL\(["']\.\/([\w.-]+\.js)["']/g)].map((m) => join(dirname(file), m[1]!)));
+    expect(started.map((f) => f.slice(mainOut.length + 1)).sort()).toEqual(expect.arrayContaining(['read-worker.js', 'refine-worker.js']));
+    for (const file of started) expect(existsSync(file), `${file} (started by the built code)`).toBe(true);
 
     const shape = { layers: 2, embedding: 64, heads: 4, kvHeads: 1, feedForward: 128, contextLength: 2048, vocabulary: 32000 };
     for (const stage of ['doc', 'chunk'] as const) {
