@@ -35,3 +35,25 @@ export function jsonStringBody(text: string): string {
 export function jsonString(text: string): string {
   return `"${jsonStringBody(text)}"`;
 }
+
+/** True when the only characters of `text` that JSON escapes are newlines (most of a corpus): see writeNewlinesEscaped. */
+export function escapesOnlyNewlines(text: string): boolean {
+  return text.length >= SHORT && !text.includes('"') && !text.includes('\\') && !text.includes('\r') && !text.includes('\t') && !RARE.test(text);
+}
+
+/**
+ * Writes jsonStringBody(text) as UTF-8 into `buffer` at `offset` for a text whose only escapes
+ * are newlines (escapesOnlyNewlines), and returns where it ends; the buffer needs room for 3
+ * bytes per UTF-16 unit. The text goes in line by line, so no escaped copy of it is built.
+ */
+export function writeNewlinesEscaped(buffer: Buffer, offset: number, text: string): number {
+  let end = offset;
+  let from = 0;
+  for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
+    end += buffer.write(text.slice(from, newline), end, 'utf8');
+    buffer[end++] = 0x5c; // backslash
+    buffer[end++] = 0x6e; // n
+    from = newline + 1;
+  }
+  return end + buffer.write(from === 0 ? text : text.slice(from), end, 'utf8');
+}

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { describeFsError } from '../corpus/errors';
+import { escapesOnlyNewlines, jsonStringBody, writeNewlinesEscaped } from './json-string';
 import { createZstdCompressor } from './zstd';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
@@ -32,11 +33,12 @@ export interface JsonlWriter {
   /** Adds one record. Returns a promise when the caller should wait (the pipeline is full). */
   write(record: unknown): Promise<void> | void;
   /**
-   * Adds one record the caller already encoded as JSON on one line (no newline), given as
-   * parts written back to back: a big text is then never copied into one joined string.
-   * The caller answers for the JSON being valid. Returns a promise like write().
+   * Adds one record the caller encoded as JSON except for one string value: the line is
+   * `before`, then `text` JSON-escaped without its quotes, then `after` (the quotes belong to
+   * `before` and `after`). The text is escaped straight into the output, never copied into a
+   * line string. The caller answers for the JSON being valid. Returns a promise like write().
    */
-  writeEncoded(parts: readonly string[]): Promise<void> | void;
+  writeJsonLine(before: string, text: string, after: string): Promise<void> | void;
   /** Flushes, fsyncs and renames the temp file to the final path. */
   commit(): Promise<ExportSummary>;
   /** Stops and removes the temp file; the final path is left untouched. */
@@ -202,17 +204,16 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
     if (failure) throw failure;
     if (state !== 'open') throw new ExportError(`Export to ${finalPath} is already finished; no more records can be written.`);
   };
-  /** Appends one line (a string, or parts of one) and its newline; `length` is its UTF-16 length. */
-  const append = (line: string | readonly string[], length: number): Promise<void> | void => {
-    // A UTF-16 unit takes at most 3 UTF-8 bytes; a record larger than a batch gets its own buffer.
-    const worstCase = length * 3 + 1;
-    let pending: Promise<void> | void = undefined;
-    if (batchUsed + worstCase > batch.length) {
-      pending = flushBatch();
-      if (worstCase > batch.length) batch = Buffer.allocUnsafe(worstCase);
-    }
-    if (typeof line === 'string') batchUsed += batch.write(line, batchUsed, 'utf8');
-    else for (const part of line) batchUsed += batch.write(part, batchUsed, 'utf8');
+  /** Makes room for a line of at most `worstCase` bytes (its newline included); a promise when the caller should wait. */
+  const reserve = (worstCase: number): Promise<void> | void => {
+    if (batchUsed + worstCase <= batch.length) return;
+    const pending = flushBatch();
+    // A record larger than a batch gets its own buffer.
+    if (worstCase > batch.length) batch = Buffer.allocUnsafe(worstCase);
+    return pending;
+  };
+  /** Ends the line just written; `pending` is what reserve() returned. */
+  const endLine = (pending: Promise<void> | void): Promise<void> | void => {
     batch[batchUsed++] = 0x0a;
     records += 1;
     if (batchUsed >= FLUSH_AT_BYTES) return pending ? pending.then(flushBatch) : flushBatch();
@@ -234,13 +235,21 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
       if (line === undefined) {
         throw fail(new ExportError(`Export to ${finalPath} failed: record ${records + 1} is not a JSON value (${typeof record}). Nothing was written.`), 'encoding');
       }
-      return append(line, line.length);
+      // A UTF-16 unit takes at most 3 UTF-8 bytes.
+      const pending = reserve(line.length * 3 + 1);
+      batchUsed += batch.write(line, batchUsed, 'utf8');
+      return endLine(pending);
     },
-    writeEncoded(parts: readonly string[]): Promise<void> | void {
+    writeJsonLine(before: string, text: string, after: string): Promise<void> | void {
       checkOpen();
-      let length = 0;
-      for (const part of parts) length += part.length;
-      return append(parts, length);
+      const escaped = escapesOnlyNewlines(text) ? null : jsonStringBody(text);
+      // A UTF-16 unit takes at most 3 UTF-8 bytes, an escaped newline 2.
+      const pending = reserve((before.length + (escaped ?? text).length + after.length) * 3 + 1);
+      batchUsed += batch.write(before, batchUsed, 'utf8');
+      if (escaped === null) batchUsed = writeNewlinesEscaped(batch, batchUsed, text);
+      else batchUsed += batch.write(escaped, batchUsed, 'utf8');
+      batchUsed += batch.write(after, batchUsed, 'utf8');
+      return endLine(pending);
     },
     async commit(): Promise<ExportSummary> {
       if (failure) throw failure;

@@ -6,7 +6,7 @@
  */
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { ExportRow, Statements } from '../../native/sqlite/statements';
-import { jsonString, jsonStringBody } from '../export/json-string';
+import { jsonString } from '../export/json-string';
 import { openJsonlWriter, type Compression, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
 import { executeProgram, type Execution } from '../prox/executor';
@@ -136,7 +136,7 @@ async function exportPass(db: SqliteDatabase, st: Statements, settings: Executio
         if (main) {
           // The writer returns a promise only when its pipeline is full: awaiting a plain
           // value would still cost a microtask per document.
-          const wait = main.writeEncoded(encoder.encode(row, text, execution, disabled));
+          const wait = main.writeJsonLine(encoder.head(row), text, encoder.tail(row, execution, disabled));
           if (wait) await wait;
         }
         if (removed && execution && execution.removedBy.some((by) => by !== null)) {
@@ -228,9 +228,9 @@ function disabledOfPage(st: Statements, page: readonly Row[]): Map<number, Recor
 
 /**
  * Encodes main-file lines: exactly JSON.stringify({ id, text, metadata }), but built from
- * parts. The text, most of every line, goes through the fast string encoder and is handed to
- * the writer on its own (never copied into a joined line); the metadata parts that
- * consecutive documents share (source, labels, programs, toggles) are encoded once.
+ * parts. The text, most of every line, is left to the writer, which escapes it straight into
+ * its output (writeJsonLine); the metadata parts that consecutive documents share (source,
+ * labels, programs, toggles) are encoded once.
  */
 class MainLineEncoder {
   private readonly noToggles: string;
@@ -244,13 +244,19 @@ class MainLineEncoder {
     this.noToggles = JSON.stringify({ disabledKinds, disabledOperations: NO_TOGGLES });
   }
 
-  encode(row: Row, text: string, execution: Execution | null, disabled: Record<Stage, number[]>): string[] {
+  /** The line up to the opening quote of its text. */
+  head(row: Row): string {
+    return `{"id":${jsonString(row.id)},"text":"`;
+  }
+
+  /** The line from the closing quote of its text. */
+  tail(row: Row, execution: Execution | null, disabled: Record<Stage, number[]>): string {
     const toggles = disabled === NO_TOGGLES ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
     const programs = programsOf(row);
-    const metadata =
-      `{"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
-      `"programs":${this.programs(programs.doc, programs.chunk)},"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}`;
-    return [`{"id":${jsonString(row.id)},"text":"`, jsonStringBody(text), `","metadata":${metadata}}`];
+    return (
+      `","metadata":{"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
+      `"programs":${this.programs(programs.doc, programs.chunk)},"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}}`
+    );
   }
 }
 
