@@ -106,6 +106,29 @@ describe('workspace schema', () => {
   });
 });
 
+describe('workspace migrations', () => {
+  it('merge full-text segments at 16 per level, on new files and on files made by the first schema', () => {
+    const automerge = (db: Database.Database) => db.prepare("SELECT v FROM documents_fts_config WHERE k = 'automerge'").pluck().get();
+    const fresh = openDatabase(tempDb(), workspaceMigrations);
+    expect(automerge(fresh)).toBe(16);
+    fresh.close();
+
+    const path = tempDb();
+    const old = openDatabase(path, workspaceMigrations.slice(0, 1));
+    const st = prepareStatements(old);
+    const source = Number(st.insertSource.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: '' }).lastInsertRowid);
+    st.insertDocument.run({ id: 'd1', source_id: source, ord: 0, locator: 1, external_id: null, text: 'alpha beta', content_hash: 'h', chars: 10, words: 2, title: 'alpha beta' });
+    st.indexDocumentsAfter.run(0);
+    expect(automerge(old)).toBeUndefined();
+    old.close();
+    const upgraded = openDatabase(path, workspaceMigrations);
+    expect(automerge(upgraded)).toBe(16);
+    expect(prepareStatements(upgraded).searchCount.get('beta')).toBe(1);
+    upgraded.prepare("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')").run();
+    upgraded.close();
+  });
+});
+
 describe('relaxDurability', () => {
   it('turns synchronous off for a bulk load and puts the previous setting back, data intact', () => {
     const path = tempDb();
