@@ -58,7 +58,7 @@ async function collect(file: SourceFile, options: Parameters<typeof readFileBatc
   return { docs, batches, issues, fileHash };
 }
 
-/** Text as stored: UTF-8, so a lone surrogate becomes U+FFFD (as SQLite always stored it). */
+/** Text and title as stored: UTF-8, so a lone surrogate becomes U+FFFD (as SQLite always stored it). */
 const expectedDoc = (text: string, externalId: string | null, locator: number): Doc => ({
   text: Buffer.from(text).toString(),
   externalId,
@@ -66,7 +66,7 @@ const expectedDoc = (text: string, externalId: string | null, locator: number): 
   contentHash: contentHash(text),
   chars: text.length,
   words: countWordsFast(text),
-  title: titleOf(text),
+  title: Buffer.from(titleOf(text)).toString(),
 });
 
 describe('readFileBatches', () => {
