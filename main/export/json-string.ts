@@ -5,20 +5,28 @@
  * largest single cost of an export. A corpus text rarely holds anything to escape besides
  * newlines, and sometimes quotes, backslashes, tabs and carriage returns: those are escaped
  * with native replaceAll, which runs at memory speed, after one regular-expression scan has
- * ruled out everything else. Texts with other control characters or any surrogate (lone
- * ones must become \uXXXX escapes) go to JSON.stringify itself.
+ * ruled out everything else. Texts with other control characters or a lone surrogate (which
+ * JSON.stringify writes as a \uXXXX escape) go to JSON.stringify itself.
  */
 
-/** Characters whose JSON form the fast path does not produce: it then defers to JSON.stringify. */
+/** Control characters whose JSON form the fast path does not produce: it then defers to JSON.stringify. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const RARE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff]/;
+const RARE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+/** String.prototype.isWellFormed (ES2024; in Node 20 and every Electron we ship): false when a surrogate is unpaired. */
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** True when JSON.stringify(text) may hold escapes other than \" \\ \n \r \t. */
+function hasRareEscapes(text: string): boolean {
+  return RARE_CONTROL.test(text) || !isWellFormed(text);
+}
 
 /** Below this length the scans cost more than JSON.stringify's own loop. */
 const SHORT = 64;
 
 /** The JSON text of `text` without its enclosing quotes: what JSON.stringify(text) has between them. */
 export function jsonStringBody(text: string): string {
-  if (text.length < SHORT || RARE.test(text)) {
+  if (text.length < SHORT || hasRareEscapes(text)) {
     const json = JSON.stringify(text);
     return json.slice(1, -1);
   }
@@ -38,7 +46,7 @@ export function jsonString(text: string): string {
 
 /** True when the only characters of `text` that JSON escapes are newlines (most of a corpus): see writeNewlinesEscaped. */
 export function escapesOnlyNewlines(text: string): boolean {
-  return text.length >= SHORT && !text.includes('"') && !text.includes('\\') && !text.includes('\r') && !text.includes('\t') && !RARE.test(text);
+  return text.length >= SHORT && !text.includes('"') && !text.includes('\\') && !text.includes('\r') && !text.includes('\t') && !hasRareEscapes(text);
 }
 
 /**

@@ -9,6 +9,8 @@ const piece = fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ minLength: 1, ma
 /** Long enough for the fast path (short strings go straight to JSON.stringify). */
 const text = fc.array(piece, { minLength: 0, maxLength: 80 }).map((parts) => parts.join(''));
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** The body as the export writer writes it: line by line when only newlines need escaping, into exactly the room it reserves. */
 function written(s: string): string {
   const fast = escapesOnlyNewlines(s);
@@ -37,8 +39,8 @@ describe('jsonString', () => {
     const plain = text.map((s) => `${s.replace(/[\u0000-\u0009\u000b-\u001f"\\]/g, '')}${'\n'.repeat(s.length % 3)}`.padEnd(70, 'x'));
     fc.assert(
       fc.property(plain, (s) => {
-        // Surrogates, even paired, take the JSON.stringify path.
-        if (!/[\ud800-\udfff]/.test(s)) expect(escapesOnlyNewlines(s)).toBe(true);
+        // Only a lone surrogate sends such a text to JSON.stringify.
+        expect(escapesOnlyNewlines(s)).toBe(!LONE_SURROGATE.test(s));
         expect(written(s)).toBe(JSON.stringify(s).slice(1, -1));
       }),
       { numRuns: 2000 },
@@ -65,6 +67,10 @@ describe('jsonString', () => {
     expect(written(`\n\n${lines}\n\n`)).toBe(JSON.stringify(`\n\n${lines}\n\n`).slice(1, -1));
     expect(jsonString(`${corpus}\u0007`)).toBe(JSON.stringify(`${corpus}\u0007`));
     expect(jsonString(`${corpus}\ud83d\ude00 \udc00`)).toBe(JSON.stringify(`${corpus}\ud83d\ude00 \udc00`));
+    const emoji = `${lines}\n\ud83d\ude00 \u4e2d\u6587`;
+    expect(escapesOnlyNewlines(emoji)).toBe(true);
+    expect(written(emoji)).toBe(JSON.stringify(emoji).slice(1, -1));
+    expect(escapesOnlyNewlines(`${emoji}\ud83d`)).toBe(false);
     expect(jsonString('')).toBe('""');
   });
 });
