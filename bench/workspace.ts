@@ -14,6 +14,7 @@
  * it is the critical path, and on a quiet two-core machine wall time approaches it.
  *
  * Targets: index >= 40 MB/s and >= 0.3 x floor; export >= 100 MB/s; peak RSS < 500 MB.
+ * All rates are MB of uncompressed JSONL text per second, for the .zst form too.
  * The corpus is cached in bench/.data/workspace. Last line: one JSON object of the figures.
  */
 import { spawnSync } from 'node:child_process';
@@ -84,7 +85,9 @@ async function bareParse(path: string): Promise<{ seconds: number; lines: number
 
 interface Figures {
   file: string;
+  /** Uncompressed JSONL text, the unit of every rate; and the file as stored (smaller for .zst). */
   megabytes: number;
+  fileMegabytes: number;
   floorMBps: number;
   floorCpuMBps: number;
   indexMBps: number;
@@ -99,14 +102,16 @@ interface Figures {
   dbMB: number;
 }
 
-async function measure(file: string): Promise<Figures> {
+/** `text`: the uncompressed JSONL (the rates are MB of text per second, the same unit for both forms). */
+async function measure(file: string, text: string): Promise<Figures> {
   const folder = join(dataDir, `run-${label}-${file.endsWith('.zst') ? 'zst' : 'plain'}`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   const corpus = join(folder, file.split('/').pop()!);
   spawnSync('ln', ['-s', file, corpus]);
-  const bytes = statSync(file).size;
+  const bytes = statSync(text).size;
   const megabytes = bytes / 1e6;
+  const fileMegabytes = statSync(file).size / 1e6;
 
   let cpu = process.cpuUsage();
   const floor = await bareParse(file);
@@ -141,6 +146,7 @@ async function measure(file: string): Promise<Figures> {
   const figures = {
     file: file.endsWith('.zst') ? 'jsonl.zst' : 'jsonl',
     megabytes: round(megabytes),
+    fileMegabytes: round(fileMegabytes),
     floorMBps: round(floorMBps),
     floorCpuMBps: round(floorCpuMBps),
     indexMBps: round(indexMBps),
@@ -155,7 +161,7 @@ async function measure(file: string): Promise<Figures> {
     dbMB: round(dbMB),
   };
   console.log(
-    `${figures.file.padEnd(9)} ${figures.megabytes} MB, ${figures.documents} docs: floor (read+JSON.parse) ${figures.floorMBps} MB/s (cpu ${figures.floorCpuMBps}) | ` +
+    `${figures.file.padEnd(9)} ${figures.megabytes} MB of text${figures.fileMegabytes !== figures.megabytes ? ` (${figures.fileMegabytes} MB file)` : ''}, ${figures.documents} docs: floor (read+JSON.parse) ${figures.floorMBps} MB/s (cpu ${figures.floorCpuMBps}) | ` +
       `index ${figures.indexMBps} MB/s (cpu ${figures.indexCpuMBps}) = ${figures.indexVsFloor} x floor (cpu ${figures.indexCpuVsFloor}; target >= 40 and >= 0.3), writer thread cpu ${figures.indexWriterCpuMBps ?? 'n/a'} MB/s | ` +
       `export ${figures.exportMBps} MB/s (cpu ${figures.exportCpuMBps}) of corpus (target >= 100) | db ${figures.dbMB} MB`,
   );
@@ -194,7 +200,7 @@ await generate(plain);
 const zst = `${plain}.zst`;
 await compressZst(plain, zst);
 const onlyPlain = process.argv.includes('--plain');
-const results = onlyPlain ? [await measure(plain)] : [await measure(plain), await measure(zst)];
+const results = onlyPlain ? [await measure(plain, plain)] : [await measure(plain, plain), await measure(zst, plain)];
 clearInterval(sampler);
 sampleRss();
 const peakMB = round(peakRss / 1e6);
