@@ -32,8 +32,20 @@ const dataDir = resolve(import.meta.dirname, '.data', 'workspace');
 const label = quick ? '100mb' : '1gb';
 
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+/** Peak of the current phase (floor, index, export): flat across corpus sizes means bounded memory. */
+let phasePeak = 0;
+const sampleRss = () => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  phasePeak = Math.max(phasePeak, rss);
+};
+const sampler = setInterval(sampleRss, 50);
+const phase = (): number => {
+  sampleRss();
+  const peak = phasePeak;
+  phasePeak = 0;
+  return round(peak / 1e6);
+};
 
 async function generate(path: string): Promise<void> {
   if (existsSync(path) && statSync(path).size >= targetBytes * 0.99) return;
@@ -88,6 +100,8 @@ interface Figures {
   /** Uncompressed JSONL text, the unit of every rate; and the file as stored (smaller for .zst). */
   megabytes: number;
   fileMegabytes: number;
+  /** Peak RSS (MB) within each phase of this run. */
+  peakRssMB: { floor: number; index: number; export: number };
   floorMBps: number;
   floorCpuMBps: number;
   indexMBps: number;
@@ -113,8 +127,10 @@ async function measure(file: string, text: string): Promise<Figures> {
   const megabytes = bytes / 1e6;
   const fileMegabytes = statSync(file).size / 1e6;
 
+  phase();
   let cpu = process.cpuUsage();
   const floor = await bareParse(file);
+  const floorPeakMB = phase();
   const floorMBps = megabytes / floor.seconds;
   const floorCpuMBps = megabytes / cpuSecondsSince(cpu);
 
@@ -123,6 +139,7 @@ async function measure(file: string, text: string): Promise<Figures> {
   cpu = process.cpuUsage();
   const writerCpu = threadCpuSeconds();
   const indexed = await ws.index({ onProgress: sampleRss });
+  const indexPeakMB = phase();
   const indexMBps = megabytes / indexed.seconds;
   const indexCpuMBps = megabytes / cpuSecondsSince(cpu);
   const writerCpuAfter = threadCpuSeconds();
@@ -137,7 +154,7 @@ async function measure(file: string, text: string): Promise<Figures> {
   cpu = process.cpuUsage();
   const exported = await ws.export({ out, compression: 'none', auditDropped: false, auditRemovedLines: false });
   const exportCpuMBps = megabytes / cpuSecondsSince(cpu);
-  sampleRss();
+  const exportPeakMB = phase();
   const exportMBps = megabytes / exported.seconds;
   const dbMB = statSync(dbPath).size / 1e6;
   await ws.dispose();
@@ -158,12 +175,14 @@ async function measure(file: string, text: string): Promise<Figures> {
     exportCpuMBps: round(exportCpuMBps),
     exportedMB: round(exported.uncompressedBytes / 1e6),
     documents: indexed.documentsRead,
+    peakRssMB: { floor: floorPeakMB, index: indexPeakMB, export: exportPeakMB },
     dbMB: round(dbMB),
   };
   console.log(
     `${figures.file.padEnd(9)} ${figures.megabytes} MB of text${figures.fileMegabytes !== figures.megabytes ? ` (${figures.fileMegabytes} MB file)` : ''}, ${figures.documents} docs: floor (read+JSON.parse) ${figures.floorMBps} MB/s (cpu ${figures.floorCpuMBps}) | ` +
       `index ${figures.indexMBps} MB/s (cpu ${figures.indexCpuMBps}) = ${figures.indexVsFloor} x floor (cpu ${figures.indexCpuVsFloor}; target >= 40 and >= 0.3), writer thread cpu ${figures.indexWriterCpuMBps ?? 'n/a'} MB/s | ` +
-      `export ${figures.exportMBps} MB/s (cpu ${figures.exportCpuMBps}) of corpus (target >= 100) | db ${figures.dbMB} MB`,
+      `export ${figures.exportMBps} MB/s (cpu ${figures.exportCpuMBps}) of corpus (target >= 100) | db ${figures.dbMB} MB | ` +
+      `peak RSS floor/index/export ${figures.peakRssMB.floor}/${figures.peakRssMB.index}/${figures.peakRssMB.export} MB`,
   );
   return figures;
 }
