@@ -212,7 +212,7 @@ export class Workspace {
    * Switches an operation kind on or off for the whole workspace and returns at once. Review and
    * export read the toggles directly; the stored per-document columns the list filters and
    * counts on (status, lines removed, ...) are brought up to date by a background pass that
-   * reports `statuses.progress` (about 3 minutes per million refined documents on 2 cores).
+   * reports `statuses.progress` (minutes for a million refined documents).
    * Another toggle during the pass restarts it; a pass cut short by a crash resumes on open.
    */
   async setKind(kind: OperationKind, enabled: boolean): Promise<Record<OperationKind, boolean>> {
