@@ -101,7 +101,7 @@ export function Models() {
       <section className="card">
         <h3>Add a model</h3>
         <form onSubmit={(e) => void add(e)} className="field-row">
-          <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="/path/model.gguf, hf:owner/repo:Q8_0 or https://…/model.gguf" aria-label="model source" spellCheck={false} disabled={adding} />
+          <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="/path/model.gguf, /path/checkpoint-folder, hf:owner/repo:Q8_0 or https://…/model.gguf" aria-label="model source" spellCheck={false} disabled={adding} />
           <button className="btn btn-primary" disabled={adding || !source.trim()}>
             {adding ? 'Adding…' : 'Add'}
           </button>
