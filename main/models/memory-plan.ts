@@ -13,16 +13,15 @@ export const CONTEXT_SIZE = 2048;
 /**
  * Default parallel sequences per stage. On a CPU, llama.cpp's matrix kernels are several times
  * faster per token on wide batches than on narrow ones (0.3B Q8_0, one thread: ~26 ms for one
- * token, ~11 ms per token for 16 tokens, ~5.5 ms per token for a 512-token prompt). The doc stage
- * is nearly all prompt (a ~5-token answer): bench:model measured 0.91-0.94 x raw at 1-8
- * sequences, and more only lengthen the tail of a batch. The chunk stage generates up to 256
- * tokens per chunk and every generation step is as wide as the sequences generating, so it
- * gets more; with random weights (grammar-bound sampling) bench:model measured 84, 83 and 84
- * tokens/s at 4, 16 and 32, so the width pays only where generation dominates. On a GPU many
- * sequences are what keeps it busy. Always capped by free memory (chooseSequences).
+ * token, ~11 ms per token for 16 tokens, ~5.5 ms per token for a 512-token prompt), yet end to
+ * end more sequences did not pay: the doc stage (nearly all prompt, a ~5-token answer) ran at
+ * 0.91-0.94 x raw at 1-8 sequences and 0.78 x at 16; the chunk stage with random weights
+ * (long, grammar-bound generations) at 84 / 83 / 84 tokens/s with 4 / 16 / 32 sequences for
+ * Q8_0 and 65 / 52 tokens/s with 4 / 16 for F16 (bench:model). So 4 on a CPU for both; on a GPU
+ * many sequences are what keeps it busy. Always capped by free memory (chooseSequences).
  */
 export const DEFAULT_SEQUENCES: Readonly<Record<'cpu' | 'gpu', Readonly<Record<Stage, number>>>> = {
-  cpu: { doc: 4, chunk: 16 },
+  cpu: { doc: 4, chunk: 4 },
   gpu: { doc: 32, chunk: 32 },
 };
 
