@@ -287,16 +287,7 @@ export function prepareStatements(db: SqliteDatabase) {
     ).pluck(),
     countKeptAfterDocStage: p<[], number>('SELECT count(*) FROM documents WHERE doc_dropped = 0').pluck(),
 
-    updateDerived: p<{
-      seq: number;
-      status: string;
-      doc_dropped: number;
-      lines_removed: number;
-      normalized: number;
-      has_errors: number;
-      refined_words: number | null;
-      refined_chars: number | null;
-    }>(
+    updateDerived: p<DerivedColumns & { seq: number }>(
       `UPDATE documents SET status = @status, doc_dropped = @doc_dropped, lines_removed = @lines_removed, normalized = @normalized,
          has_errors = @has_errors, refined_words = @refined_words, refined_chars = @refined_chars WHERE seq = @seq`,
     ),

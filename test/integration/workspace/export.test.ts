@@ -10,6 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ExportRow } from '../../../native/sqlite/statements';
 import { executeProgram, type Execution } from '../../../main/prox/executor';
 import type { Stage } from '../../../main/prox/program';
 import { Workspace } from '../../../main/workspace/service';
@@ -128,19 +129,7 @@ function expectedExport(workspace: Workspace): { main: string; dropped: string; 
        LEFT JOIN programs pc ON pc.doc_seq = d.seq AND pc.stage = 'chunk' LEFT JOIN runs rc ON rc.id = pc.run_id
        ORDER BY d.source_id, d.ord`,
     )
-    .all() as {
-    seq: number;
-    id: string;
-    locator: number | null;
-    text: string;
-    path: string;
-    doc_program: string | null;
-    doc_failure: string | null;
-    doc_label: string | null;
-    chunk_program: string | null;
-    chunk_failure: string | null;
-    chunk_label: string | null;
-  }[];
+    .all() as Omit<ExportRow, 'source_id' | 'ord'>[];
   const toggles = workspace.db.prepare('SELECT stage, line FROM op_toggles WHERE doc_seq = ? ORDER BY line');
   for (const row of rows) {
     const disabled: Record<Stage, number[]> = { doc: [], chunk: [] };
