@@ -29,6 +29,7 @@ export interface WorkspaceApi {
   dispose(): Promise<void>;
 }
 
+/** A local Hugging Face checkpoint folder (config.json inside): models.add converts it (q8_0) like a Hub repository. */
 function isCheckpointFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory() && existsSync(join(path, 'config.json'));
@@ -77,11 +78,11 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       options.emit('models.download', { id, file: p.tensor ? `converting ${p.tensor}` : 'converted', bytes: p.bytesDone, total: p.bytesTotal, done: false, error: null });
     };
   };
-  /** A local Hugging Face checkpoint folder (config.json inside) given to models.add is converted (q8_0), like a Hub repository. */
-  const convertLocalCheckpoint = async (folder: string, dir: string) => {
+  /** Converts a local Hugging Face checkpoint folder into the models folder, with progress; its errors are about the user's checkpoint (missing files, shapes, disk space). */
+  const convertCheckpoint = async (folder: string, dir: string, type: 'f32' | 'f16' | 'q8_0') => {
     const { convertIntoModelsFolder } = await import('../models/convert-into-folder');
     try {
-      return await convertIntoModelsFolder(folder, { dir, type: 'q8_0', onProgress: conversionProgress(folder) });
+      return await convertIntoModelsFolder(folder, { dir, type, onProgress: conversionProgress(folder) });
     } catch (err) {
       throw new WorkspaceError('invalid_input', err instanceof Error ? err.message : String(err));
     }
@@ -155,7 +156,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       const m = repo !== undefined
         ? await addHubCheckpoint(repo, { dir, type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download, onProgress: conversionProgress(input.source) })
         : isCheckpointFolder(input.source)
-          ? await convertLocalCheckpoint(input.source, dir)
+          ? await convertCheckpoint(input.source, dir, 'q8_0')
           : await registry.addModel(input.source, { dir, onProgress: download });
       options.emit('models.download', { id: input.source, file: m.path, bytes: m.bytes, total: m.bytes, done: true, error: null });
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
@@ -173,14 +174,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     },
     'models.convert': async (input): Promise<ModelOutput<'models.convert'>> => {
       const registry = await models();
-      const { convertIntoModelsFolder } = await import('../models/convert-into-folder');
-      let m: Awaited<ReturnType<typeof convertIntoModelsFolder>>;
-      try {
-        m = await convertIntoModelsFolder(input.checkpoint, { dir: registry.modelsDir({ env }), type: input.type, onProgress: conversionProgress(input.checkpoint) });
-      } catch (err) {
-        // Converter errors are about the user's checkpoint (missing files, shapes, disk space).
-        throw new WorkspaceError('invalid_input', err instanceof Error ? err.message : String(err));
-      }
+      const m = await convertCheckpoint(input.checkpoint, registry.modelsDir({ env }), input.type);
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },
     'models.try': async (input): Promise<ModelOutput<'models.try'>> => {
