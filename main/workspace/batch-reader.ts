@@ -66,8 +66,7 @@ let bundle: Promise<string | null> | undefined;
 
 /**
  * The bundle is built once per process, in esbuild's own process and without blocking this
- * thread, starting when this module loads (development only), so it is usually ready by the
- * time a scan needs it.
+ * thread (development only).
  */
 function bundledWorkerSource(): Promise<string | null> {
   bundle ??= (async () => {
@@ -82,7 +81,15 @@ function bundledWorkerSource(): Promise<string | null> {
   })();
   return bundle;
 }
-if (import.meta.url.endsWith('.ts')) void bundledWorkerSource();
+
+/**
+ * Starts building the development bundle of the read worker (under tsx only), so it is ready by
+ * the time the scan that asked has listed its folder. Called when a scan starts, not on module
+ * load: most processes that load the workspace (CLI stats/export, the server) never index.
+ */
+export function prepareReadWorker(): void {
+  if (import.meta.url.endsWith('.ts')) void bundledWorkerSource();
+}
 
 /** A reader backed by a worker thread, or null where no worker can be started. */
 export async function workerReader(options: BatchReaderOptions): Promise<BatchReader | null> {

@@ -16,7 +16,7 @@ import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
 import { relaxDurability, type SqliteDatabase } from '../../native/sqlite/database';
 import type { SourceRow, Statements } from '../../native/sqlite/statements';
-import { inThreadReader, workerReader } from './batch-reader';
+import { inThreadReader, prepareReadWorker, workerReader } from './batch-reader';
 import { batchTextBytes, hashFile, type DocBatch } from './read-batches';
 
 export interface ScanProgress {
@@ -69,6 +69,7 @@ const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 export async function indexFolder(db: SqliteDatabase, st: Statements, folder: string, options: IndexOptions = {}): Promise<IndexResult> {
   const started = performance.now();
+  prepareReadWorker();
   const skipped = emptyScanStats();
   const fieldsKey = JSON.stringify([options.textField ?? 'text', options.idField ?? 'id']);
   const fieldsChanged = (st.getMeta.get('fields') ?? fieldsKey) !== fieldsKey;
