@@ -21,12 +21,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/prox/**/*.ts'],
+    // The pure core: main/prox and the program dialects beside it (main/ultrax).
+    files: ['main/prox/**/*.ts', 'main/ultrax/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: nodeBuiltins, message: 'main/prox is the pure core: no I/O, no Node built-ins.' },
-          { group: ['../*', '!../prox/*', '**/native/**', '**/workspace/**', '**/electron/**', 'electron', 'better-sqlite3', 'node-llama-cpp'], message: 'main/prox imports nothing above it.' },
+          { group: nodeBuiltins, message: 'The pure core (main/prox, main/ultrax): no I/O, no Node built-ins.' },
+          { group: ['../*', '!../prox/*', '!../ultrax/*', '**/native/**', '**/workspace/**', '**/electron/**', 'electron', 'better-sqlite3', 'node-llama-cpp'], message: 'The pure core imports nothing above it.' },
         ],
       }],
     },
