@@ -21,6 +21,14 @@ export default tseslint.config(
     },
   },
   {
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['../*', '!./*', ...nodeBuiltins, 'electron', 'better-sqlite3', 'node-llama-cpp'], message: 'contract/ is the shared base of every side: it imports only zod and itself.' }],
+      }],
+    },
+  },
+  {
     // The pure core: main/prox and the program dialects beside it (main/ultrax).
     files: ['main/prox/**/*.ts', 'main/ultrax/**/*.ts'],
     rules: {

@@ -7,6 +7,9 @@
  * validated at every boundary; the renderer imports only this folder, never main/.
  */
 import { z } from 'zod';
+import { DEFAULT_RULE_PRESET } from './programmer-ref';
+
+export { DEFAULT_RULE_PRESET, isRemoteModelSource, parseProgrammerRef, type ProgrammerRef } from './programmer-ref';
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -18,10 +21,14 @@ export type Stage = z.infer<typeof StageSchema>;
 
 export const ParseModeSchema = z.enum(['strict', 'reference']);
 
+/** Which stages a refine runs. */
+export const StageSelectionSchema = z.enum(['doc', 'chunk', 'both']);
+export type StageSelection = z.infer<typeof StageSelectionSchema>;
+
 /** Which programmer writes the programs of a run. */
 export const ProgrammerSpecSchema = z.discriminatedUnion('type', [
   /** Heuristic rules projected into the program space; preset c4 | gopher | fineweb | all | prox-lines ... */
-  z.object({ type: z.literal('rules'), preset: z.string().default('fineweb') }),
+  z.object({ type: z.literal('rules'), preset: z.string().default(DEFAULT_RULE_PRESET) }),
   /** A built-in refining profile (prox-web, prox-math) naming a model per stage. */
   z.object({ type: z.literal('profile'), name: z.string() }),
   /** One programmer per stage: a model id / GGUF path / hf: URI, or `rules[:preset]`. */
@@ -65,6 +72,17 @@ export const DocFilterSchema = z.enum(['all', 'pending', 'kept', 'dropped', 'mod
 export const DocSortSchema = z.enum(['order', 'words', 'linesRemoved', 'id']);
 export type DocFilter = z.infer<typeof DocFilterSchema>;
 export type DocSort = z.infer<typeof DocSortSchema>;
+
+/** Which documents the list shows and in what order (paging aside). */
+export const ListQuerySchema = z.object({
+  filter: DocFilterSchema.default('all'),
+  search: z.string().default(''),
+  sort: DocSortSchema.default('order'),
+  descending: z.boolean().default(false),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;
+const PageSchema = z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) });
+export type ListPageQuery = ListQuery & z.infer<typeof PageSchema>;
 
 export const ProgramViewSchema = z.object({
   stage: StageSchema,
@@ -119,6 +137,7 @@ export const DocumentDetailSchema = z.object({
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
 
 export const JobStateSchema = z.enum(['idle', 'running', 'paused', 'done', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobStateSchema>;
 export const JobStatusSchema = z.object({
   id: z.string().nullable(),
   state: JobStateSchema,
@@ -147,16 +166,20 @@ export const ScanProgressSchema = z.object({
   etaSeconds: z.number().nullable(),
   done: z.boolean(),
 });
+export type ScanProgress = z.infer<typeof ScanProgressSchema>;
 
 export const ScanErrorSchema = z.object({ file: z.string(), line: z.number().int().nullable(), field: z.string().nullable(), message: z.string() });
 export type ScanError = z.infer<typeof ScanErrorSchema>;
 
+export const CompressionSchema = z.enum(['none', 'gzip', 'zstd']);
+export type Compression = z.infer<typeof CompressionSchema>;
 export const ExportRequestSchema = z.object({
   out: z.string().min(1),
-  compression: z.enum(['none', 'gzip', 'zstd']).default('none'),
+  compression: CompressionSchema.default('none'),
   auditDropped: z.boolean().default(false),
   auditRemovedLines: z.boolean().default(false),
 });
+export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 export const ExportResultSchema = z.object({
   path: z.string(),
   documents: z.number().int(),
@@ -164,6 +187,7 @@ export const ExportResultSchema = z.object({
   auditFiles: z.array(z.string()),
 });
 export const ExportProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), bytes: z.number(), etaSeconds: z.number().nullable() });
+export type ExportProgress = z.infer<typeof ExportProgressSchema>;
 /** The background pass that brings stored document statuses in line with changed kind toggles. */
 export const StatusPassProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), running: z.boolean() });
 export type StatusPassProgress = z.infer<typeof StatusPassProgressSchema>;
@@ -211,19 +235,9 @@ export const methods = {
   'workspace.current': { input: Empty, output: WorkspaceSummarySchema.nullable() },
   'workspace.recent': { input: Empty, output: z.array(RecentWorkspaceSchema) },
   'workspace.rescan': { input: Empty, output: WorkspaceSummarySchema },
-  'workspace.scanErrors': { input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) }), output: z.object({ total: z.number().int(), rows: z.array(ScanErrorSchema) }) },
+  'workspace.scanErrors': { input: PageSchema, output: z.object({ total: z.number().int(), rows: z.array(ScanErrorSchema) }) },
 
-  'docs.list': {
-    input: z.object({
-      filter: DocFilterSchema.default('all'),
-      search: z.string().default(''),
-      sort: DocSortSchema.default('order'),
-      descending: z.boolean().default(false),
-      offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1).max(1000).default(200),
-    }),
-    output: z.object({ total: z.number().int(), rows: z.array(DocumentRowSchema) }),
-  },
+  'docs.list': { input: ListQuerySchema.extend(PageSchema.shape), output: z.object({ total: z.number().int(), rows: z.array(DocumentRowSchema) }) },
   'docs.neighbor': { input: z.object({ docId: z.string(), direction: z.enum(['next', 'previous']), filter: DocFilterSchema.default('all') }), output: z.string().nullable() },
   'doc.get': { input: DocRef, output: DocumentDetailSchema },
   /** Execute an edited program without saving it (live preview while editing by hand). */
@@ -235,7 +249,7 @@ export const methods = {
   'toggles.get': { input: Empty, output: z.record(OperationKindSchema, z.boolean()) },
   'toggles.setKind': { input: z.object({ kind: OperationKindSchema, enabled: z.boolean() }), output: z.record(OperationKindSchema, z.boolean()) },
 
-  'refine.start': { input: z.object({ programmer: ProgrammerSpecSchema, stages: z.enum(['doc', 'chunk', 'both']).default('both') }), output: JobStatusSchema },
+  'refine.start': { input: z.object({ programmer: ProgrammerSpecSchema, stages: StageSelectionSchema.default('both') }), output: JobStatusSchema },
   'refine.pause': { input: Empty, output: JobStatusSchema },
   'refine.resume': { input: Empty, output: JobStatusSchema },
   'refine.cancel': { input: Empty, output: JobStatusSchema },
@@ -281,7 +295,9 @@ export interface ApiClient {
 }
 
 /** Errors cross the boundary as data: a code the UI can switch on, and a message for people. */
-export const ApiErrorSchema = z.object({ code: z.enum(['invalid_input', 'not_found', 'no_workspace', 'busy', 'failed', 'unknown_method']), message: z.string() });
+export const ApiErrorCodeSchema = z.enum(['invalid_input', 'not_found', 'no_workspace', 'busy', 'failed', 'unknown_method']);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+export const ApiErrorSchema = z.object({ code: ApiErrorCodeSchema, message: z.string() });
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
 
 export function isMethodName(name: string): name is MethodName {

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { basename } from 'node:path';
-import { addModel, describeModel, findModel, isRemoteSource, listModels, modelsDir, type RegisteredModel } from '../models/registry';
+import { isRemoteModelSource } from '../../contract/programmer-ref';
+import { addModel, describeModel, findModel, listModels, modelsDir, type RegisteredModel } from '../models/registry';
 import { PROFILES, ProfileError, resolveProfile } from '../models/profiles';
 import { checkModelFile, ModelFileError } from '../models/gguf-check';
 import { createModelProgrammer } from '../models/programmer';
@@ -83,7 +84,7 @@ export function registerModelsAdd(models: Command): void {
     });
     if (repo !== undefined) return addByConversion(repo, dir, options);
     if (options.quant !== undefined) throw new CliError(`--quant applies to Hub repositories converted from their checkpoint (owner/repo or hf:owner/repo); for ${source} pick the file instead (hf:owner/repo:Q8_0 or a path)`, 2);
-    const display = createProgressDisplay(isRemoteSource(source) ? 'download' : 'copy');
+    const display = createProgressDisplay(isRemoteModelSource(source) ? 'download' : 'copy');
     const started = performance.now();
     try {
       const added = await addModel(source, {
@@ -103,7 +104,7 @@ export function registerModelsAdd(models: Command): void {
     } catch (err) {
       display.stop();
       if (err instanceof ModelFileError) throw new CliError(err.message);
-      throw new CliError(`could not add ${source}: ${err instanceof Error ? err.message : String(err)}${isRemoteSource(source) ? ' (a partial download is kept; run the same command again to resume)' : ''}`);
+      throw new CliError(`could not add ${source}: ${err instanceof Error ? err.message : String(err)}${isRemoteModelSource(source) ? ' (a partial download is kept; run the same command again to resume)' : ''}`);
     }
   });
 }

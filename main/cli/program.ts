@@ -10,6 +10,7 @@
  * writes to a temp file renamed into place at the end.
  */
 import type { Command } from 'commander';
+import { DEFAULT_RULE_PRESET, parseProgrammerRef } from '../../contract/programmer-ref';
 import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
 import { writeRulePrograms } from '../rules/write-programs';
 import { createByteProgress } from './byte-progress';
@@ -102,13 +103,14 @@ export async function programJsonl(options: ProgramJsonlOptions): Promise<Progra
 
 /** `rules` or `rules:<spec>`; anything else is a user error naming what is accepted. */
 export function parseProgrammerOption(value: string): RuleConfig {
-  if (value !== 'rules' && !value.startsWith('rules:')) {
+  const ref = parseProgrammerRef(value);
+  if (ref.type !== 'rules') {
     throw new CliError(
       `--programmer ${value}: this command writes rule programs; use rules or rules:<preset>[+<preset>][,<rule>=<value>] (presets: ${Object.keys(RULE_PRESETS).join(', ')}); models run through \`refinery refine\``,
     );
   }
   try {
-    return parseRuleSpec(value === 'rules' ? 'fineweb' : value);
+    return parseRuleSpec(ref.preset);
   } catch (err) {
     if (err instanceof RuleSpecError) throw new CliError(`--programmer: ${err.message}`);
     throw err;
@@ -121,7 +123,7 @@ export function register(program: Command): void {
     .description('Write ProX programs with the rule programmer: JSONL with id + text in, JSONL with doc_program, chunk_program and reasons out (feeds `refinery execute`)')
     .requiredOption('--in <file>', 'input JSONL ("-" for stdin), one object with "id" and "text" per line')
     .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line, text, programmer, doc_program, chunk_program, reasons')
-    .option('--programmer <spec>', `rules[:preset[+preset]][,rule=value|,rule=off] (presets: ${Object.keys(RULE_PRESETS).join(', ')})`, 'rules:fineweb')
+    .option('--programmer <spec>', `rules[:preset[+preset]][,rule=value|,rule=off] (presets: ${Object.keys(RULE_PRESETS).join(', ')})`, `rules:${DEFAULT_RULE_PRESET}`)
     .action(async (opts: { in: string; out: string; programmer: string }) => {
       const config = parseProgrammerOption(opts.programmer);
       const total = inputSize(opts.in);

@@ -4,9 +4,8 @@
  * crash) and run it again: it continues where it stopped.
  */
 import type { Command } from 'commander';
-import { runRefineJob, type JobStatus } from '../jobs/refine-job';
-import type { StageSelection } from '../jobs/refine-runner';
-import type { ProgrammerSpec } from '../programmers/resolve';
+import { DEFAULT_RULE_PRESET, parseProgrammerRef, StageSelectionSchema, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
+import { runRefineJob } from '../jobs/refine-job';
 import { CliError } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, type DbOptions } from './workspace-options';
@@ -27,7 +26,7 @@ export function register(program: Command): void {
       .command('refine')
       .description('write a program for every document (doc stage) and every kept chunk (chunk stage); resumable')
       .argument('<folder>', 'the indexed folder (indexed first if needed)')
-      .option('--programmer <rules[:preset]>', 'rule programmer, e.g. rules, rules:c4+prox-lines (default rules:fineweb)')
+      .option('--programmer <rules[:preset]>', `rule programmer, e.g. rules, rules:c4+prox-lines (default rules:${DEFAULT_RULE_PRESET})`)
       .option('--profile <name>', 'built-in model profile: prox-web | prox-math')
       .option('--doc-model <model>', 'doc-stage programmer: GGUF path, hf: URI, or rules[:preset]')
       .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, hf: URI, or rules[:preset]')
@@ -71,8 +70,9 @@ function report(final: JobStatus): void {
 }
 
 export function stageOf(value: string): StageSelection {
-  if (value === 'doc' || value === 'chunk' || value === 'both') return value;
-  throw new CliError(`--stage must be doc, chunk or both, not "${value}"`);
+  const parsed = StageSelectionSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new CliError(`--stage must be ${StageSelectionSchema.options.join(', ')}, not "${value}"`);
 }
 
 /** Exactly one way of naming the programmer; none means the rules' default preset. */
@@ -82,7 +82,7 @@ export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profi
   if (options.profile !== undefined) return { type: 'profile', name: options.profile };
   if (options.docModel !== undefined || options.chunkModel !== undefined) return { type: 'stages', doc: options.docModel, chunk: options.chunkModel };
   const value = options.programmer ?? 'rules';
-  if (value !== 'rules' && !value.startsWith('rules:')) throw new CliError(`--programmer takes rules or rules:<preset>, not "${value}"; for a model use --doc-model/--chunk-model or --profile`);
-  const preset = value === 'rules' ? 'fineweb' : value.slice('rules:'.length) || 'fineweb';
-  return { type: 'rules', preset };
+  const ref = parseProgrammerRef(value);
+  if (ref.type !== 'rules') throw new CliError(`--programmer takes rules or rules:<preset>, not "${value}"; for a model use --doc-model/--chunk-model or --profile`);
+  return { type: 'rules', preset: ref.preset };
 }

@@ -8,7 +8,9 @@ import { describeFsError } from '../corpus/errors';
 import { escapesOnlyNewlines, jsonStringBody, writeNewlinesEscaped } from './json-string';
 import { createZstdCompressor } from './zstd';
 
-export type Compression = 'none' | 'gzip' | 'zstd';
+import type { Compression } from '../../contract/api';
+
+export type { Compression };
 
 export interface JsonlWriterOptions {
   /** Default: from the extension (.gz → gzip, .zst/.zstd → zstd, otherwise none). */

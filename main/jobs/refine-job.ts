@@ -4,31 +4,15 @@
  * leaves the job row saying how it ended. Starting the same request after a crash or a cancel
  * continues the interrupted job instead of starting over.
  */
+import type { JobState, JobStatus, ProgrammerSpec, StageSelection } from '../../contract/api';
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { Statements } from '../../native/sqlite/statements';
 import type { Stage } from '../prox/program';
-import { describeSpec, distinctProgrammers, resolveProgrammers, type ProgrammerSpec } from '../programmers/resolve';
+import { describeSpec, distinctProgrammers, resolveProgrammers } from '../programmers/resolve';
 import { readSettings, recomputeDerived } from '../workspace/execution';
-import { runRefine, stagesOf, type RefineProgress, type StageSelection } from './refine-runner';
+import { runRefine, stagesOf, type RefineProgress } from './refine-runner';
 
-export type JobState = 'idle' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
-
-/** Matches contract/api.ts JobStatusSchema. */
-export interface JobStatus {
-  id: string | null;
-  state: JobState;
-  programmer: string | null;
-  stage: Stage | null;
-  done: number;
-  total: number;
-  stages: { stage: Stage; done: number; total: number }[];
-  docsPerSecond: number;
-  tokensPerSecond: number;
-  etaSeconds: number | null;
-  errors: number;
-  message: string | null;
-  startedAt: string | null;
-}
+export type { JobStatus };
 
 export interface RefineRequest {
   readonly spec: ProgrammerSpec;

@@ -8,14 +8,13 @@
  * The same document text (content hash), stage and programmer key is answered from the
  * program cache and never sent to the programmer twice, also across re-indexing.
  */
+import type { StageSelection } from '../../contract/api';
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { PendingDoc, Statements } from '../../native/sqlite/statements';
 import type { Stage } from '../prox/program';
 import type { ChunkProgram, Programmer, StageProgram } from '../prox/programmer';
 import { programmerKey } from './programmer-key';
 import { RateMeter } from './rate-meter';
-
-export type StageSelection = 'doc' | 'chunk' | 'both';
 
 export interface StageStatus {
   stage: Stage;

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseProgrammerRef } from '../../contract/programmer-ref';
 import type { Stage } from '../prox/program';
 import { findModel } from './registry';
 
@@ -90,8 +91,8 @@ function resolveSource(source: StageSource, stage: Stage, modelsDir: string): Re
  * models folder, or a path to a GGUF file (remote URIs must be added first with `models add`).
  */
 export function resolveStageSource(spec: string, modelsDir: string): ResolvedStage {
-  const rules = /^rules(?::(.+))?$/.exec(spec.trim());
-  if (rules) return { type: 'rules', preset: rules[1] ?? 'fineweb' };
-  if (/^(hf:|https?:)/i.test(spec)) throw new ProfileError(`"${spec}" is remote: add it first with \`refinery models add ${spec}\`, then refer to it by id.`);
-  return { type: 'model', path: findModel(spec, modelsDir) };
+  const ref = parseProgrammerRef(spec);
+  if (ref.type === 'rules') return ref;
+  if (ref.type === 'remote') throw new ProfileError(`"${ref.source}" is remote: add it first with \`refinery models add ${ref.source}\`, then refer to it by id.`);
+  return { type: 'model', path: findModel(ref.reference, modelsDir) };
 }

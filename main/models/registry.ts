@@ -7,6 +7,7 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isRemoteModelSource } from '../../contract/programmer-ref';
 import { downloadModelFile } from '../../native/llama/download';
 import { checkModelFile, ModelFileError } from './gguf-check';
 import { sha256File } from './file-hash';
@@ -84,17 +85,13 @@ export interface AddModelOptions {
   readonly signal?: AbortSignal;
 }
 
-export function isRemoteSource(source: string): boolean {
-  return /^hf:/i.test(source) || /^https?:\/\//i.test(source);
-}
-
 /** Adds a model to the folder from a local path, `hf:` URI or URL; returns it once checked and hashed. */
 export async function addModel(source: string, options: AddModelOptions): Promise<RegisteredModel> {
   await mkdir(options.dir, { recursive: true });
   const expected = options.sha256?.toLowerCase();
   if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new Error(`--sha256 must be 64 hex digits, got "${options.sha256}"`);
   let path: string;
-  if (isRemoteSource(source)) {
+  if (isRemoteModelSource(source)) {
     const downloaded = await downloadModelFile({
       uri: source,
       dir: options.dir,
@@ -121,7 +118,7 @@ export async function addModel(source: string, options: AddModelOptions): Promis
   try {
     await checkModelFile(path);
   } catch (err) {
-    if (isRemoteSource(source)) await rm(path, { force: true });
+    if (isRemoteModelSource(source)) await rm(path, { force: true });
     throw err;
   }
   await writeFile(sidecarPath(path), `${digest}\n`);

@@ -1,18 +1,15 @@
 /**
  * Turns what the user asked for (an API ProgrammerSpec, or the CLI's flags) into one
- * Programmer per stage. `rules[:preset]` runs the rule programmer; anything else names a model
- * (GGUF path or hf: URI) and goes to the model runtime.
+ * Programmer per stage. A stage's programmer is named as contract/programmer-ref.ts reads it:
+ * `rules[:preset]` runs the rule programmer; anything else names a model and goes to the model
+ * runtime.
  */
+import { parseProgrammerRef, type ProgrammerSpec } from '../../contract/api';
 import type { Stage } from '../prox/program';
 import type { Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/programmer';
 import { RuleSpecError } from '../rules/config';
 import { loadModelRuntime, type ModelRuntime, type StageProgrammerOptions } from './model-runtime';
-
-export type ProgrammerSpec =
-  | { type: 'rules'; preset: string }
-  | { type: 'profile'; name: string }
-  | { type: 'stages'; doc?: string; chunk?: string };
 
 /** A spec the user can fix: the message says what was wrong and what is accepted. */
 export class ProgrammerSpecError extends Error {
@@ -30,15 +27,6 @@ export interface ResolveOptions {
 }
 
 export type StageProgrammers = Partial<Record<Stage, Programmer>>;
-
-const DEFAULT_RULE_PRESET = 'fineweb';
-
-/** Parses `rules`, `rules:c4+prox-lines`; returns null when `value` does not name the rules. */
-export function ruleSpecOf(value: string): string | null {
-  if (value === 'rules') return DEFAULT_RULE_PRESET;
-  if (value.startsWith('rules:')) return value.slice('rules:'.length) || DEFAULT_RULE_PRESET;
-  return null;
-}
 
 export function describeSpec(spec: ProgrammerSpec): string {
   switch (spec.type) {
@@ -92,9 +80,9 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
     for (const stage of stages) {
       const value = spec[stage];
       if (!value) throw new ProgrammerSpecError(`no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`);
-      const preset = ruleSpecOf(value);
+      const ref = parseProgrammerRef(value);
       let programmer: Programmer;
-      if (preset !== null) programmer = rules(preset);
+      if (ref.type === 'rules') programmer = rules(ref.preset);
       else {
         const runtime = await loadModelRuntime();
         programmer = await runtime.modelProgrammer(value, stage, options.modelsDir, stageOptions(stage, runtime));

@@ -5,6 +5,7 @@
  * Defaults are those of datatrove's filters (huggingface/datatrove a649de7); the `fineweb`
  * preset is the order and options of datatrove's examples/fineweb.py.
  */
+import { DEFAULT_RULE_PRESET } from '../../contract/programmer-ref';
 
 /** Bump when a rule's behaviour changes, so cached rule programs are recomputed. */
 export const RULESET_VERSION = '1';
@@ -148,12 +149,12 @@ function parseValue(key: RuleKey, raw: string): number | boolean {
 }
 
 /**
- * Parses `preset[+preset...][,rule=value...]` (`rules:` prefix allowed). Values are numbers,
+ * Parses `preset[+preset...][,rule=value...]` (an empty spec is the default preset). Values are numbers,
  * `on` or `off`; `-rule` is short for `rule=off`. Throws RuleSpecError naming the bad part
  * and listing what is valid.
  */
 export function parseRuleSpec(spec: string): RuleConfig {
-  const body = spec.trim().replace(/^rules:?/, '') || 'fineweb';
+  const body = spec.trim() || DEFAULT_RULE_PRESET;
   const [presetPart = '', ...overrides] = body.split(',').map((part) => part.trim());
   const names = presetPart.split('+').map((name) => name.trim());
   for (const name of names) {

@@ -1,5 +1,7 @@
-/** An error the API can pass on as data: `code` is one of contract/api.ts ApiErrorBody codes. */
-export type WorkspaceErrorCode = 'invalid_input' | 'not_found' | 'no_workspace' | 'busy' | 'failed';
+import type { ApiErrorCode } from '../../contract/api';
+
+/** An error the API passes on as data, with its contract error code. */
+export type WorkspaceErrorCode = Exclude<ApiErrorCode, 'unknown_method'>;
 
 export class WorkspaceError extends Error {
   constructor(

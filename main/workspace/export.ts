@@ -11,21 +11,10 @@ import { openJsonlWriter, type Compression, type ExportSummary, type JsonlWriter
 import { zstdImplementation } from '../export/zstd';
 import { executeProgram, type Execution } from '../prox/executor';
 import type { OperationKind, Stage } from '../prox/program';
+import type { ExportProgress, ExportRequest } from '../../contract/api';
 import type { ExecutionSettings } from './execution';
 
-export interface ExportRequest {
-  out: string;
-  compression: Compression;
-  auditDropped: boolean;
-  auditRemovedLines: boolean;
-}
-
-export interface ExportProgress {
-  done: number;
-  total: number;
-  bytes: number;
-  etaSeconds: number | null;
-}
+export type { ExportProgress, ExportRequest };
 
 export interface ExportResult {
   path: string;

@@ -12,6 +12,7 @@
  * only writes to SQLite, and commits do not wait for the disk until the scan ends
  * (relaxDurability): both measured as the largest gains in bench:workspace.
  */
+import type { ScanProgress } from '../../contract/api';
 import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
 import { relaxDurability, type SqliteDatabase } from '../../native/sqlite/database';
@@ -19,17 +20,7 @@ import type { SourceRow, Statements } from '../../native/sqlite/statements';
 import { inThreadReader, prepareReadWorker, workerReader } from './batch-reader';
 import { batchTextBytes, hashFile, type DocBatch } from './read-batches';
 
-export interface ScanProgress {
-  filesDone: number;
-  filesTotal: number;
-  bytesDone: number;
-  bytesTotal: number;
-  documents: number;
-  errors: number;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-  done: boolean;
-}
+export type { ScanProgress };
 
 export interface IndexOptions {
   readonly textField?: string;

@@ -3,19 +3,9 @@
  * fragments (never from user text: search terms are bound parameters).
  */
 import type { SqliteDatabase } from '../../native/sqlite/database';
-import type { DocFilter, DocSort } from '../../contract/api';
+import type { DocFilter, DocSort, ListPageQuery } from '../../contract/api';
 import type { DocumentRecord } from '../../native/sqlite/statements';
 
-export type { DocFilter, DocSort };
-
-export interface ListQuery {
-  filter: DocFilter;
-  search: string;
-  sort: DocSort;
-  descending: boolean;
-  offset: number;
-  limit: number;
-}
 
 export type ListedDocument = Omit<DocumentRecord, 'text'> & { path: string };
 
@@ -68,7 +58,7 @@ function whereClause(filter: DocFilter, search: string): { sql: string; params: 
 const LIST_COLUMNS =
   'd.seq, d.id, d.source_id, d.ord, d.locator, d.external_id, d.content_hash, d.chars, d.words, d.title, d.status, d.doc_dropped, d.lines_removed, d.normalized, d.has_errors, d.refined_words, d.refined_chars, s.path';
 
-export function listDocuments(db: SqliteDatabase, query: ListQuery): { total: number; rows: ListedDocument[] } {
+export function listDocuments(db: SqliteDatabase, query: ListPageQuery): { total: number; rows: ListedDocument[] } {
   const where = whereClause(query.filter, query.search);
   const direction = query.descending ? 'DESC' : 'ASC';
   const order = SORTS[query.sort].map((c) => `${c} ${direction}`).join(', ');

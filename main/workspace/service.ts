@@ -4,22 +4,19 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DocumentDetail, ExecutionView, ScanError, Stats, WorkspaceSummary } from '../../contract/api';
+import { OperationKindSchema, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { openDatabase, type SqliteDatabase } from '../../native/sqlite/database';
 import { workspaceMigrations } from '../../native/sqlite/migrations';
 import { prepareStatements, type DocumentRecord, type Statements } from '../../native/sqlite/statements';
 import { RefineJobController } from '../jobs/job-controller';
-import type { JobStatus } from '../jobs/refine-job';
-import type { StageSelection } from '../jobs/refine-runner';
-import type { ProgrammerSpec } from '../programmers/resolve';
 import type { OperationKind, Stage } from '../prox/program';
 import { WorkspaceError } from './errors';
 import { WorkspaceEvents } from './events';
 import { executeLoaded, loadDocument, readSettings, recomputeDerived, type ExecutionSettings } from './execution';
-import { exportWorkspace, type ExportRequest, type ExportResult } from './export';
+import { exportWorkspace, type ExportResult } from './export';
 import { indexFolder, type IndexOptions, type IndexResult } from './indexer';
 import { defaultDatabasePath } from './paths';
-import { listDocuments, neighborDocument, type DocFilter, type ListQuery } from './queries';
+import { listDocuments, neighborDocument } from './queries';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';
 import { toDocumentRow, toExecutionView, toProgramView } from './views';
@@ -33,8 +30,6 @@ export interface WorkspaceOpenOptions {
   /** Where model files live, for model programmers. Default: the model runtime's (REFINERY_MODELS_DIR or per-user). */
   readonly modelsDir?: string;
 }
-
-export const OPERATION_KINDS: readonly OperationKind[] = ['drop_doc', 'keep_doc', 'keep_chunk', 'remove_lines', 'normalize'];
 
 /** Documents recomputed per transaction when a kind toggle changes. */
 const RECOMPUTE_BATCH = 500;
@@ -134,7 +129,7 @@ export class Workspace {
 
   // ------------------------------------------------------------------ documents
 
-  listDocs(query: ListQuery) {
+  listDocs(query: ListPageQuery) {
     const { total, rows } = listDocuments(this.db, query);
     return { total, rows: rows.map(toDocumentRow) };
   }
@@ -205,7 +200,7 @@ export class Workspace {
 
   toggles(): Record<OperationKind, boolean> {
     const disabled = this.settings().disabledKinds;
-    return Object.fromEntries(OPERATION_KINDS.map((k) => [k, !disabled.has(k)])) as Record<OperationKind, boolean>;
+    return Object.fromEntries(OperationKindSchema.options.map((k) => [k, !disabled.has(k)])) as Record<OperationKind, boolean>;
   }
 
   /**

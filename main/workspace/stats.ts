@@ -4,6 +4,7 @@
  * and document-length histograms (the paper's Figure 7). Computed by executing every stored
  * program, since refined text is never stored.
  */
+import type { Stats } from '../../contract/api';
 import type { DocumentRecord, ProgramPair, Statements } from '../../native/sqlite/statements';
 import { executeProgram } from '../prox/executor';
 import type { OperationNote, Stage } from '../prox/program';
@@ -11,18 +12,10 @@ import { estimateLlamaTokens } from '../prox/tokens';
 import type { ExecutionSettings } from './execution';
 import { countWordsFast } from './text-facts';
 
-export interface WorkspaceStats {
-  documents: { before: number; after: number };
-  words: { before: number; after: number };
-  tokens: { before: number; after: number; estimated: boolean };
-  refined: { doc: number; chunk: number };
-  operations: Record<string, number>;
-  rules: Record<string, number>;
-  /** Bin i counts documents with edges[i] <= tokens < edges[i+1]; the last bin is open-ended. */
-  lengthHistogram: { edges: number[]; before: number[]; after: number[] };
-}
-
-/** Log2 bins of document length in tokens, 0 and then 32 .. 65536. */
+/**
+ * Log2 bins of document length in tokens, 0 and then 32 .. 65536: bin i counts documents with
+ * edges[i] <= tokens < edges[i+1]; the last bin is open-ended.
+ */
 export const HISTOGRAM_EDGES = [0, ...Array.from({ length: 12 }, (_, i) => 32 * 2 ** i)];
 
 export function binOf(tokens: number, edges: readonly number[] = HISTOGRAM_EDGES): number {
@@ -51,8 +44,8 @@ export function ruleKeysOf(reason: string): string[] {
 
 const PAGE = 500;
 
-export function computeStats(st: Statements, settings: ExecutionSettings, signal?: AbortSignal): WorkspaceStats {
-  const stats: WorkspaceStats = {
+export function computeStats(st: Statements, settings: ExecutionSettings, signal?: AbortSignal): Stats {
+  const stats: Stats = {
     documents: { before: 0, after: 0 },
     words: { before: 0, after: 0 },
     tokens: { before: 0, after: 0, estimated: true },
@@ -74,7 +67,7 @@ export function computeStats(st: Statements, settings: ExecutionSettings, signal
   return stats;
 }
 
-function addDocument(stats: WorkspaceStats, st: Statements, row: DocumentRecord & ProgramPair, settings: ExecutionSettings, anyOpToggles: boolean): void {
+function addDocument(stats: Stats, st: Statements, row: DocumentRecord & ProgramPair, settings: ExecutionSettings, anyOpToggles: boolean): void {
   const tokensBefore = estimateLlamaTokens(row.text);
   stats.documents.before += 1;
   stats.words.before += row.words;

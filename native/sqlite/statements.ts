@@ -3,6 +3,7 @@
  * does. Callers never write SQL; the few dynamic queries (list filters, FTS) are built in
  * main/workspace/queries.ts from fixed fragments.
  */
+import type { DocStatus } from '../../contract/api';
 import type { SqliteDatabase } from './database';
 
 export interface SourceRow {
@@ -19,7 +20,7 @@ export interface SourceRow {
 
 /** Columns derived from a document's programs by executing them, kept for fast filtering. */
 export interface DerivedColumns {
-  status: 'pending' | 'kept' | 'dropped' | 'modified' | 'error';
+  status: DocStatus;
   doc_dropped: number;
   lines_removed: number;
   normalized: number;

@@ -5,13 +5,12 @@
  * bad request can never take the app down.
  */
 import { z } from 'zod';
-import { type ApiErrorBody, type EventName, type Handlers, type MethodName, events, isMethodName, methods } from '../../../contract/api';
+import { type ApiErrorBody, type ApiErrorCode, ApiErrorCodeSchema, type EventName, type Handlers, type MethodName, events, isMethodName, methods } from '../../../contract/api';
 
 export type CallResult = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
 
-/** Handlers signal a specific error code by throwing an error carrying one (e.g. E2's ApiError). */
-type ApiErrorCode = ApiErrorBody['code'];
-const knownCodes: ReadonlySet<string> = new Set<ApiErrorCode>(['invalid_input', 'not_found', 'no_workspace', 'busy', 'failed', 'unknown_method']);
+/** Handlers signal a specific error code by throwing an error carrying one (a WorkspaceError). */
+const knownCodes: ReadonlySet<string> = new Set<ApiErrorCode>(ApiErrorCodeSchema.options);
 
 function codeOf(err: unknown): ApiErrorCode {
   if (err && typeof err === 'object' && 'code' in err) {

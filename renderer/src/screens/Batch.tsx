@@ -4,7 +4,7 @@
  * so closing the window or restarting the browser loses nothing.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { MethodOutput, ProgrammerSpec } from '../../../contract/api';
+import { DEFAULT_RULE_PRESET, type MethodOutput, type ProgrammerSpec, type StageSelection } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { Empty, ErrorState } from '../components/States';
@@ -12,7 +12,6 @@ import { formatCount, formatRate } from '../format';
 import { useApp } from '../store/app';
 
 type Mode = 'rules' | 'profile' | 'stages';
-type StageChoice = 'both' | 'doc' | 'chunk';
 type JobError = MethodOutput<'refine.errors'>[number];
 
 const PRESETS = ['fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
@@ -28,7 +27,7 @@ export function Batch() {
   const [profile, setProfile] = useState('prox-web');
   const [docModel, setDocModel] = useState('');
   const [chunkModel, setChunkModel] = useState('');
-  const [stages, setStages] = useState<StageChoice>('both');
+  const [stages, setStages] = useState<StageSelection>('both');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<JobError[] | null>(null);
   const [errorsFailed, setErrorsFailed] = useState<string | null>(null);
@@ -123,7 +122,7 @@ export function Batch() {
           <div className="field-row">
             <label className="field">
               <span>Document stage: model id, GGUF path, hf: URI or rules[:preset]</span>
-              <input list="model-ids" value={docModel} onChange={(e) => setDocModel(e.target.value)} placeholder="rules:fineweb" disabled={active} spellCheck={false} />
+              <input list="model-ids" value={docModel} onChange={(e) => setDocModel(e.target.value)} placeholder={`rules:${DEFAULT_RULE_PRESET}`} disabled={active} spellCheck={false} />
             </label>
             <label className="field">
               <span>Chunk stage</span>
@@ -140,7 +139,7 @@ export function Batch() {
         )}
         <label className="field">
           <span>Stages</span>
-          <select value={stages} onChange={(e) => setStages(e.target.value as StageChoice)} aria-label="stages" disabled={active}>
+          <select value={stages} onChange={(e) => setStages(e.target.value as StageSelection)} aria-label="stages" disabled={active}>
             <option value="both">Both: document, then chunks of kept documents</option>
             <option value="doc">Document stage only (keep / drop)</option>
             <option value="chunk">Chunk stage only (lines and strings)</option>

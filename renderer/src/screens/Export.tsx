@@ -1,12 +1,11 @@
 /** Export: destination, compression, audit files, the toggles in force; progress; where it went. */
 import { useEffect, useState } from 'react';
-import type { EventPayload, MethodOutput } from '../../../contract/api';
+import type { Compression, EventPayload, MethodOutput } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { formatBytes, formatCount } from '../format';
 import { useApp } from '../store/app';
 
-type Compression = 'none' | 'gzip' | 'zstd';
 const EXTENSION: Record<Compression, string> = { none: '.jsonl', gzip: '.jsonl.gz', zstd: '.jsonl.zst' };
 
 export function Export() {

@@ -4,19 +4,12 @@
  * what lets a batch survive closing and reopening the window.
  */
 import { create } from 'zustand';
-import type { DocFilter, DocSort, JobStatus, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
+import type { DocFilter, DocSort, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
 export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
 export type Theme = 'light' | 'dark';
-export type { DocFilter, DocSort };
-
-export interface ListQuery {
-  filter: DocFilter;
-  search: string;
-  sort: DocSort;
-  descending: boolean;
-}
+export type { DocFilter, DocSort, ListQuery };
 
 export interface Toast {
   id: number;

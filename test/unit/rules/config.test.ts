@@ -6,7 +6,7 @@ describe('rule specs and presets', () => {
     expect(Object.keys(RULE_PRESETS).sort()).toEqual(['all', 'c4', 'fineweb', 'gopher', 'prox-lines']);
     expect(parseRuleSpec('fineweb').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb']);
     expect(parseRuleSpec('prox-lines+c4').filters).toEqual(['c4', 'prox']);
-    expect(parseRuleSpec('rules:fineweb+prox-lines').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox']);
+    expect(parseRuleSpec('fineweb+prox-lines').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox']);
     expect(parseRuleSpec('all').filters).toEqual(['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox']);
   });
 
