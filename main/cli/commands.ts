@@ -11,10 +11,11 @@ import { register as statsCommand } from './stats';
 import { register as modelsCommand } from './models';
 import { register as programCommand } from './program';
 import { register as serveCommand } from './serve';
+import { register as promptCommand } from './prompt';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, modelsCommand, programCommand, serveCommand];
+const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, promptCommand, modelsCommand, programCommand, serveCommand];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -16,6 +16,9 @@ import type { ParseMode } from '../prox/program';
 import { createByteProgress } from './byte-progress';
 import { BadLine, badLinePrinter, inputSize, transformJsonl } from './jsonl-transform';
 import { CliError } from './errors';
+import { executeUltraxRecords } from './execute-ultrax';
+import { isParquet } from './record-input';
+import { DEFAULT_MAX_CHARS, DEFAULT_OVERLAP_RATIO } from '../ultrax';
 
 export interface ExecuteJsonlOptions {
   readonly input: string;
@@ -126,14 +129,19 @@ function programField(doc: Record<string, unknown>, metadata: Record<string, unk
 export function register(program: Command): void {
   program
     .command('execute')
-    .description('Apply stored ProX programs to documents: JSONL with text + doc_program/chunk_program in, refined JSONL out')
-    .requiredOption('--in <file>', 'input JSONL ("-" for stdin); programs in doc_program/chunk_program or metadata.doc_program/metadata.chunk_program')
-    .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line, text, dropped, drop_stage, drop_reason, doc_dropped, cancelled, errors, lines_removed, replacements')
-    .addOption(new Option('--mode <mode>', 'program parser: strict, or reference (GAIR-NLP/ProX slicing, quirks included)').choices(['strict', 'reference']).default('strict'))
-    .option('--min-kept-words <n>', 'drop a document when at most this many words are kept', parseNumber('--min-kept-words'))
-    .option('--min-kept-ratio <r>', 'drop a document when kept/original words is at or below this', parseNumber('--min-kept-ratio'))
-    .option('--cancel-at-errors <n>', 'ignore a chunk program with this many errors', parseNumber('--cancel-at-errors'))
-    .action(async (opts: { in: string; out: string; mode: ParseMode; minKeptWords?: number; minKeptRatio?: number; cancelAtErrors?: number }) => {
+    .description('Apply stored programs to documents: records with the text and its programs in, refined JSONL out (ProX by default; --dialect ultrax for UltraX)')
+    .requiredOption('--in <file>', 'input JSONL ("-" for stdin); ProX programs in doc_program/chunk_program or metadata.doc_program/metadata.chunk_program; ultrax: text (or original) with ultrax_output or model_output, JSONL or .parquet')
+    .requiredOption('--out <file>', 'output JSONL ("-" for stdout). ProX: id, line, text, dropped, drop_stage, drop_reason, doc_dropped, cancelled, errors, lines_removed, replacements; ultrax: id, line/row, text, dropped, status, program')
+    .addOption(new Option('--dialect <dialect>', 'program dialect: prox, or ultrax (openbmb/UltraX)').choices(['prox', 'ultrax']).default('prox'))
+    .addOption(new Option('--mode <mode>', 'prox: program parser, strict or reference (GAIR-NLP/ProX slicing, quirks included)').choices(['strict', 'reference']))
+    .option('--min-kept-words <n>', 'prox: drop a document when at most this many words are kept', parseNumber('--min-kept-words'))
+    .option('--min-kept-ratio <r>', 'prox: drop a document when kept/original words is at or below this', parseNumber('--min-kept-ratio'))
+    .option('--cancel-at-errors <n>', 'prox: ignore a chunk program with this many errors', parseNumber('--cancel-at-errors'))
+    .option('--max-chars <n>', `ultrax: window size the replies of an ultrax_output array were made for (default ${DEFAULT_MAX_CHARS})`, parsePositiveInteger('--max-chars'))
+    .option('--overlap <ratio>', `ultrax: window overlap ratio (default ${DEFAULT_OVERLAP_RATIO})`, parseRatio('--overlap'))
+    .action(async (opts: ExecuteCommandOptions) => {
+      if (opts.dialect === 'ultrax') return executeUltraxCommand(opts);
+      if (opts.maxChars !== undefined || opts.overlap !== undefined) throw new CliError('--max-chars and --overlap apply to --dialect ultrax only');
       const total = inputSize(opts.in);
       const progress = createByteProgress('execute', total);
       let summary: ExecuteSummary;
@@ -141,7 +149,7 @@ export function register(program: Command): void {
         summary = await executeJsonl({
           input: opts.in,
           output: opts.out,
-          mode: opts.mode,
+          mode: opts.mode ?? 'strict',
           thresholds: { minKeptWords: opts.minKeptWords, minKeptWordRatio: opts.minKeptRatio, cancelAtErrors: opts.cancelAtErrors },
           onBadLine: badLinePrinter(opts.in, (line) => progress.log(line)),
           onProgress: (p) => progress.update(p),
@@ -158,6 +166,62 @@ export function register(program: Command): void {
           `${summary.badLines > 0 ? `; ${summary.badLines} bad input lines skipped` : ''}\n`,
       );
     });
+}
+
+interface ExecuteCommandOptions {
+  in: string;
+  out: string;
+  dialect: 'prox' | 'ultrax';
+  mode?: ParseMode;
+  minKeptWords?: number;
+  minKeptRatio?: number;
+  cancelAtErrors?: number;
+  maxChars?: number;
+  overlap?: number;
+}
+
+async function executeUltraxCommand(opts: ExecuteCommandOptions): Promise<void> {
+  const proxOnly = [opts.mode && '--mode', opts.minKeptWords !== undefined && '--min-kept-words', opts.minKeptRatio !== undefined && '--min-kept-ratio', opts.cancelAtErrors !== undefined && '--cancel-at-errors'].filter(Boolean);
+  if (proxOnly.length > 0) throw new CliError(`${proxOnly.join(', ')} apply to --dialect prox only: UltraX has no thresholds or parse modes`);
+  const progress = createByteProgress('execute', inputSize(opts.in));
+  let summary;
+  try {
+    summary = await executeUltraxRecords({
+      input: opts.in,
+      output: opts.out,
+      maxChars: opts.maxChars ?? DEFAULT_MAX_CHARS,
+      overlapRatio: opts.overlap ?? DEFAULT_OVERLAP_RATIO,
+      onBadLine: badLinePrinter(opts.in, (line) => progress.log(line), isParquet(opts.in) ? 'row' : 'line'),
+      onProgress: (p) => progress.update(p),
+    });
+  } catch (err) {
+    progress.stop();
+    if (err instanceof CliError) throw err;
+    throw new CliError(`execute failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  progress.stop();
+  const s = summary.byStatus;
+  process.stderr.write(
+    `executed ${summary.documents} documents in ${summary.seconds.toFixed(1)} s: ${s.modified} modified, ${s.remove_all} dropped, ${s.keep_all} kept as they were, ` +
+      `${s.looping} looping programs not run, ${s.failed} failed` +
+      `${summary.badLines > 0 ? `; ${summary.badLines} bad input ${summary.positionName}s skipped` : ''}\n`,
+  );
+}
+
+function parsePositiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} needs a whole number of at least 1.`);
+    return n;
+  };
+}
+
+function parseRatio(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError(`${flag} needs a number from 0 up to (not including) 1.`);
+    return n;
+  };
 }
 
 function parseNumber(flag: string): (value: string) => number {

@@ -1,8 +1,9 @@
 /**
- * The plumbing of a JSONL-in, JSONL-out command (`execute`, `program`): stream the input line
- * by line (stdin with `-`), map each line to one output record, skip bad lines with a message,
- * batch writes with backpressure, and write through a temp file that is renamed at the end
- * (stdout with `-`), so a failure never leaves a partial output file.
+ * The plumbing of a records-in, JSONL-out command (`execute`, `program`, `prompt`): stream the
+ * input record by record (JSONL line by line, stdin with `-`; or any record source, such as
+ * parquet rows), map each to one output record, skip bad ones with a message, batch writes
+ * with backpressure, and write through a temp file that is renamed at the end (stdout with
+ * `-`), so a failure never leaves a partial output file.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
@@ -37,20 +38,58 @@ const WRITE_BATCH_CHARS = 1 << 16;
 const PROGRESS_INTERVAL_MS = 200;
 
 export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Promise<JsonlTransformSummary> {
-  const started = performance.now();
   const source = options.input === '-' ? process.stdin : createReadStream(options.input);
+  const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
+  readFailed.catch(() => undefined); // observed by transformRecords; avoids an unhandled rejection meanwhile
+  async function* lines(): AsyncGenerator<{ raw: string; lineNo: number }> {
+    let lineNo = 0;
+    for await (const raw of createInterface({ input: source, crlfDelay: Infinity })) {
+      lineNo++;
+      if (raw.trim().length > 0) yield { raw, lineNo };
+    }
+  }
+  return transformRecords({
+    records: lines(),
+    readFailed,
+    bytesRead: () => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0),
+    output: options.output,
+    map: (item) => options.map(item.raw, item.lineNo),
+    position: (item) => item.lineNo,
+    onRecord: options.onRecord,
+    onBadLine: options.onBadLine,
+    onProgress: options.onProgress,
+  });
+}
+
+export interface RecordTransformOptions<I, R> {
+  /** The input records, in order. */
+  readonly records: AsyncIterable<I>;
+  /** Rejects when reading fails in a way the iteration may not surface (a stream error under readline). */
+  readonly readFailed?: Promise<never>;
+  /** Input consumed so far, for progress. */
+  readonly bytesRead: () => number;
+  /** Output path, or `-` for stdout. */
+  readonly output: string;
+  /** Maps one input record to its output record; throws BadLine to skip it. */
+  readonly map: (item: I) => R;
+  /** Where a record is in the input (line or row), for bad-record messages. */
+  readonly position: (item: I) => number;
+  readonly onRecord?: (record: R) => void;
+  readonly onBadLine?: (position: number, message: string) => void;
+  readonly onProgress?: (progress: StreamProgress) => void;
+}
+
+/** The output half of every transform: one JSON line per record, batched, through a temp file renamed at the end. */
+export async function transformRecords<I, R>(options: RecordTransformOptions<I, R>): Promise<JsonlTransformSummary> {
+  const started = performance.now();
   const toStdout = options.output === '-';
   const temporary = toStdout ? null : `${options.output}.tmp-${process.pid}`;
   const sink = temporary === null ? process.stdout : createWriteStream(temporary);
   const sinkFailed = new Promise<never>((_, reject) => sink.once('error', reject));
   sinkFailed.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
-  const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
-  readFailed.catch(() => undefined);
-  const bytesRead = (): number => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0);
 
   let documents = 0;
   let badLines = 0;
-  let lineNo = 0;
   let pending = '';
   let lastProgress = 0;
   const flush = async (): Promise<void> => {
@@ -61,18 +100,15 @@ export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Prom
   };
 
   try {
-    const lines = createInterface({ input: source, crlfDelay: Infinity });
     const reading = (async () => {
-      for await (const raw of lines) {
-        lineNo++;
-        if (raw.trim().length === 0) continue;
+      for await (const item of options.records) {
         let record: R;
         try {
-          record = options.map(raw, lineNo);
+          record = options.map(item);
         } catch (err) {
           if (!(err instanceof BadLine)) throw err;
           badLines++;
-          options.onBadLine?.(lineNo, err.message);
+          options.onBadLine?.(options.position(item), err.message);
           continue;
         }
         documents++;
@@ -82,11 +118,11 @@ export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Prom
         const now = performance.now();
         if (options.onProgress && now - lastProgress > PROGRESS_INTERVAL_MS) {
           lastProgress = now;
-          options.onProgress({ documents, bytesRead: bytesRead() });
+          options.onProgress({ documents, bytesRead: options.bytesRead() });
         }
       }
     })();
-    await Promise.race([reading, readFailed]);
+    await (options.readFailed ? Promise.race([reading, options.readFailed]) : reading);
     await flush();
     if (temporary !== null) {
       sink.end();
@@ -103,8 +139,8 @@ export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Prom
     }
     throw err;
   }
-  options.onProgress?.({ documents, bytesRead: bytesRead() });
-  return { documents, badLines, bytesRead: bytesRead(), seconds: (performance.now() - started) / 1000 };
+  options.onProgress?.({ documents, bytesRead: options.bytesRead() });
+  return { documents, badLines, bytesRead: options.bytesRead(), seconds: (performance.now() - started) / 1000 };
 }
 
 /** Checks `--in` before anything is written; returns its size for progress (0 for stdin). */
@@ -122,13 +158,17 @@ export function inputSize(input: string): number {
 
 const MAX_PRINTED_BAD_LINES = 100;
 
-/** Prints `input:line: message; line skipped` for the first bad lines, then one line saying more were cut. */
-export function badLinePrinter(input: string, log: (line: string) => void): (lineNo: number, message: string) => void {
+/**
+ * Prints `input:line: message; line skipped` (parquet: `input: row N: message; row skipped`)
+ * for the first bad records, then one line saying more were cut.
+ */
+export function badLinePrinter(input: string, log: (line: string) => void, unit: 'line' | 'row' = 'line'): (position: number, message: string) => void {
   const label = input === '-' ? 'stdin' : input;
   let printed = 0;
-  return (lineNo, message) => {
+  return (position, message) => {
     printed++;
-    if (printed <= MAX_PRINTED_BAD_LINES) log(`${label}:${lineNo}: ${message}; line skipped`);
-    else if (printed === MAX_PRINTED_BAD_LINES + 1) log(`${label}: more bad lines; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
+    const where = unit === 'line' ? `${label}:${position}` : `${label}: row ${position}`;
+    if (printed <= MAX_PRINTED_BAD_LINES) log(`${where}: ${message}; ${unit} skipped`);
+    else if (printed === MAX_PRINTED_BAD_LINES + 1) log(`${label}: more bad ${unit}s; only the first ${MAX_PRINTED_BAD_LINES} are shown`);
   };
 }
