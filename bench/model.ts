@@ -8,20 +8,29 @@
  * and F16, cached in bench/.data. Random weights write long, random (but grammatical)
  * programs, so the chunk stage generates close to its 256-token cap: a worst case.
  *
+ * The defaults a user gets are measured first: llama.cpp threads and sequences per stage as the
+ * app and the CLI choose them (native/llama/threads.ts, main/models/memory-plan.ts). Other
+ * sequence counts, and `--threads N`, run beside them, each against a raw reference with the
+ * same threads; the JSON line's top-level figures are the defaults'.
+ *
  * Usage: npm run bench:model [-- --quick] [--gpu] [--threads N] [--types q8_0,f16] [--seqs 1,2,4,8,16]
  *        [--chunk-seqs 8,16] [--docs N]
- * --quick: Q8_0 only, doc stage at 1 and 4 sequences, chunk stage at 4, fewer documents (about 3 minutes on 2 CPU cores).
+ * --quick: Q8_0 only, doc stage at the default and 1 sequence (GPU: the default and 64), chunk
+ *   stage at the default, fewer documents (about 2 minutes on 2 CPU cores).
  * The chunk stage is also compared with the raw model doing the same work (its prompt tokens at
  * the raw prompt speed + its generated tokens at the raw generation speed of steps as wide).
  * --gpu: let node-llama-cpp pick a GPU build (CUDA/Vulkan/Metal); default is the CPU.
- * Last line: one JSON object with the figures (best configuration first-level).
+ * --threads N: also run everything with N llama.cpp threads, beside the default.
+ * Last line: one JSON object with the figures.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import type { OutputType } from '../main/convert/llama-gguf';
 import { seededRandom } from '../main/convert/synthetic-llama';
 import { createModelProgrammer } from '../main/models/programmer';
+import { DEFAULT_SEQUENCES } from '../main/models/memory-plan';
 import { loadRuntime } from '../native/llama/runtime';
 import { loadModel } from '../native/llama/model';
 import type { DocumentInput } from '../main/prox/programmer';
@@ -34,16 +43,25 @@ const option = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const numbers = (text: string): number[] => text.split(',').map(Number);
 const quick = flag('--quick');
 const gpu = flag('--gpu');
-const threads = option('--threads') ? Number(option('--threads')) : undefined;
+const tunedThreads = option('--threads') ? Number(option('--threads')) : undefined;
 const types = (option('--types') ?? (quick ? 'q8_0' : 'q8_0,f16')).split(',') as OutputType[];
-const sequenceCounts = (option('--seqs') ?? (quick ? '1,4' : '1,2,4,8,16')).split(',').map(Number);
-/** Sequence counts for the chunk stage (it generates up to 256 tokens per chunk). */
-const chunkSequenceCounts = (option('--chunk-seqs') ?? (quick ? '4' : '4,16,32')).split(',').map(Number);
-const docStageDocs = Number(option('--docs') ?? (quick ? 4 : 16));
-const rawTokens = quick ? 256 : 512;
+const defaults = DEFAULT_SEQUENCES[gpu ? 'gpu' : 'cpu'];
+/** Doc-stage sequence counts: the default first, the others beside it. */
+const sequenceCounts = unique([defaults.doc, ...numbers(option('--seqs') ?? (gpu ? (quick ? '64' : '8,64') : quick ? '1' : '1,2,8,16'))]);
+/** Chunk-stage sequence counts (it generates up to 256 tokens per chunk), the default first. */
+const chunkSequenceCounts = unique([defaults.chunk, ...numbers(option('--chunk-seqs') ?? (quick ? '' : gpu ? '64' : '16,32'))]);
+/** Enough documents that every sequence count is filled several times over. */
+const docStageDocs = Number(option('--docs') ?? (gpu ? 4 * Math.max(...sequenceCounts) : quick ? 8 : 16));
+/** Raw reference: one long prompt on a CPU; on a GPU, sequences x tokens in 2,048-token batches (a GPU needs wide batches). */
+const raw = gpu ? { sequences: 16, tokens: 1024, batchSize: 2048 } : { sequences: 1, tokens: quick ? 256 : 512, batchSize: 512 };
 const rawGeneratedTokens = quick ? 16 : 32;
+
+function unique(values: number[]): number[] {
+  return [...new Set(values.filter((v) => Number.isInteger(v) && v > 0))];
+}
 
 const dataDir = join(resolve(fileURLToPath(new URL('.', import.meta.url))), '.data');
 
@@ -78,7 +96,8 @@ function corpus(n: number, seed: number): DocumentInput[] {
 }
 
 interface RawMeter {
-  /** Tokens/s of one prompt evaluation on a fresh single-sequence context, no pipeline around it. */
+  readonly threads: number;
+  /** Prompt tokens/s of plain prefills on fresh sequences (CPU: one long prompt; GPU: many at once), no pipeline around them. */
   measure(): Promise<number>;
   /**
    * Tokens/s of plain greedy generation in `width` sequences at once (no grammar, no worker, no
@@ -91,22 +110,26 @@ interface RawMeter {
 }
 
 /**
- * The raw reference, loaded once in this process from the same file. It is measured right
- * before and right after every pipeline run, because on a shared machine the speed drifts.
+ * The raw reference, loaded once in this process from the same file with the same threads as
+ * the pipeline. It is measured right before and right after every pipeline run, because on a
+ * shared machine the speed drifts.
  */
-async function openRawMeter(path: string): Promise<RawMeter> {
+async function openRawMeter(path: string, threads: number | undefined): Promise<RawMeter> {
   const runtime = await loadRuntime(gpu ? 'auto' : false);
   const model = await loadModel(runtime, path);
-  const engine = await model.createEngine({ sequences: 1, contextSize: 2048, threads });
-  const text = corpus(8, 99).map((d) => d.text).join('\n');
-  const tokens = model.tokenizer.encode(text, false).slice(0, rawTokens);
-  await engine.prefill(tokens.slice(0, 16)); // first touch of the weights
+  const engine = await model.createEngine({ sequences: raw.sequences, contextSize: 2048, batchSize: raw.batchSize, threads });
+  const text = corpus(6 * raw.sequences, 99).map((d) => d.text).join('\n');
+  const all = model.tokenizer.encode(text, false);
+  const prompts = Array.from({ length: raw.sequences }, (_, i) => all.slice(i * raw.tokens, (i + 1) * raw.tokens));
+  if (prompts.some((p) => p.length < raw.tokens)) throw new Error('raw reference: the generated text is too short');
+  await engine.prefill(prompts[0]!.slice(0, 16)); // first touch of the weights
   const generationEngines = new Map<number, Awaited<ReturnType<typeof model.createEngine>>>();
   return {
+    threads: engine.info.threads,
     async measure() {
       const started = performance.now();
-      await engine.prefill(tokens);
-      return tokens.length / ((performance.now() - started) / 1000);
+      await Promise.all(prompts.map((p) => engine.prefill(p)));
+      return (raw.sequences * raw.tokens) / ((performance.now() - started) / 1000);
     },
     async measureGeneration(width) {
       let wide = generationEngines.get(width);
@@ -116,7 +139,7 @@ async function openRawMeter(path: string): Promise<RawMeter> {
       }
       // The same short prompt everywhere: a second call finds it in whichever sequence it gets
       // and evaluates one token, so the timed part is the generation steps alone.
-      const prompt = tokens.slice(0, 32);
+      const prompt = prompts[0]!.slice(0, 32);
       await Promise.all(Array.from({ length: width }, () => wide.generate(prompt, { maxTokens: 1 })));
       const started = performance.now();
       const runs = await Promise.all(Array.from({ length: width }, () => wide.generate(prompt, { maxTokens: rawGeneratedTokens })));
@@ -134,6 +157,9 @@ async function openRawMeter(path: string): Promise<RawMeter> {
 interface PipelineResult {
   stage: Stage;
   mode: 'generate' | 'probability';
+  /** Whether threads and sequences are the defaults a user gets. */
+  isDefault: boolean;
+  threads: number;
   sequences: number;
   docs: number;
   seconds: number;
@@ -151,14 +177,28 @@ interface PipelineResult {
   /** Raw generation speed at this width (chunk stage only), and the time the raw model would need for the same prompt and generated tokens / the pipeline's time. */
   rawGeneration?: number;
   sameWorkRatio?: number;
+  /** 1-minute load average when the run ended (other processes depress wall-clock figures). */
+  load: number;
 }
 
-async function pipeline(raw: RawMeter, path: string, stage: Stage, sequences: number, docs: DocumentInput[], mode: 'generate' | 'probability' = 'generate'): Promise<PipelineResult> {
-  const programmer = await createModelProgrammer({ stage, modelPath: path, sequences, gpu: gpu ? 'auto' : false, threads, mode });
+interface PipelineRun {
+  stage: Stage;
+  /** undefined: the default for the stage (chosen by the programmer as in the app). */
+  sequences: number | undefined;
+  threads: number | undefined;
+  docs: DocumentInput[];
+  mode?: 'generate' | 'probability';
+}
+
+async function pipeline(meter: RawMeter, path: string, run: PipelineRun): Promise<PipelineResult> {
+  const { stage, docs } = run;
+  const mode = run.mode ?? 'generate';
+  const programmer = await createModelProgrammer({ stage, modelPath: path, sequences: run.sequences, gpu: gpu ? 'auto' : false, threads: run.threads, mode });
   try {
     // Warm-up outside the timing: first-touch of the mmapped weights, grammar compilation.
     await programmer.writePrograms(stage, corpus(1, 7));
-    const rawBefore = await raw.measure();
+    const { engine } = programmer.runtime();
+    const rawBefore = await meter.measure();
     let promptTokens = 0;
     let generatedTokens = 0;
     const started = performance.now();
@@ -169,12 +209,16 @@ async function pipeline(raw: RawMeter, path: string, stage: Stage, sequences: nu
       },
     });
     const seconds = (performance.now() - started) / 1000;
-    const rawAfter = await raw.measure();
+    const rawAfter = await meter.measure();
     const tokensPerSecond = (promptTokens + generatedTokens) / seconds;
-    const rawGeneration = stage === 'chunk' ? await raw.measureGeneration(sequences) : undefined;
+    const rawGeneration = stage === 'chunk' ? await meter.measureGeneration(engine.sequences) : undefined;
     const sameWorkRatio = rawGeneration === undefined ? undefined : (promptTokens / ((rawBefore + rawAfter) / 2) + generatedTokens / rawGeneration) / seconds;
     return {
-      stage, mode, sequences, docs: docs.length, seconds, promptTokens, generatedTokens,
+      stage, mode,
+      isDefault: run.sequences === undefined && run.threads === undefined,
+      threads: engine.threads,
+      sequences: engine.sequences,
+      docs: docs.length, seconds, promptTokens, generatedTokens,
       promptTokensPerSecond: promptTokens / seconds,
       generatedTokensPerSecond: generatedTokens / seconds,
       tokensPerSecond,
@@ -185,6 +229,7 @@ async function pipeline(raw: RawMeter, path: string, stage: Stage, sequences: nu
       ratio: tokensPerSecond / ((rawBefore + rawAfter) / 2),
       rawGeneration,
       sameWorkRatio,
+      load: loadavg()[0]!,
     };
   } finally {
     await programmer.dispose();
@@ -195,69 +240,89 @@ const fmt = (n: number, digits = 1): string => n.toFixed(digits).padStart(8);
 
 function printRow(r: PipelineResult): void {
   console.log(
-    `  ${r.stage.padEnd(5)} ${r.mode.padEnd(11)} seq ${String(r.sequences).padStart(2)}  docs ${String(r.docs).padStart(3)}  ` +
+    `  ${r.isDefault ? '*' : ' '} ${r.stage.padEnd(5)} ${r.mode.padEnd(11)} thr ${String(r.threads).padStart(2)} seq ${String(r.sequences).padStart(2)}  docs ${String(r.docs).padStart(3)}  ` +
       `prompt ${fmt(r.promptTokensPerSecond)} tok/s  gen ${fmt(r.generatedTokensPerSecond)} tok/s  all ${fmt(r.tokensPerSecond)} tok/s  ` +
-      `${fmt(r.docsPerSecond, 3)} docs/s  raw ${fmt(r.rawBefore)}/${fmt(r.rawAfter).trim()} tok/s  ratio ${r.ratio.toFixed(2)}${r.sameWorkRatio === undefined ? '' : `  raw gen ${r.rawGeneration!.toFixed(1)} tok/s  same-work ratio ${r.sameWorkRatio.toFixed(2)}`}${r.failures ? `  FAILURES ${r.failures}` : ''}`,
+      `${fmt(r.docsPerSecond, 3)} docs/s  raw ${fmt(r.rawBefore)}/${fmt(r.rawAfter).trim()} tok/s  ratio ${r.ratio.toFixed(2)}${r.sameWorkRatio === undefined ? '' : `  raw gen ${r.rawGeneration!.toFixed(1)} tok/s  same-work ratio ${r.sameWorkRatio.toFixed(2)}`}  load ${r.load.toFixed(1)}${r.failures ? `  FAILURES ${r.failures}` : ''}`,
   );
 }
 
+const benchStarted = performance.now();
 const runtime = await loadRuntime(gpu ? 'auto' : false);
-console.log(`model bench: backend ${runtime.info.backend}${runtime.info.device ? ` (${runtime.info.device})` : ''}, threads ${threads ?? `default (${runtime.info.cpuThreads})`}, ${quick ? 'quick' : 'full'}`);
+console.log(
+  `model bench: backend ${runtime.info.backend}${runtime.info.device ? ` (${runtime.info.device})` : ''}, ${quick ? 'quick' : 'full'}; ` +
+    `default llama.cpp threads ${runtime.info.defaultThreads} (one per core less one, ${runtime.info.mathCores} cores)${tunedThreads ? `, beside it ${tunedThreads}` : ''}; ` +
+    `default sequences doc ${defaults.doc}, chunk ${defaults.chunk}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+);
 if (runtime.info.note) console.log(`  ${runtime.info.note}`);
+console.log('  * = the defaults a user gets');
 
-const summary: Record<string, unknown>[] = [];
-let best: { type: OutputType; result: PipelineResult; chunk: PipelineResult } | null = null;
+interface TypeSummary {
+  type: OutputType;
+  runs: PipelineResult[];
+}
+const summary: TypeSummary[] = [];
+const threadSettings: Array<number | undefined> = [undefined, ...(tunedThreads !== undefined ? [tunedThreads] : [])];
 
 for (const type of types) {
   const path = modelFile(type);
-  const raw = await openRawMeter(path);
   console.log(`${type}: ${path}`);
   const results: PipelineResult[] = [];
-  const run = async (stage: Stage, sequences: number, docs: DocumentInput[], mode: 'generate' | 'probability' = 'generate'): Promise<void> => {
-    const r = await pipeline(raw, path, stage, sequences, docs, mode);
-    results.push(r);
-    printRow(r);
-  };
-  const docDocs = corpus(docStageDocs, 1);
-  for (const sequences of sequenceCounts) await run('doc', sequences, docDocs);
-  const fastest = Math.max(...sequenceCounts);
-  await run('doc', fastest, docDocs, 'probability');
-  // The chunk stage generates up to 256 tokens per chunk; one ~450-token document is one chunk,
-  // and twice as many documents as sequences show the queue refilling freed sequences.
-  for (const sequences of chunkSequenceCounts) await run('chunk', sequences, corpus(2 * sequences, 2));
-  await raw.close();
-  // Best configuration: the greedy doc-stage run closest to the raw speed measured around it.
-  const top = results.filter((r) => r.stage === 'doc' && r.mode === 'generate').reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  console.log(`${type}: best doc-stage pipeline: ${top.sequences} sequences, ${top.tokensPerSecond.toFixed(1)} tok/s = ${top.ratio.toFixed(2)} x raw (target >= 0.85)`);
-  const chunkTop = results.filter((r) => r.stage === 'chunk').reduce((a, b) => (b.ratio > a.ratio ? b : a));
-  console.log(
-    `${type}: best chunk-stage pipeline: ${chunkTop.sequences} sequences, ${chunkTop.tokensPerSecond.toFixed(1)} tok/s = ${chunkTop.ratio.toFixed(2)} x raw prompt speed, ` +
-      `${chunkTop.sameWorkRatio!.toFixed(2)} x the raw model doing the same prompt and generation work`,
-  );
-  if (!best || top.ratio > best.result.ratio) best = { type, result: top, chunk: chunkTop };
+  for (const threads of threadSettings) {
+    const meter = await openRawMeter(path, threads);
+    const run = async (r: PipelineRun): Promise<void> => {
+      const result = await pipeline(meter, path, r);
+      results.push(result);
+      printRow(result);
+    };
+    const asked = (n: number, defaultCount: number): number | undefined => (n === defaultCount ? undefined : n);
+    const docDocs = corpus(docStageDocs, 1);
+    for (const n of sequenceCounts) await run({ stage: 'doc', sequences: asked(n, defaults.doc), threads, docs: docDocs });
+    await run({ stage: 'doc', sequences: undefined, threads, docs: docDocs, mode: 'probability' });
+    // The chunk stage generates up to 256 tokens per chunk; one ~450-token document is one chunk,
+    // and twice as many documents as sequences show the queue refilling freed sequences.
+    for (const n of chunkSequenceCounts) await run({ stage: 'chunk', sequences: asked(n, defaults.chunk), threads, docs: corpus(2 * n, 2) });
+    await meter.close();
+  }
   summary.push({ type, runs: results });
+  const docDefault = results.find((r) => r.stage === 'doc' && r.mode === 'generate' && r.isDefault)!;
+  const chunkDefault = results.find((r) => r.stage === 'chunk' && r.isDefault)!;
+  console.log(`${type}: doc stage with the defaults (${docDefault.threads} threads, ${docDefault.sequences} sequences): ${docDefault.tokensPerSecond.toFixed(1)} tok/s = ${docDefault.ratio.toFixed(2)} x raw (target >= 0.85)`);
+  console.log(
+    `${type}: chunk stage with the defaults (${chunkDefault.threads} threads, ${chunkDefault.sequences} sequences): ${chunkDefault.tokensPerSecond.toFixed(1)} tok/s = ${chunkDefault.ratio.toFixed(2)} x raw prompt speed, ` +
+      `${chunkDefault.sameWorkRatio!.toFixed(2)} x the raw model doing the same prompt and generation work (target >= 0.80)`,
+  );
+  const best = results.filter((r) => r.stage === 'doc' && r.mode === 'generate').reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
+  if (best !== docDefault) console.log(`${type}: fastest doc stage: ${best.threads} threads, ${best.sequences} sequences, ${best.tokensPerSecond.toFixed(1)} tok/s = ${best.ratio.toFixed(2)} x raw`);
 }
 
-if (best) {
-  const r = best.result;
-  console.log(
-    JSON.stringify({
-      bench: 'model',
-      quick,
-      backend: runtime.info.backend,
-      threads: threads ?? runtime.info.cpuThreads,
-      best_type: best.type,
-      best_sequences: r.sequences,
-      pipeline_tokens_per_s: Number(r.tokensPerSecond.toFixed(2)),
-      pipeline_docs_per_s: Number(r.docsPerSecond.toFixed(4)),
-      raw_tokens_per_s: Number(((r.rawBefore + r.rawAfter) / 2).toFixed(2)),
-      ratio: Number(r.ratio.toFixed(3)),
-      chunk_sequences: best.chunk.sequences,
-      chunk_tokens_per_s: Number(best.chunk.tokensPerSecond.toFixed(2)),
-      chunk_ratio: Number(best.chunk.ratio.toFixed(3)),
-      chunk_raw_generation_tokens_per_s: Number(best.chunk.rawGeneration!.toFixed(2)),
-      chunk_same_work_ratio: Number(best.chunk.sameWorkRatio!.toFixed(3)),
-      types: summary,
-    }),
-  );
-}
+const round = (n: number | undefined, digits = 3): number | null => (n === undefined ? null : Number(n.toFixed(digits)));
+const headline = summary[0]!;
+const docDefault = headline.runs.find((r) => r.stage === 'doc' && r.mode === 'generate' && r.isDefault)!;
+const chunkDefault = headline.runs.find((r) => r.stage === 'chunk' && r.isDefault)!;
+const fastestDoc = headline.runs.filter((r) => r.stage === 'doc' && r.mode === 'generate').reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
+console.log(
+  JSON.stringify({
+    bench: 'model',
+    quick,
+    backend: runtime.info.backend,
+    device: runtime.info.device,
+    type: headline.type,
+    threads: docDefault.threads,
+    math_cores: runtime.info.mathCores,
+    load_average: loadavg().map((l) => Number(l.toFixed(2))),
+    seconds: round((performance.now() - benchStarted) / 1000, 1),
+    doc_sequences: docDefault.sequences,
+    doc_tokens_per_s: round(docDefault.tokensPerSecond, 2),
+    doc_prompt_tokens_per_s: round(docDefault.promptTokensPerSecond, 2),
+    doc_docs_per_s: round(docDefault.docsPerSecond, 4),
+    raw_tokens_per_s: round((docDefault.rawBefore + docDefault.rawAfter) / 2, 2),
+    doc_ratio: round(docDefault.ratio),
+    chunk_sequences: chunkDefault.sequences,
+    chunk_tokens_per_s: round(chunkDefault.tokensPerSecond, 2),
+    chunk_ratio: round(chunkDefault.ratio),
+    chunk_raw_generation_tokens_per_s: round(chunkDefault.rawGeneration, 2),
+    chunk_same_work_ratio: round(chunkDefault.sameWorkRatio),
+    fastest_doc: { threads: fastestDoc.threads, sequences: fastestDoc.sequences, tokens_per_s: round(fastestDoc.tokensPerSecond, 2), prompt_tokens_per_s: round(fastestDoc.promptTokensPerSecond, 2), ratio: round(fastestDoc.ratio) },
+    types: summary,
+  }),
+);

@@ -169,7 +169,7 @@ export function registerModelsInfo(models: Command): void {
   ).action(async (model: string | undefined, options: InfoOptions) => {
     const runtime = await loadRuntime(options.gpu ? 'auto' : false);
     const r = runtime.info;
-    console.log(`backend: ${r.backend}${r.device ? ` (${r.device})` : ''}${r.vramBytes !== null ? `, VRAM ${size(r.vramBytes)} (${size(r.vramFreeBytes ?? 0)} free)` : ''}, CPU threads ${r.cpuThreads}`);
+    console.log(`backend: ${r.backend}${r.device ? ` (${r.device})` : ''}${r.vramBytes !== null ? `, VRAM ${size(r.vramBytes)} (${size(r.vramFreeBytes ?? 0)} free)` : ''}, CPU threads ${r.defaultThreads} of ${r.mathCores} cores`);
     if (r.note) console.log(`note: ${r.note}`);
     console.log(`models folder: ${folder(options)}`);
     if (!model) return;
@@ -191,7 +191,7 @@ export function registerModelsInfo(models: Command): void {
     const programmer = await createModelProgrammer({ stage: 'doc', modelPath: path, gpu: options.gpu ? 'auto' : false });
     try {
       const ready = programmer.runtime();
-      console.log(`loaded: ${ready.model.gpuLayers}/${ready.model.layers} layers on the GPU, context ${ready.engine.contextSize} x ${ready.engine.sequences} sequences, batch ${ready.engine.batchSize}, flash attention ${ready.engine.flashAttention ? 'on' : 'off'}`);
+      console.log(`loaded: ${ready.model.gpuLayers}/${ready.model.layers} layers on the GPU, context ${ready.engine.contextSize} x ${ready.engine.sequences} sequences, batch ${ready.engine.batchSize}, ${ready.engine.threads} CPU threads, flash attention ${ready.engine.flashAttention ? 'on' : 'off'}`);
     } finally {
       await programmer.dispose();
     }

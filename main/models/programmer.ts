@@ -37,10 +37,7 @@ export interface ModelProgrammerOptions {
   sequences?: number;
   gpu?: 'auto' | false;
   parseMode?: ParseMode;
-  /**
-   * CPU threads for llama.cpp; default: REFINERY_LLAMA_THREADS, else all math cores. On a machine
-   * whose cores are busy with other work, 1 thread can be many times faster (no spin-waiting).
-   */
+  /** CPU threads for llama.cpp; default: REFINERY_LLAMA_THREADS, else one per core less one (native/llama/threads.ts). */
   threads?: number;
   /**
    * Doc prompts longer than the context: 'keep-inst' (default) shortens the document so

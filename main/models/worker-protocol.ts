@@ -16,7 +16,7 @@ export interface WorkerInit {
   readonly sequences: number | null;
   readonly gpu: 'auto' | false;
   readonly parseMode: ParseMode;
-  /** llama.cpp CPU threads; null: all math cores. */
+  /** llama.cpp CPU threads; null: the runtime's default (native/llama/threads.ts). */
   readonly threads: number | null;
   readonly truncation: PromptTruncation;
   /** Bytes of tensor data, from the header check done before the load. */

@@ -15,7 +15,7 @@ export interface EngineOptions {
   /** Tokens per decode call across all sequences; default: llama.cpp's choice (512 or more). */
   readonly batchSize?: number;
   readonly flashAttention?: 'auto' | boolean;
-  /** CPU threads; default: all math cores. */
+  /** CPU threads; default: the runtime's defaultThreads (threads.ts). */
   readonly threads?: number;
 }
 
@@ -25,6 +25,8 @@ export interface EngineInfo {
   readonly batchSize: number;
   readonly flashAttention: boolean;
   readonly stateBytes: number;
+  /** CPU threads llama.cpp computes with. */
+  readonly threads: number;
 }
 
 export type StopReason = 'eos' | 'maxTokens';
@@ -76,7 +78,7 @@ export async function createEngine(runtime: LlamaRuntime, model: LlamaModel, opt
     contextSize: options.contextSize,
     batchSize: options.batchSize,
     flashAttention: options.flashAttention ?? 'auto',
-    threads: options.threads,
+    threads: options.threads ?? runtime.info.defaultThreads,
     // Never let llama.cpp over-commit: a context that does not fit must fail here, clearly.
     ignoreMemorySafetyChecks: false,
     failedCreationRemedy: false,
@@ -125,6 +127,7 @@ export async function createEngine(runtime: LlamaRuntime, model: LlamaModel, opt
       batchSize: context.batchSize,
       flashAttention: context.flashAttention === true,
       stateBytes: context.stateSize,
+      threads: context.idealThreads,
     },
 
     async generate(prompt, generateOptions) {

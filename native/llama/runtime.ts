@@ -6,6 +6,7 @@
  * GPU is not used when it is not, because "it is slow" is otherwise all a user sees.
  */
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import { defaultLlamaThreads } from './threads';
 
 export type Backend = 'cuda' | 'vulkan' | 'metal' | 'cpu';
 
@@ -16,7 +17,10 @@ export interface RuntimeInfo {
   readonly vramBytes: number | null;
   readonly vramFreeBytes: number | null;
   readonly gpuAvailable: boolean;
-  readonly cpuThreads: number;
+  /** Physical cores llama.cpp counts for math (no SMT siblings, no efficiency cores). */
+  readonly mathCores: number;
+  /** CPU threads an engine computes with unless told otherwise (threads.ts). */
+  readonly defaultThreads: number;
   /** Why the GPU is not used, when it is not; null otherwise. */
   readonly note: string | null;
 }
@@ -43,7 +47,10 @@ export function loadRuntime(gpu: GpuChoice = 'auto'): Promise<LlamaRuntime> {
 }
 
 async function createRuntime(gpu: GpuChoice): Promise<LlamaRuntime> {
-  const common = { build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false } as const;
+  // maxThreads 0: every engine passes its own thread count (threads.ts); node-llama-cpp's
+  // splitter would otherwise cap it at its own default, max(4, cores), and make every decode
+  // wait for an allocation.
+  const common = { build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false, maxThreads: 0 } as const;
   if (gpu === false) {
     const llama = await getLlama({ ...common, gpu: false });
     return { llama, info: await describe(llama, 'GPU disabled by the user (--no-gpu / gpu: false).') };
@@ -66,7 +73,7 @@ async function createRuntime(gpu: GpuChoice): Promise<LlamaRuntime> {
 async function describe(llama: Llama, note: string | null): Promise<RuntimeInfo> {
   const backend: Backend = llama.gpu === false ? 'cpu' : llama.gpu;
   if (backend === 'cpu') {
-    return { backend, device: null, vramBytes: null, vramFreeBytes: null, gpuAvailable: false, cpuThreads: llama.cpuMathCores, note };
+    return { backend, device: null, vramBytes: null, vramFreeBytes: null, gpuAvailable: false, ...threads(llama), note };
   }
   const [names, vram] = await Promise.all([llama.getGpuDeviceNames(), llama.getVramState()]);
   return {
@@ -75,7 +82,11 @@ async function describe(llama: Llama, note: string | null): Promise<RuntimeInfo>
     vramBytes: vram.total,
     vramFreeBytes: vram.free,
     gpuAvailable: true,
-    cpuThreads: llama.cpuMathCores,
+    ...threads(llama),
     note,
   };
+}
+
+function threads(llama: Llama): Pick<RuntimeInfo, 'mathCores' | 'defaultThreads'> {
+  return { mathCores: llama.cpuMathCores, defaultThreads: defaultLlamaThreads(llama.cpuMathCores) };
 }

@@ -4,7 +4,7 @@ import type { RuntimeInfo } from '../../../native/llama/runtime';
 import type { ModelShape } from '../../../main/models/gguf-check';
 
 const GiB = 2 ** 30;
-const gpu = (freeBytes: number): RuntimeInfo => ({ backend: 'cuda', device: 'test GPU', vramBytes: 8 * GiB, vramFreeBytes: freeBytes, gpuAvailable: true, cpuThreads: 8, note: null });
+const gpu = (freeBytes: number): RuntimeInfo => ({ backend: 'cuda', device: 'test GPU', vramBytes: 8 * GiB, vramFreeBytes: freeBytes, gpuAvailable: true, mathCores: 8, defaultThreads: 7, note: null });
 /** The ProX 0.3B refiner: 24 layers, hidden 1280, 16 heads, 1 KV head. */
 const prox03: ModelShape = { layers: 24, embedding: 1280, heads: 16, kvHeads: 1, feedForward: 2048, contextLength: 2048, vocabulary: 32000 };
 
