@@ -5,8 +5,8 @@
  * else is a model id in the models folder or a GGUF path. Parsed here once, for every caller.
  */
 
-/** The preset `rules` means when it names none. */
-export const DEFAULT_RULE_PRESET = 'fineweb';
+/** The preset `rules` means when it names none: `web`, the rule set made for raw web pages. */
+export const DEFAULT_RULE_PRESET = 'web';
 
 export type ProgrammerRef =
   | { readonly type: 'rules'; readonly preset: string }

@@ -10,8 +10,11 @@ import { DEFAULT_RULE_PRESET } from '../../contract/programmer-ref';
 /** Bump when a rule's behaviour changes, so cached rule programs are recomputed. */
 export const RULESET_VERSION = '1';
 
-/** Rule groups, in the order they run (the FineWeb recipe's order, then the ProX line set). */
-export const FILTERS = ['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox'] as const;
+/**
+ * Rule groups, in the order they run: the FineWeb recipe's order, then the ProX line set, then
+ * the web set, whose page judgement reads the lines every group before it left.
+ */
+export const FILTERS = ['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox', 'web'] as const;
 export type FilterId = (typeof FILTERS)[number];
 
 interface RuleDefinition {
@@ -63,6 +66,14 @@ export const RULES = {
   'prox.footer': { filter: 'prox', value: true, description: 'remove the footer block (copyright, contact, share, subscribe) after the text' },
   'prox.inline_urls': { filter: 'prox', value: true, description: 'normalize away bare URLs inside text lines' },
   'prox.max_menu_line_words': { filter: 'prox', value: 4, description: 'a menu/button line has at most this many words' },
+  'web.widgets': { filter: 'web', value: true, description: 'remove lines that are only a URL, a button or widget label, or a count' },
+  'web.boilerplate': { filter: 'web', value: true, description: 'remove cookie/consent, copyright, terms/privacy and sign-up/log-in lines' },
+  'web.menus': { filter: 'web', value: 3, description: 'remove runs of at least this many short link-like lines (menus, tags, link lists)' },
+  'web.page_edges': { filter: 'web', value: 10, description: "remove what is not running text outside the page's text: the stretch where prose words outweigh short lines, each costing this many words" },
+  'web.repeated': { filter: 'web', value: true, description: 'remove short link-like lines that appear more than once on the page' },
+  'web.related': { filter: 'web', value: true, description: 'remove "Related", "Most read", "Read next" ... blocks' },
+  'web.max_link_words': { filter: 'web', value: 4, description: 'a link-like line has at most this many words' },
+  'web.min_prose_words': { filter: 'web', value: 150, description: 'drop: fewer words of running text left after line cleaning' },
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleKey = keyof typeof RULES;
@@ -90,10 +101,16 @@ export const RULE_PRESETS = {
     description: 'the FineWeb recipe: Gopher repetition, Gopher quality, C4 without the terminal-punctuation line rule, FineWeb quality',
   },
   'prox-lines': { filters: ['prox'], off: [], description: 'ProX-style line removal: menus, link/button lines, footers, inline URLs' },
-  all: { filters: [...FILTERS], off: [], description: 'every rule of every group, reference defaults' },
+  web: {
+    filters: ['web'],
+    off: [],
+    description: 'for raw web pages: removes menus, header/footer, widgets, link lists and boilerplate using the lines around each line, then judges the page on the text left',
+  },
+  all: { filters: ['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox'], off: [], description: 'every datatrove and ProX-lines rule at its reference default (not web)' },
 } as const satisfies Record<string, Preset>;
 
 export type PresetName = keyof typeof RULE_PRESETS;
+
 const PRESET_NAMES = Object.keys(RULE_PRESETS) as PresetName[];
 
 export class RuleSpecError extends Error {

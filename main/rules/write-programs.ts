@@ -23,6 +23,8 @@ import { checkGopherQuality } from './gopher-quality';
 import { checkGopherRepetition } from './gopher-repetition';
 import { normalizeCall, removeLinesCall } from './program-text';
 import { runProxLines } from './prox-lines';
+import { runWebLines } from './web-lines';
+import { checkWebQuality } from './web-quality';
 import { splitIntoWords } from './tokenize';
 import type { DocFailure, LineRemoval, Normalization } from './verdict';
 
@@ -53,7 +55,7 @@ export function evaluateRules(text: string, config: RuleConfig): RuleVerdict {
   const normalizations: Normalization[] = [];
   const wordsOf = (): string[] => (current === text ? view.tokens.tokens : splitIntoWords(current));
 
-  if (text.trim() === '' && config.filters.some((f) => f !== 'prox')) {
+  if (text.trim() === '' && config.filters.some((f) => f !== 'prox' && f !== 'web')) {
     failure = { rule: 'gopher.min_doc_words', reason: 'rules: empty document' };
   }
   for (const filter of config.filters) {
@@ -70,10 +72,15 @@ export function evaluateRules(text: string, config: RuleConfig): RuleVerdict {
       currentWordCount = () => result.keptWordCount;
     } else if (filter === 'fineweb') {
       if (failure === undefined) failure = checkFineWebQuality(current, currentWordCount ?? (() => wordsOf().length), config);
-    } else {
+    } else if (filter === 'prox') {
       const result = runProxLines(view, config);
       for (const removal of result.removals) if (!removals.has(removal.line)) removals.set(removal.line, removal);
       normalizations.push(...result.normalizations);
+    } else {
+      const result = runWebLines(view, config);
+      for (const removal of result.removals) if (!removals.has(removal.line)) removals.set(removal.line, removal);
+      // The page is judged on what every line rule so far left of it.
+      if (failure === undefined) failure = checkWebQuality(view, result.kinds, removals, config);
     }
   }
   const sorted = [...removals.values()].sort((a, b) => a.line - b.line);

@@ -1,0 +1,108 @@
+/**
+ * `npm run eval:rules [-- --devset <folder>] [--folds 5] [--seeds 5]`: how well each rule
+ * preset agrees with human labels on a labelled page set (by default the development set in
+ * ../shared/fixtures/devset), scored as the held-out evaluation is:
+ * - doc macro-F1: the mean of the F1 of "keep" and of "drop" over every page;
+ * - line P / R / F1: removed lines against the gold noisy lines, micro-averaged over the pages
+ *   labelled keep.
+ * Then the `web` preset is cross-validated: its tunable thresholds are chosen on k-1 folds by
+ * the grid below and scored on the held-out fold (repeated over several fold seeds), which
+ * estimates how the thresholds do on pages that were not used to choose them.
+ * The last line is one JSON object with every figure.
+ */
+import { scorePredictions, scoreRules, type AgreementReport } from '../main/rules/agreement';
+import { DEFAULT_RULE_PRESET, parseRuleSpec } from '../main/rules/config';
+import { crossValidate, type GridPoint } from './support/cross-validate';
+import { DEFAULT_DEVSET_DIR, hasDevset, readLabelledSet } from './support/devset';
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && process.argv[at + 1] !== undefined ? (process.argv[at + 1] as string) : fallback;
+}
+
+const dir = option('--devset', DEFAULT_DEVSET_DIR);
+const folds = Number(option('--folds', '5'));
+const seedCount = Number(option('--seeds', '5'));
+if (!hasDevset(dir)) {
+  console.error(`eval:rules: no labelled set at ${dir} (docs.jsonl + gold.jsonl). Pass --devset <folder>.`);
+  process.exit(2);
+}
+if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(seedCount) || seedCount < 1) {
+  console.error('eval:rules: --folds must be an integer >= 2 and --seeds an integer >= 1');
+  process.exit(2);
+}
+
+/**
+ * The thresholds cross-validation may choose among, the defaults first (they win ties): the
+ * running-text words a page needs after cleaning, the shortest run of link-like lines that is a
+ * menu, the most words a link-like line has, and what a short line costs when finding the text.
+ */
+const MIN_PROSE_WORDS = [150, 100, 200, 250, 300, 400];
+const MENU_RUN = [3, 2, 4, 5];
+const LINK_WORDS = [4, 3, 5, 6];
+const EDGE_COST = [10, 5, 20];
+const GRID: GridPoint[] = MIN_PROSE_WORDS.flatMap((words) =>
+  MENU_RUN.flatMap((run) =>
+    LINK_WORDS.flatMap((linkWords) => EDGE_COST.map((cost) => `web,web.min_prose_words=${words},web.menus=${run},web.max_link_words=${linkWords},web.page_edges=${cost}`)),
+  ),
+);
+
+const documents = readLabelledSet(dir);
+const keep = documents.filter((d) => d.keep).length;
+const keptLines = documents.filter((d) => d.keep).reduce((sum, d) => sum + d.text.split('\n').length, 0);
+const noisy = documents.reduce((sum, d) => sum + d.noisyLines.length, 0);
+console.log(`${dir}: ${documents.length} pages (${keep} keep, ${documents.length - keep} drop); ${keptLines} lines in kept pages, ${noisy} of them noisy`);
+
+const fmt = (x: number): string => x.toFixed(3);
+function row(name: string, r: AgreementReport): string {
+  const d = r.doc;
+  return `${name.padEnd(22)} ${fmt(d.macroF1)}   ${fmt(r.line.f1)} (${fmt(r.line.precision)} / ${fmt(r.line.recall)})   kept ${String(d.keptAndGoldKeep + d.keptButGoldDrop).padStart(3)}: ${String(d.keptButGoldDrop).padStart(2)} gold-drop; dropped ${String(d.droppedButGoldKeep + d.droppedAndGoldDrop).padStart(3)}: ${String(d.droppedButGoldKeep).padStart(2)} gold-keep`;
+}
+
+const presets = ['c4', 'gopher', 'fineweb', 'all', 'prox-lines', 'fineweb+prox-lines', 'web'];
+const results: Record<string, { docMacroF1: number; lineF1: number; lineP: number; lineR: number }> = {};
+console.log(`\npreset                 doc F1  line F1 (P / R)`);
+const keepAll = scorePredictions(
+  documents,
+  documents.map(() => ({ kept: true, removedLines: [] })),
+);
+console.log(row('keep everything', keepAll));
+for (const preset of presets) {
+  const r = scoreRules(documents, parseRuleSpec(preset));
+  results[preset] = { docMacroF1: r.doc.macroF1, lineF1: r.line.f1, lineP: r.line.precision, lineR: r.line.recall };
+  console.log(row(preset === DEFAULT_RULE_PRESET ? `${preset} (default)` : preset, r));
+}
+
+const seeds = Array.from({ length: seedCount }, (_, i) => 1000 + i);
+const cv = crossValidate(documents, GRID, folds, seeds);
+const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+const spread = (values: number[]): string => `${fmt(mean(values))} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`;
+const docF1 = cv.perSeed.map((r) => r.doc.macroF1);
+const lineF1 = cv.perSeed.map((r) => r.line.f1);
+const lineP = cv.perSeed.map((r) => r.line.precision);
+const lineR = cv.perSeed.map((r) => r.line.recall);
+console.log(`\nweb, ${folds}-fold cross-validated over ${seeds.length} fold seeds (${GRID.length} grid points; thresholds chosen on the training folds):`);
+console.log(`  doc macro-F1 ${spread(docF1)}`);
+console.log(`  line F1 ${spread(lineF1)}  P ${spread(lineP)}  R ${spread(lineR)}`);
+const choices = [...cv.chosen].sort((a, b) => b[1] - a[1]);
+console.log(`  chosen (of ${folds * seeds.length} folds): ${choices.map(([point, n]) => `${point.replace(/^web,/, '')} x${n}`).join('; ')}`);
+
+console.log(
+  JSON.stringify({
+    eval: 'rules',
+    set: dir,
+    pages: documents.length,
+    presets: results,
+    cv: {
+      preset: 'web',
+      folds,
+      seeds: seeds.length,
+      gridPoints: GRID.length,
+      docMacroF1: mean(docF1),
+      lineF1: mean(lineF1),
+      lineP: mean(lineP),
+      lineR: mean(lineR),
+      chosen: Object.fromEntries(choices),
+    },
+  }),
+);
