@@ -37,7 +37,7 @@ if (!Number.isInteger(folds) || folds < 2 || !Number.isInteger(seedCount) || see
  * running-text words a page needs after cleaning, the shortest run of link-like lines that is a
  * menu, the most words a link-like line has, and what a short line costs when finding the text.
  */
-const MIN_PROSE_WORDS = [150, 100, 200, 250, 300, 400];
+const MIN_PROSE_WORDS = [400, 100, 150, 200, 250, 300];
 const MENU_RUN = [3, 2, 4, 5];
 const LINK_WORDS = [4, 3, 5, 6];
 const EDGE_COST = [10, 5, 20];
@@ -87,6 +87,12 @@ console.log(`  line F1 ${spread(lineF1)}  P ${spread(lineP)}  R ${spread(lineR)}
 const choices = [...cv.chosen].sort((a, b) => b[1] - a[1]);
 console.log(`  chosen (of ${folds * seeds.length} folds): ${choices.map(([point, n]) => `${point.replace(/^web,/, '')} x${n}`).join('; ')}`);
 
+const defaults = parseRuleSpec('web').rules;
+const selected = parseRuleSpec(cv.selectedOnAll).rules;
+const tuned = ['web.min_prose_words', 'web.menus', 'web.max_link_words', 'web.page_edges'] as const;
+const differs = tuned.filter((key) => defaults[key] !== selected[key]);
+console.log(`  selected on the whole set: ${cv.selectedOnAll.replace(/^web,/, '')} (${differs.length === 0 ? 'the shipped defaults' : `differs from the shipped defaults in ${differs.join(', ')}`})`);
+
 console.log(
   JSON.stringify({
     eval: 'rules',
@@ -103,6 +109,8 @@ console.log(
       lineP: mean(lineP),
       lineR: mean(lineR),
       chosen: Object.fromEntries(choices),
+      selectedOnAll: cv.selectedOnAll,
+      defaultsAreSelected: differs.length === 0,
     },
   }),
 );

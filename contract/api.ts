@@ -27,7 +27,7 @@ export type StageSelection = z.infer<typeof StageSelectionSchema>;
 
 /** Which programmer writes the programs of a run. */
 export const ProgrammerSpecSchema = z.discriminatedUnion('type', [
-  /** Heuristic rules projected into the program space; preset c4 | gopher | fineweb | all | prox-lines ... */
+  /** Heuristic rules projected into the program space; preset web (the default) | c4 | gopher | fineweb | prox-lines | all, combined with + and tuned with ,rule=value / ,-rule */
   z.object({ type: z.literal('rules'), preset: z.string().default(DEFAULT_RULE_PRESET) }),
   /** A built-in refining profile (prox-web, prox-math) naming a model per stage. */
   z.object({ type: z.literal('profile'), name: z.string() }),

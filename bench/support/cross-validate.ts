@@ -48,6 +48,8 @@ export interface CrossValidation {
   readonly perSeed: readonly AgreementReport[];
   /** How often each grid point was chosen, over all folds of all seeds. */
   readonly chosen: ReadonlyMap<GridPoint, number>;
+  /** The grid point the same selection picks on the whole set: what the defaults should be. */
+  readonly selectedOnAll: GridPoint;
 }
 
 /** Predictions of every grid point for every document, computed once. */
@@ -63,6 +65,22 @@ export function predictGrid(documents: readonly LabelledDocument[], grid: readon
   return table;
 }
 
+/** The grid point with the best objective on `indexes` of the documents (earlier points win ties). */
+export function selectBest(documents: readonly LabelledDocument[], table: ReadonlyMap<GridPoint, Prediction[]>, grid: readonly GridPoint[], indexes: readonly number[]): GridPoint {
+  const subset = indexes.map((i) => documents[i] as LabelledDocument);
+  let best = grid[0] as GridPoint;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const point of grid) {
+    const predictions = table.get(point) as Prediction[];
+    const score = objective(scorePredictions(subset, indexes.map((i) => predictions[i] as Prediction)));
+    if (score > bestScore) {
+      best = point;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 export function crossValidate(documents: readonly LabelledDocument[], grid: readonly GridPoint[], k: number, seeds: readonly number[]): CrossValidation {
   if (grid.length === 0) throw new Error('cross-validation needs at least one grid point');
   const table = predictGrid(documents, grid);
@@ -73,23 +91,13 @@ export function crossValidate(documents: readonly LabelledDocument[], grid: read
     for (const fold of folds) {
       const test = new Set(fold);
       const train = documents.flatMap((_, i) => (test.has(i) ? [] : [i]));
-      const trainDocs = train.map((i) => documents[i] as LabelledDocument);
-      let best = grid[0] as GridPoint;
-      let bestScore = Number.NEGATIVE_INFINITY;
-      for (const point of grid) {
-        const predictions = table.get(point) as Prediction[];
-        const score = objective(scorePredictions(trainDocs, train.map((i) => predictions[i] as Prediction)));
-        // Earlier grid points win ties: list the defaults first.
-        if (score > bestScore) {
-          best = point;
-          bestScore = score;
-        }
-      }
+      const best = selectBest(documents, table, grid, train);
       chosen.set(best, (chosen.get(best) ?? 0) + 1);
       const predictions = table.get(best) as Prediction[];
       for (const i of fold) heldOut[i] = predictions[i] as Prediction;
     }
     return scorePredictions(documents, heldOut);
   });
-  return { folds: k, seeds, perSeed, chosen };
+  const selectedOnAll = selectBest(documents, table, grid, documents.map((_, i) => i));
+  return { folds: k, seeds, perSeed, chosen, selectedOnAll };
 }

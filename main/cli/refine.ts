@@ -26,7 +26,7 @@ export function register(program: Command): void {
       .command('refine')
       .description('write a program for every document (doc stage) and every kept chunk (chunk stage); resumable')
       .argument('<folder>', 'the indexed folder (indexed first if needed)')
-      .option('--programmer <rules[:preset]>', `rule programmer, e.g. rules, rules:c4+prox-lines (default rules:${DEFAULT_RULE_PRESET})`)
+      .option('--programmer <rules[:preset]>', `rule programmer, e.g. rules, rules:c4+prox-lines, rules:web,-web.repeated (default rules:${DEFAULT_RULE_PRESET})`)
       .option('--profile <name>', 'built-in model profile: prox-web | prox-math')
       .option('--doc-model <model>', 'doc-stage programmer: GGUF path, hf: URI, or rules[:preset]')
       .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, hf: URI, or rules[:preset]')

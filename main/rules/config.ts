@@ -7,6 +7,9 @@
  */
 import { DEFAULT_RULE_PRESET } from '../../contract/programmer-ref';
 
+/** The preset a bare `rules` means (defined with the programmer-reference parser). */
+export { DEFAULT_RULE_PRESET };
+
 /** Bump when a rule's behaviour changes, so cached rule programs are recomputed. */
 export const RULESET_VERSION = '1';
 
@@ -73,7 +76,7 @@ export const RULES = {
   'web.repeated': { filter: 'web', value: true, description: 'remove short link-like lines that appear more than once on the page' },
   'web.related': { filter: 'web', value: true, description: 'remove "Related", "Most read", "Read next" ... blocks' },
   'web.max_link_words': { filter: 'web', value: 4, description: 'a link-like line has at most this many words' },
-  'web.min_prose_words': { filter: 'web', value: 150, description: 'drop: fewer words of running text left after line cleaning' },
+  'web.min_prose_words': { filter: 'web', value: 400, description: 'drop: fewer words of running text left after line cleaning' },
 } as const satisfies Record<string, RuleDefinition>;
 
 export type RuleKey = keyof typeof RULES;
@@ -93,6 +96,11 @@ interface Preset {
 }
 
 export const RULE_PRESETS = {
+  web: {
+    filters: ['web'],
+    off: [],
+    description: 'for raw web pages: removes menus, header/footer, widgets, link lists and boilerplate using the lines around each line, then judges the page on the text left',
+  },
   c4: { filters: ['c4'], off: [], description: "datatrove C4QualityFilter with its defaults" },
   gopher: { filters: ['gopher_rep', 'gopher'], off: [], description: 'datatrove GopherRepetitionFilter then GopherQualityFilter' },
   fineweb: {
@@ -101,11 +109,6 @@ export const RULE_PRESETS = {
     description: 'the FineWeb recipe: Gopher repetition, Gopher quality, C4 without the terminal-punctuation line rule, FineWeb quality',
   },
   'prox-lines': { filters: ['prox'], off: [], description: 'ProX-style line removal: menus, link/button lines, footers, inline URLs' },
-  web: {
-    filters: ['web'],
-    off: [],
-    description: 'for raw web pages: removes menus, header/footer, widgets, link lists and boilerplate using the lines around each line, then judges the page on the text left',
-  },
   all: { filters: ['gopher_rep', 'gopher', 'c4', 'fineweb', 'prox'], off: [], description: 'every datatrove and ProX-lines rule at its reference default (not web)' },
 } as const satisfies Record<string, Preset>;
 

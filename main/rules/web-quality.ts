@@ -7,7 +7,7 @@
 import { threshold, type RuleConfig } from './config';
 import type { DocumentView } from './document-view';
 import { compareReason, type DocFailure, type LineRemoval } from './verdict';
-import { LineKind } from './web-lines';
+import { LineKind } from './web-page';
 
 /** Words in the prose lines (LineKind.Prose) that no rule removed. */
 export function keptProseWords(view: DocumentView, kinds: Uint8Array, removed: ReadonlyMap<number, LineRemoval>): number {

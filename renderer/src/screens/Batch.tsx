@@ -14,7 +14,7 @@ import { useApp } from '../store/app';
 type Mode = 'rules' | 'profile' | 'stages';
 type JobError = MethodOutput<'refine.errors'>[number];
 
-const PRESETS = ['fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
+const PRESETS = ['web', 'fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
 const PROFILES = ['prox-web', 'prox-math'];
 
 export function Batch() {
@@ -102,7 +102,7 @@ export function Batch() {
         </div>
         {mode === 'rules' ? (
           <label className="field">
-            <span>Rule preset (C4, Gopher and FineWeb filters written as programs; works without a model)</span>
+            <span>Rule preset (web: made for raw web pages; C4, Gopher and FineWeb: the published filters; all written as programs, no model needed)</span>
             <select value={preset} onChange={(e) => setPreset(e.target.value)} aria-label="rule preset" disabled={active}>
               {(PRESETS.includes(preset) ? PRESETS : [preset, ...PRESETS]).map((p) => (
                 <option key={p}>{p}</option>

@@ -43,7 +43,7 @@ describe('refining profiles', () => {
 
   it('allow mixed stages: rules for one, a model for the other', () => {
     writeFileSync(join(dir, 'mine.gguf'), '');
-    expect(resolveStageSource('rules', dir)).toEqual({ type: 'rules', preset: 'fineweb' });
+    expect(resolveStageSource('rules', dir)).toEqual({ type: 'rules', preset: 'web' });
     expect(resolveStageSource('rules:gopher', dir)).toEqual({ type: 'rules', preset: 'gopher' });
     expect(resolveStageSource('mine', dir)).toEqual({ type: 'model', path: join(dir, 'mine.gguf') });
     expect(() => resolveStageSource('hf:someone/model', dir)).toThrow(/models add/);

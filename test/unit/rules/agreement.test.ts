@@ -5,18 +5,19 @@
  * group and per reference outcome; differences come from word/sentence tokenization
  * (NLTK in the reference run, a spaCy-like approximation here, see main/rules/tokenize.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scoreRules, type LabelledDocument } from '../../../main/rules/agreement';
+import { DEFAULT_DEVSET_DIR, hasDevset as hasLabelledSet, readLabelledSet } from '../../../bench/support/devset';
+import { scoreRules } from '../../../main/rules/agreement';
 import { parseRuleSpec } from '../../../main/rules/config';
 import { compareC4Lines, compareDecisions, GROUPS, type ReferenceResult } from './reference-agreement';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const fixtureDir = join(repoRoot, 'test/fixtures/rules');
-const devsetDir = resolve(repoRoot, '../shared/fixtures/devset');
-const hasDevset = existsSync(join(devsetDir, 'docs.jsonl'));
+const devsetDir = DEFAULT_DEVSET_DIR;
+const hasDevset = hasLabelledSet(devsetDir);
 
 function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
@@ -62,21 +63,15 @@ describe('agreement with the reference filters', () => {
     expect(lines.agreed / lines.lines).toBeGreaterThanOrEqual(0.99);
   });
 
-  it.skipIf(!hasDevset)('devset gold labels: line precision/recall/F1 and doc agreement per preset (printed; prox-lines stays precise)', () => {
-    const docs = readJsonl<{ id: string; text: string }>(join(devsetDir, 'docs.jsonl'));
-    const gold = new Map(readJsonl<{ id: string; doc: string; noisy_lines: number[] }>(join(devsetDir, 'gold.jsonl')).map((g) => [g.id, g]));
-    const labelled: LabelledDocument[] = docs.map((d) => {
-      const g = gold.get(d.id);
-      if (g === undefined) throw new Error(`devset gold.jsonl has no label for ${d.id}`);
-      return { id: d.id, text: d.text, keep: g.doc === 'keep', noisyLines: g.noisy_lines };
-    });
+  it.skipIf(!hasDevset)('devset gold labels: per preset, doc macro-F1 and line P/R/F1 (printed); web, the default, beats every other preset on both (skipped when ../shared/fixtures is absent)', () => {
+    const labelled = readLabelledSet(devsetDir);
     const rows: string[] = [];
     const results = new Map<string, ReturnType<typeof scoreRules>>();
-    for (const spec of ['c4', 'gopher', 'fineweb', 'prox-lines', 'fineweb+prox-lines', 'c4+prox-lines', 'all']) {
+    for (const spec of ['c4', 'gopher', 'fineweb', 'prox-lines', 'fineweb+prox-lines', 'c4+prox-lines', 'all', 'web']) {
       const r = scoreRules(labelled, parseRuleSpec(spec));
       results.set(spec, r);
       rows.push(
-        `  ${spec.padEnd(20)} line P ${r.line.precision.toFixed(3)} R ${r.line.recall.toFixed(3)} F1 ${r.line.f1.toFixed(3)} | doc agreement ${r.doc.agreement.toFixed(3)} (kept: ${r.doc.keptAndGoldKeep} gold-keep, ${r.doc.keptButGoldDrop} gold-drop; dropped: ${r.doc.droppedButGoldKeep} gold-keep, ${r.doc.droppedAndGoldDrop} gold-drop)`,
+        `  ${spec.padEnd(20)} doc macro-F1 ${r.doc.macroF1.toFixed(3)} | line P ${r.line.precision.toFixed(3)} R ${r.line.recall.toFixed(3)} F1 ${r.line.f1.toFixed(3)} (kept: ${r.doc.keptAndGoldKeep} gold-keep, ${r.doc.keptButGoldDrop} gold-drop; dropped: ${r.doc.droppedButGoldKeep} gold-keep, ${r.doc.droppedAndGoldDrop} gold-drop)`,
       );
     }
     console.log(['devset (69 pages, lines scored on the 44 gold-keep pages):', ...rows].join('\n'));
@@ -84,5 +79,15 @@ describe('agreement with the reference filters', () => {
     expect(prox?.line.precision).toBeGreaterThanOrEqual(0.95);
     expect(prox?.line.recall).toBeGreaterThanOrEqual(0.5);
     expect(results.get('fineweb+prox-lines')?.line.f1).toBeGreaterThan(results.get('fineweb')?.line.f1 ?? 1);
+    const web = results.get('web');
+    if (web === undefined) throw new Error('web was not scored');
+    expect(web.line.precision).toBeGreaterThanOrEqual(0.93);
+    expect(web.line.f1).toBeGreaterThanOrEqual(0.89);
+    expect(web.doc.macroF1).toBeGreaterThanOrEqual(0.68);
+    for (const [spec, r] of results) {
+      if (spec === 'web') continue;
+      expect(web.doc.macroF1, spec).toBeGreaterThan(r.doc.macroF1 + 0.05);
+      expect(web.line.f1, spec).toBeGreaterThan(r.line.f1 + 0.02);
+    }
   });
 });

@@ -69,7 +69,7 @@ describe('refinery program', () => {
   });
 
   it('accepts rules and rules:<spec>, and rejects anything else with the valid presets', () => {
-    expect(parseProgrammerOption('rules').filters).toEqual(parseRuleSpec('fineweb').filters);
+    expect(parseProgrammerOption('rules').filters).toEqual(['web']);
     expect(parseProgrammerOption('rules:c4+prox-lines').filters).toEqual(['c4', 'prox']);
     expect(() => parseProgrammerOption('model.gguf')).toThrow(CliError);
     expect(() => parseProgrammerOption('rules:c5')).toThrow(/--programmer: unknown rule preset "c5".*valid presets/);
