@@ -4,11 +4,13 @@
  * never in the renderer, which is sandboxed, context-isolated, without Node, under a strict
  * CSP, and may load nothing but its own files.
  */
-import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, powerSaveBlocker, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, app, clipboard, dialog, ipcMain, powerSaveBlocker, session, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MenuCommand } from '../../contract/api';
 import { createAppHost } from '../api/transport/host';
+import { checkSqliteEngine } from '../../native/sqlite/database';
+import type { BindingFailure } from '../../native/sqlite/binding';
 import { watchBatch } from './batch-watch';
 import { CALL_CHANNEL, DIALOG_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL } from './channels';
 import { type DialogRequest, isTrustedOrigin, routeIpc } from './ipc-router';
@@ -37,6 +39,26 @@ function lockDownSession(): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 }
 
+/**
+ * better-sqlite3 built for another ABI (the Node build, or an older Electron's) cannot open a
+ * workspace: say so in a window, with what to run, instead of failing at the first open.
+ */
+async function explainSqliteProblem(problem: BindingFailure): Promise<void> {
+  const { response } = await dialog.showMessageBox({
+    type: 'error',
+    title: 'Refinery',
+    message: 'Refinery cannot open workspaces: its SQLite engine does not match this Electron.',
+    detail: problem.fixIsCommand
+      ? `${problem.message}\n\nIn the Refinery folder, run:\n\n    ${problem.fix}\n\nthen start Refinery again. The command line and the browser shell (npm run serve) keep working meanwhile.`
+      : problem.message,
+    buttons: problem.fixIsCommand ? ['Quit', 'Copy the command and quit'] : ['Quit'],
+    defaultId: 0,
+    cancelId: 0,
+    noLink: true,
+  });
+  if (response === 1) clipboard.writeText(problem.fix);
+}
+
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -44,6 +66,15 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   lockDownSession();
+
+  // Checked before anything opens a database: the file's ABI symbol first, a load error second.
+  const sqlite = checkSqliteEngine();
+  if (!sqlite.ok) {
+    console.error(`refinery: ${sqlite.message}`);
+    await explainSqliteProblem(sqlite);
+    app.exit(1);
+    return;
+  }
 
   const host = await createAppHost({ shell: 'electron' });
   const send = (channel: string, ...args: unknown[]): void => {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkLoadError, checkSqliteBinding, currentRuntime, sqliteBindingPath, type BindingCheck } from './binding';
 
 export type SqliteDatabase = Database.Database;
 
@@ -44,13 +45,49 @@ function assertWellNumbered(migrations: readonly Migration[]): void {
   });
 }
 
+let checkedBinding: string | null = null;
+
+/**
+ * The better-sqlite3 build this runtime can load (Node's or Electron's, see binding.ts),
+ * checked once per process before anything loads it.
+ */
+function sqliteBinding(): string {
+  if (checkedBinding !== null) return checkedBinding;
+  const target = currentRuntime();
+  const check = checkSqliteBinding(target, sqliteBindingPath(target));
+  if (!check.ok) throw new DatabaseOpenError(check.message);
+  checkedBinding = check.path;
+  return check.path;
+}
+
+/**
+ * For a shell's start-up: whether this process can open databases at all, without throwing.
+ * The file's ABI symbol is checked first; when it cannot tell, an in-memory database is
+ * opened, and a load error becomes the same kind of answer.
+ */
+export function checkSqliteEngine(): BindingCheck {
+  const target = currentRuntime();
+  const check = checkSqliteBinding(target, sqliteBindingPath(target));
+  if (!check.ok) return check;
+  try {
+    new Database(':memory:', { nativeBinding: check.path }).close();
+  } catch (err) {
+    return checkLoadError(target, check.path, err);
+  }
+  checkedBinding = check.path;
+  return check;
+}
+
 export function openDatabase(path: string, migrations: readonly Migration[], options: OpenOptions = {}): SqliteDatabase {
   assertWellNumbered(migrations);
+  const nativeBinding = sqliteBinding();
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: SqliteDatabase;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 10_000 });
+    db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 10_000, nativeBinding });
   } catch (err) {
+    // The addon itself failing to load (another ABI, a missing system library) is not about the path.
+    if ((err as { code?: unknown }).code === 'ERR_DLOPEN_FAILED') throw new DatabaseOpenError(checkLoadError(currentRuntime(), nativeBinding, err).message);
     throw new DatabaseOpenError(`cannot open database ${path}: ${(err as Error).message}. Check the path and its permissions, or pass another --db.`);
   }
   try {

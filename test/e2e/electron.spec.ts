@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prepareElectronSqlite } from '../../scripts/electron-sqlite';
 import { REPO_ROOT, screenshot } from './support';
 
 function electronBinary(): string | null {
@@ -23,6 +24,9 @@ function electronBinary(): string | null {
 test('the Electron window opens with an isolated, sandboxed renderer', async () => {
   const binary = electronBinary();
   test.skip(binary === null, 'Electron binary not installed (node_modules/electron/dist missing; run node node_modules/electron/install.js where downloads are allowed)');
+  // The window's SQLite engine: better-sqlite3 built for this Electron, beside Node's build.
+  const sqlite = await prepareElectronSqlite({ root: REPO_ROOT });
+  expect(sqlite.ok, sqlite.ok ? '' : sqlite.reason).toBe(true);
   const build = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
   const home = mkdtempSync(join(tmpdir(), 'refinery-electron-'));
