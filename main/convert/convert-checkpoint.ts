@@ -1,16 +1,18 @@
 /**
- * Hugging Face llama checkpoint folder -> GGUF, streamed: each tensor is read, permuted
- * (Q/K), converted and written in row blocks of a few MiB, so peak memory does not grow with
- * the model. Everything that can be checked before writing is checked first (architecture,
- * tensor names and shapes, tokenizer, free disk space).
+ * Hugging Face llama or Qwen3 checkpoint folder -> GGUF, streamed: each tensor is read,
+ * permuted (llama Q/K), converted and written in row blocks of a few MiB, so peak memory does
+ * not grow with the model. Everything that can be checked before writing is checked first
+ * (architecture, tensor names and shapes, tokenizer, free disk space).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { GgufWriter, encodeTensor, type GgmlTypeName } from '../../native/gguf';
 import { ensureFreeSpace, freeBytesOnDisk, type FreeSpaceProbe } from './disk-space';
+import { readBpeVocabulary } from './bpe-vocabulary';
 import { readHfLlamaConfig } from './hf-config';
 import { readCheckpointVocabulary } from './hf-tokenizer';
 import { headDim, llamaTensorShapes, tensorTypeFor, writeLlamaMetadata, type OutputType } from './llama-gguf';
+import { qwen3TensorShapes, writeQwen3Metadata } from './qwen3-gguf';
 import { SafetensorsSource, indexCheckpointTensors, type SafetensorsTensor } from './safetensors';
 import { ggufNameFor, permuteHeadRows, permutedHeads } from './tensor-map';
 
@@ -52,7 +54,8 @@ export function planConversion(folder: string, outType: OutputType) {
   if (!existsSync(folder)) throw new Error(`${folder}: no such folder`);
   const config = readHfLlamaConfig(folder);
   const h = config.hyperparameters;
-  const vocab = readCheckpointVocabulary(folder, h.vocabSize);
+  const qwen3 = config.architecture === 'qwen3';
+  const vocab = qwen3 ? { kind: 'bpe' as const, vocab: readBpeVocabulary(folder, h.vocabSize) } : { kind: 'spm' as const, vocab: readCheckpointVocabulary(folder, h.vocabSize) };
   const tensors = indexCheckpointTensors(folder);
   const byGguf = new Map<string, SafetensorsTensor>();
   const unknown: string[] = [];
@@ -62,11 +65,11 @@ export function planConversion(folder: string, outType: OutputType) {
     else if (g !== null) byGguf.set(g, t);
   }
   if (unknown.length > 0) {
-    throw new Error(`${folder}: tensors not part of a plain llama model: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`);
+    throw new Error(`${folder}: tensors not part of a plain ${config.architecture} model: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`);
   }
   const plan: PlannedTensor[] = [];
   const missing: string[] = [];
-  for (const { name, shape } of llamaTensorShapes(h)) {
+  for (const { name, shape } of qwen3 ? qwen3TensorShapes(h) : llamaTensorShapes(h)) {
     const source = byGguf.get(name);
     if (!source) {
       // Tied embeddings: llama.cpp reuses token_embd when output.weight is absent.
@@ -77,7 +80,7 @@ export function planConversion(folder: string, outType: OutputType) {
     if (source.shape.length !== shape.length || source.shape.some((d, i) => d !== shape[i])) {
       throw new Error(`${source.file}: tensor ${source.name} has shape [${source.shape.join(', ')}] but config.json implies [${shape.join(', ')}]; the checkpoint and its config.json do not match`);
     }
-    plan.push({ ggufName: name, source, shape, type: tensorTypeFor(shape, outType), heads: permutedHeads(name, h.heads, h.kvHeads) });
+    plan.push({ ggufName: name, source, shape, type: tensorTypeFor(shape, outType), heads: permutedHeads(name, h.heads, h.kvHeads, config.architecture) });
   }
   if (missing.length > 0) throw new Error(`${folder}: checkpoint is missing tensors for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
   const extra = [...byGguf.keys()].filter((n) => !plan.some((p) => p.ggufName === n));
@@ -94,7 +97,9 @@ export function convertCheckpoint(folder: string, outPath: string, options: Conv
   const writer = new GgufWriter(out);
   const source = new SafetensorsSource();
   try {
-    writeLlamaMetadata(writer, h, vocab, { name: config.name, outType: options.outType });
+    const meta = { name: config.name, outType: options.outType };
+    if (vocab.kind === 'bpe') writeQwen3Metadata(writer, h, vocab.vocab, meta);
+    else writeLlamaMetadata(writer, h, vocab.vocab, meta);
     for (const t of plan) writer.addTensor(t.ggufName, t.shape, t.type);
     ensureFreeSpace(dirname(out), writer.plannedFileSize(), options.freeSpace ?? freeBytesOnDisk);
     writer.begin();

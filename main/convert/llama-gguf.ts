@@ -16,6 +16,8 @@ export interface LlamaHyperparameters {
   readonly vocabSize: number;
   readonly rmsEps: number;
   readonly ropeTheta: number;
+  /** Width of one attention head when it is not hidden / heads (Qwen3). */
+  readonly headDim?: number;
 }
 
 export type OutputType = 'f32' | 'f16' | 'q8_0';
@@ -23,21 +25,21 @@ export type OutputType = 'f32' | 'f16' | 'q8_0';
 export const OUTPUT_TYPES: readonly OutputType[] = ['f32', 'f16', 'q8_0'];
 
 /** general.file_type codes (llama_ftype): ALL_F32, MOSTLY_F16, MOSTLY_Q8_0. */
-const FILE_TYPE: Record<OutputType, number> = { f32: 0, f16: 1, q8_0: 7 };
+export const FILE_TYPE: Record<OutputType, number> = { f32: 0, f16: 1, q8_0: 7 };
 
 export function checkHyperparameters(h: LlamaHyperparameters, where: string): void {
   for (const key of ['layers', 'hidden', 'heads', 'kvHeads', 'ffn', 'context', 'vocabSize'] as const) {
     if (!Number.isInteger(h[key]) || h[key] <= 0) throw new Error(`${where}: ${key} must be a positive integer, got ${h[key]}`);
   }
-  if (h.hidden % h.heads !== 0) throw new Error(`${where}: hidden size ${h.hidden} is not divisible by ${h.heads} attention heads`);
+  if (h.headDim === undefined && h.hidden % h.heads !== 0) throw new Error(`${where}: hidden size ${h.hidden} is not divisible by ${h.heads} attention heads`);
   if (h.heads % h.kvHeads !== 0) throw new Error(`${where}: ${h.heads} attention heads are not a multiple of ${h.kvHeads} key/value heads`);
-  if ((h.hidden / h.heads) % 2 !== 0) throw new Error(`${where}: head dimension ${h.hidden / h.heads} must be even for RoPE`);
+  if (headDim(h) % 2 !== 0 || !Number.isInteger(headDim(h))) throw new Error(`${where}: head dimension ${headDim(h)} must be a whole even number for RoPE`);
   if (!(h.rmsEps > 0)) throw new Error(`${where}: rms_norm_eps must be positive, got ${h.rmsEps}`);
   if (!(h.ropeTheta > 0)) throw new Error(`${where}: rope_theta must be positive, got ${h.ropeTheta}`);
 }
 
 export function headDim(h: LlamaHyperparameters): number {
-  return h.hidden / h.heads;
+  return h.headDim ?? h.hidden / h.heads;
 }
 
 /** GGUF tensor names with numpy shapes ([out, in] for linear layers), in file order. */

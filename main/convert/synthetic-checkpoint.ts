@@ -8,7 +8,8 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { f16BitsToF32, f32ToF16Bits } from '../../native/gguf';
-import type { LlamaHyperparameters } from './llama-gguf';
+import type { CheckpointArchitecture } from './hf-config';
+import { headDim, type LlamaHyperparameters } from './llama-gguf';
 import { randomTensorBlocks } from './synthetic-llama';
 import { TOKEN_TYPE, type Vocabulary } from './vocabulary';
 
@@ -24,17 +25,20 @@ export interface RandomCheckpointOptions {
   readonly tieEmbeddings?: boolean;
 }
 
-export function hfTensorShapes(h: LlamaHyperparameters, tieEmbeddings = false): { name: string; shape: number[] }[] {
-  const kv = (h.hidden / h.heads) * h.kvHeads;
+export function hfTensorShapes(h: LlamaHyperparameters, tieEmbeddings = false, architecture: CheckpointArchitecture = 'llama'): { name: string; shape: number[] }[] {
+  const d = headDim(h);
+  const q = d * h.heads;
+  const kv = d * h.kvHeads;
   const out = [{ name: 'model.embed_tokens.weight', shape: [h.vocabSize, h.hidden] }];
   for (let i = 0; i < h.layers; i++) {
     const p = `model.layers.${i}`;
     out.push(
       { name: `${p}.input_layernorm.weight`, shape: [h.hidden] },
-      { name: `${p}.self_attn.q_proj.weight`, shape: [h.hidden, h.hidden] },
+      { name: `${p}.self_attn.q_proj.weight`, shape: [q, h.hidden] },
       { name: `${p}.self_attn.k_proj.weight`, shape: [kv, h.hidden] },
       { name: `${p}.self_attn.v_proj.weight`, shape: [kv, h.hidden] },
-      { name: `${p}.self_attn.o_proj.weight`, shape: [h.hidden, h.hidden] },
+      { name: `${p}.self_attn.o_proj.weight`, shape: [h.hidden, q] },
+      ...(architecture === 'qwen3' ? [{ name: `${p}.self_attn.q_norm.weight`, shape: [d] }, { name: `${p}.self_attn.k_norm.weight`, shape: [d] }] : []),
       { name: `${p}.post_attention_layernorm.weight`, shape: [h.hidden] },
       { name: `${p}.mlp.gate_proj.weight`, shape: [h.ffn, h.hidden] },
       { name: `${p}.mlp.up_proj.weight`, shape: [h.ffn, h.hidden] },
@@ -193,10 +197,15 @@ export function writeRandomHfCheckpoint(folder: string, options: RandomCheckpoin
   if ((options.tokenizer ?? 'model') === 'model') writeFileSync(join(folder, 'tokenizer.model'), encodeSentencePieceModel(options.vocabulary));
   else writeFileSync(join(folder, 'tokenizer.json'), tokenizerJsonFor(options.vocabulary));
 
-  const tensors = hfTensorShapes(h, options.tieEmbeddings);
-  const shards = Math.max(1, Math.min(options.shards ?? 1, tensors.length));
+  writeCheckpointWeights(folder, hfTensorShapes(h, options.tieEmbeddings), { seed: options.seed, dtype, shards: options.shards ?? 1 });
+}
+
+/** The safetensors files of a checkpoint (one, or `shards` with an index), seeded random values per tensor. */
+export function writeCheckpointWeights(folder: string, tensors: { name: string; shape: number[] }[], options: { seed: number; dtype: CheckpointDtype; shards: number }): void {
+  const { seed, dtype } = options;
+  const shards = Math.max(1, Math.min(options.shards, tensors.length));
   if (shards === 1) {
-    writeSafetensorsFile(join(folder, 'model.safetensors'), tensors, options.seed, dtype);
+    writeSafetensorsFile(join(folder, 'model.safetensors'), tensors, seed, dtype);
     return;
   }
   const weightMap: Record<string, string> = {};
@@ -205,7 +214,7 @@ export function writeRandomHfCheckpoint(folder: string, options: RandomCheckpoin
     const file = `model-${String(s + 1).padStart(5, '0')}-of-${String(shards).padStart(5, '0')}.safetensors`;
     const group = tensors.slice(s * per, (s + 1) * per);
     for (const t of group) weightMap[t.name] = file;
-    writeSafetensorsFile(join(folder, file), group, options.seed, dtype);
+    writeSafetensorsFile(join(folder, file), group, seed, dtype);
   }
   writeFileSync(join(folder, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }, null, 2));
 }

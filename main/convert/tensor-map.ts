@@ -1,5 +1,5 @@
 /**
- * Hugging Face llama tensor names -> GGUF names, and the Q/K row permutation.
+ * Hugging Face llama / Qwen3 tensor names -> GGUF names, and the Q/K row permutation (llama only).
  *
  * HF llama checkpoints store q_proj/k_proj rows per head as [first halves of all rotary
  * pairs | second halves] because transformers rotates with rotate_half; llama.cpp rotates
@@ -17,6 +17,9 @@ const LAYER_TENSORS: Record<string, string> = {
   'mlp.down_proj.weight': 'ffn_down.weight',
   'input_layernorm.weight': 'attn_norm.weight',
   'post_attention_layernorm.weight': 'ffn_norm.weight',
+  // Qwen3: RMSNorm over each head of Q and K.
+  'self_attn.q_norm.weight': 'attn_q_norm.weight',
+  'self_attn.k_norm.weight': 'attn_k_norm.weight',
 };
 
 const GLOBAL_TENSORS: Record<string, string> = {
@@ -37,8 +40,12 @@ export function ggufNameFor(hfName: string): string | null | undefined {
   return undefined;
 }
 
-/** Number of heads whose rows must be permuted for this GGUF tensor, or 0. */
-export function permutedHeads(ggufName: string, heads: number, kvHeads: number): number {
+/**
+ * Number of heads whose rows must be permuted for this GGUF tensor, or 0. Only llama: llama.cpp
+ * rotates Qwen3 heads in halves (NEOX), the order transformers stores them in.
+ */
+export function permutedHeads(ggufName: string, heads: number, kvHeads: number, architecture: 'llama' | 'qwen3' = 'llama'): number {
+  if (architecture !== 'llama') return 0;
   if (ggufName.endsWith('.attn_q.weight')) return heads;
   if (ggufName.endsWith('.attn_k.weight')) return kvHeads;
   return 0;

@@ -57,6 +57,8 @@ export interface ModelShape {
   readonly embedding: number;
   readonly heads: number;
   readonly kvHeads: number;
+  /** Width of one attention head when it is not embedding / heads (Qwen3 gives it on its own). */
+  readonly headDim?: number;
   readonly feedForward: number;
   readonly contextLength: number;
   readonly vocabulary: number;
@@ -75,8 +77,8 @@ export interface ModelFileSummary {
   readonly weightBytes: number;
 }
 
-/** Architectures llama.cpp runs with the tensor layout checked below; ProX refiners are `llama`. */
-const SUPPORTED_ARCHITECTURES = new Set(['llama']);
+/** Architectures llama.cpp runs with the tensor layouts checked below: ProX refiners are `llama`, UltraX ones `qwen3`. */
+const SUPPORTED_ARCHITECTURES = new Set(['llama', 'qwen3']);
 
 /** Bytes per block and elements per block of the ggml types a refiner may come in. */
 const TYPE_LAYOUT: Record<string, readonly [bytes: number, elements: number]> = {
@@ -114,10 +116,10 @@ export async function checkModelFile(path: string): Promise<ModelFileSummary> {
   }
   const architecture = stringField(path, header, 'general.architecture');
   if (!SUPPORTED_ARCHITECTURES.has(architecture)) {
-    throw new ModelFileError(path, 'unsupported-architecture', `architecture "${architecture}" is not supported: ProX refining models are "llama" models (Llama-2 vocabulary).`);
+    throw new ModelFileError(path, 'unsupported-architecture', `architecture "${architecture}" is not supported: ProX refining models are "llama" models (Llama-2 vocabulary), UltraX ones "qwen3".`);
   }
   const shape = readShape(path, header, architecture);
-  checkTensors(path, header, shape, bytes);
+  checkTensors(path, header, shape, bytes, architecture);
   let parameters = 0;
   let weightBytes = 0;
   const typeCounts = new Map<string, number>();
@@ -170,25 +172,29 @@ function intField(path: string, header: GgufHeader, key: string, fallback?: numb
 
 function readShape(path: string, header: GgufHeader, arch: string): ModelShape {
   const heads = intField(path, header, `${arch}.attention.head_count`);
+  const embedding = intField(path, header, `${arch}.embedding_length`);
   const shape: ModelShape = {
     layers: intField(path, header, `${arch}.block_count`),
-    embedding: intField(path, header, `${arch}.embedding_length`),
+    embedding,
     heads,
     kvHeads: intField(path, header, `${arch}.attention.head_count_kv`, heads),
+    headDim: intField(path, header, `${arch}.attention.key_length`, embedding / heads),
     feedForward: intField(path, header, `${arch}.feed_forward_length`),
     contextLength: intField(path, header, `${arch}.context_length`),
     vocabulary: header.tokenCount ?? 0,
   };
   stringField(path, header, 'tokenizer.ggml.model');
   if (shape.vocabulary === 0) throw new ModelFileError(path, 'malformed', 'metadata field "tokenizer.ggml.tokens" is missing or empty: the file has no vocabulary.');
-  if (shape.embedding % heads !== 0) throw new ModelFileError(path, 'malformed', `embedding_length ${shape.embedding} is not a multiple of head_count ${heads}.`);
+  if (field(header, `${arch}.attention.key_length`) === undefined && shape.embedding % heads !== 0) throw new ModelFileError(path, 'malformed', `embedding_length ${shape.embedding} is not a multiple of head_count ${heads}.`);
   if (heads % shape.kvHeads !== 0) throw new ModelFileError(path, 'malformed', `head_count ${heads} is not a multiple of head_count_kv ${shape.kvHeads}.`);
   return shape;
 }
 
-function checkTensors(path: string, header: GgufHeader, shape: ModelShape, fileBytes: number): void {
+function checkTensors(path: string, header: GgufHeader, shape: ModelShape, fileBytes: number, architecture: string): void {
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
-  const kvWidth = (shape.embedding / shape.heads) * shape.kvHeads;
+  const headDim = shape.headDim ?? shape.embedding / shape.heads;
+  const qWidth = headDim * shape.heads;
+  const kvWidth = headDim * shape.kvHeads;
   const expect = (name: string, dims: readonly number[], optional = false): void => {
     const tensor = byName.get(name);
     if (!tensor) {
@@ -204,10 +210,14 @@ function checkTensors(path: string, header: GgufHeader, shape: ModelShape, fileB
   expect('output.weight', [e, v], true); // absent = tied to token_embd
   for (let i = 0; i < shape.layers; i++) {
     expect(`blk.${i}.attn_norm.weight`, [e]);
-    expect(`blk.${i}.attn_q.weight`, [e, e]);
+    expect(`blk.${i}.attn_q.weight`, [e, qWidth]);
     expect(`blk.${i}.attn_k.weight`, [e, kvWidth]);
     expect(`blk.${i}.attn_v.weight`, [e, kvWidth]);
-    expect(`blk.${i}.attn_output.weight`, [e, e]);
+    expect(`blk.${i}.attn_output.weight`, [qWidth, e]);
+    if (architecture === 'qwen3') {
+      expect(`blk.${i}.attn_q_norm.weight`, [headDim]);
+      expect(`blk.${i}.attn_k_norm.weight`, [headDim]);
+    }
     expect(`blk.${i}.ffn_norm.weight`, [e]);
     expect(`blk.${i}.ffn_gate.weight`, [e, f]);
     expect(`blk.${i}.ffn_up.weight`, [e, f]);

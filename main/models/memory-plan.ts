@@ -37,7 +37,7 @@ export class InsufficientMemoryError extends Error {
 
 /** KV-cache bytes per token of context: K and V in f16 for every layer's KV heads. */
 export function kvBytesPerToken(shape: ModelShape): number {
-  return 2 * 2 * shape.layers * (shape.embedding / shape.heads) * shape.kvHeads;
+  return 2 * 2 * shape.layers * (shape.headDim ?? shape.embedding / shape.heads) * shape.kvHeads;
 }
 
 function freeBytes(runtime: RuntimeInfo): number {

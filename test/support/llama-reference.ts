@@ -1,8 +1,9 @@
 /**
- * A plain, slow, float64 llama forward pass over Hugging Face-layout weights, written from
- * the transformers modelling equations (RMSNorm, RoPE with rotate_half, grouped-query
- * attention, SwiGLU). It shares nothing with the converter, so agreement with llama.cpp
- * running the converted GGUF checks names, layout, permutation and metadata together.
+ * A plain, slow, float64 llama / Qwen3 forward pass over Hugging Face-layout weights, written
+ * from the transformers modelling equations (RMSNorm, RoPE with rotate_half, grouped-query
+ * attention, SwiGLU; Qwen3 adds an RMSNorm over each head of Q and K before RoPE, and heads
+ * as wide as config.json's head_dim). It shares nothing with the converter, so agreement with
+ * llama.cpp running the converted GGUF checks names, layout, permutation and metadata together.
  */
 import type { LlamaHyperparameters } from '../../main/convert/llama-gguf';
 
@@ -44,9 +45,14 @@ function rotateHalf(v: Float64Array, heads: number, d: number, pos: number, thet
   }
 }
 
+/** RMSNorm of each head's slice of `v` in place (Qwen3's q_norm / k_norm). */
+function headNorm(v: Float64Array, heads: number, d: number, w: Float32Array, eps: number): void {
+  for (let head = 0; head < heads; head++) v.set(rmsNorm(v.subarray(head * d, (head + 1) * d), w, eps), head * d);
+}
+
 /** Logits for the token after `tokens` (the last position). */
-export function referenceNextTokenLogits(h: LlamaHyperparameters, weight: WeightLookup, tokens: readonly number[], tiedEmbeddings = false): Float64Array {
-  const d = h.hidden / h.heads;
+export function referenceNextTokenLogits(h: LlamaHyperparameters, weight: WeightLookup, tokens: readonly number[], tiedEmbeddings = false, architecture: 'llama' | 'qwen3' = 'llama'): Float64Array {
+  const d = h.headDim ?? h.hidden / h.heads;
   const group = h.heads / h.kvHeads;
   const embed = weight('model.embed_tokens.weight');
   let xs = tokens.map((t) => Float64Array.from(embed.subarray(t * h.hidden, (t + 1) * h.hidden)));
@@ -59,8 +65,12 @@ export function referenceNextTokenLogits(h: LlamaHyperparameters, weight: Weight
     const vs: Float64Array[] = [];
     xs.forEach((x, pos) => {
       const n = rmsNorm(x, weight(`${p}.input_layernorm.weight`), h.rmsEps);
-      const q = linear(wq, n, h.hidden);
+      const q = linear(wq, n, h.heads * d);
       const k = linear(wk, n, h.kvHeads * d);
+      if (architecture === 'qwen3') {
+        headNorm(q, h.heads, d, weight(`${p}.self_attn.q_norm.weight`), h.rmsEps);
+        headNorm(k, h.kvHeads, d, weight(`${p}.self_attn.k_norm.weight`), h.rmsEps);
+      }
       rotateHalf(q, h.heads, d, pos, h.ropeTheta);
       rotateHalf(k, h.kvHeads, d, pos, h.ropeTheta);
       qs.push(q);
@@ -68,7 +78,7 @@ export function referenceNextTokenLogits(h: LlamaHyperparameters, weight: Weight
       vs.push(linear(wv, n, h.kvHeads * d));
     });
     xs = xs.map((x, pos) => {
-      const attn = new Float64Array(h.hidden);
+      const attn = new Float64Array(h.heads * d);
       for (let head = 0; head < h.heads; head++) {
         const kvh = Math.floor(head / group);
         const scores = new Float64Array(pos + 1);

@@ -6,42 +6,18 @@
  * GGUF of the Llama SPM tokenizer for its own tokenizer tests (models/ggml-vocab-llama-spm.gguf).
  * We extract that file once into test/.generated and load it with `vocabOnly: true`.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import type { Tokenizer } from '../../main/prox/tokens';
+import { llamaCppBundleFiles, REPO_ROOT } from './llama-cpp-bundle';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { REPO_ROOT };
 /** Shared fixtures live beside the repository, never inside it (licensed test data). */
 export const FIXTURES_DIR = resolve(REPO_ROOT, '../shared/fixtures');
-const BUNDLE = join(REPO_ROOT, 'node_modules/node-llama-cpp/llama/gitRelease.bundle');
-const VOCAB_PATH_IN_BUNDLE = 'models/ggml-vocab-llama-spm.gguf';
-const GENERATED_VOCAB = join(REPO_ROOT, 'test/.generated/ggml-vocab-llama-spm.gguf');
 
 /** Path of the vocab-only GGUF, extracted on first use; undefined (with the reason) when it cannot be had. */
 export function llamaSpmVocabPath(): { path?: string; reason?: string } {
-  if (existsSync(GENERATED_VOCAB)) return { path: GENERATED_VOCAB };
-  if (!existsSync(BUNDLE)) return { reason: `node-llama-cpp's llama.cpp bundle is missing (${BUNDLE})` };
-  // The scratch clone lives under the git-ignored test/.generated, even if a run is killed mid-way.
-  mkdirSync(dirname(GENERATED_VOCAB), { recursive: true });
-  const work = mkdtempSync(join(dirname(GENERATED_VOCAB), 'vocab-extract-'));
-  try {
-    const clone = join(work, 'llama.cpp');
-    execFileSync('git', ['clone', '-q', '--no-checkout', BUNDLE, clone], { stdio: 'ignore' });
-    const bytes = execFileSync('git', ['--git-dir', join(clone, '.git'), 'show', `HEAD:${VOCAB_PATH_IN_BUNDLE}`], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    // Write then rename: parallel test workers may extract at the same time.
-    const partial = `${GENERATED_VOCAB}.${process.pid}.partial`;
-    writeFileSync(partial, bytes);
-    renameSync(partial, GENERATED_VOCAB);
-    return { path: GENERATED_VOCAB };
-  } catch (error) {
-    return { reason: `could not extract ${VOCAB_PATH_IN_BUNDLE} from ${BUNDLE}: ${String(error)}` };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const { paths, reason } = llamaCppBundleFiles(['models/ggml-vocab-llama-spm.gguf']);
+  return paths === undefined ? { reason } : { path: paths[0] };
 }
 
 let cached: Promise<Tokenizer | string> | undefined;

@@ -85,7 +85,7 @@ describe('bad checkpoints fail early with clear errors', () => {
       c.architectures = ['GPT2LMHeadModel'];
       c.model_type = 'gpt2';
     });
-    expect(() => convert(folder)).toThrow(/config\.json: architecture GPT2LMHeadModel is not supported; only llama checkpoints/);
+    expect(() => convert(folder)).toThrow(/config\.json: architecture GPT2LMHeadModel is not supported; llama \(LlamaForCausalLM\) and Qwen3 \(Qwen3ForCausalLM\) checkpoints can be converted/);
   });
 
   it('missing folder, config, weights, tokenizer and shard', () => {
