@@ -22,6 +22,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSy
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Decompress } from 'fzstd';
+import Database from 'better-sqlite3';
 import { openJsonlWriter } from '../main/export/writer';
 import { Workspace } from '../main/workspace/service';
 import { writeSyntheticJsonl } from '../main/corpus/generate';
@@ -145,11 +146,14 @@ async function measure(file: string, text: string): Promise<Figures> {
   const writerCpuAfter = threadCpuSeconds();
   const indexWriterCpuMBps = writerCpu !== null && writerCpuAfter !== null ? megabytes / (writerCpuAfter - writerCpu) : null;
 
-  // Give every document a doc and a chunk program so export really executes programs.
-  ws.db.exec(`INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, failure, prompt_tokens, generated_tokens, edited, created_at)
+  // Give every document a doc and a chunk program so export really executes programs: in one
+  // statement on a connection of its own, not a million hand edits through the service.
+  const programs = new Database(ws.dbPath);
+  programs.exec(`INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, failure, prompt_tokens, generated_tokens, edited, created_at)
     SELECT seq, 'doc', NULL, 'bench', 'keep_doc()', '[]', NULL, 0, 0, 1, '' FROM documents`);
-  ws.db.exec(`INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, failure, prompt_tokens, generated_tokens, edited, created_at)
+  programs.exec(`INSERT INTO programs (doc_seq, stage, run_id, programmer_key, program, notes, failure, prompt_tokens, generated_tokens, edited, created_at)
     SELECT seq, 'chunk', NULL, 'bench', 'remove_lines(line_start=0, line_end=0)', '[]', NULL, 0, 0, 1, '' FROM documents`);
+  programs.close();
   const out = join(folder, 'export.jsonl');
   cpu = process.cpuUsage();
   const exported = await ws.export({ out, compression: 'none', auditDropped: false, auditRemovedLines: false });

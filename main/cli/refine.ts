@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_RULE_PRESET, parseProgrammerRef, StageSelectionSchema, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
-import { runRefineJob } from '../jobs/refine-job';
 import { CliError } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, type DbOptions } from './workspace-options';
@@ -46,7 +45,7 @@ export function register(program: Command): void {
     try {
       await runIndex(ws, true);
       const display = options.quiet ? null : createProgressDisplay('refining');
-      const final = await runRefineJob(ws.db, ws.st, { spec, stages, modelsDir: ws.modelsDir, batchSize }, { signal: abort.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
+      const final = await ws.refine({ spec, stages, batchSize }, { signal: abort.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
       display?.stop();
       report(final);
     } finally {

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { idleStatus, storedJobStatus, type JobStatus, type RefineRequest } from './refine-job';
 import type { FromWorker, ToWorker, WorkerInput } from './refine-worker';
-import type { Statements } from '../../native/sqlite/statements';
+import type { Store } from '../store';
 
 /** A job is already running; the message says which. */
 export class JobBusyError extends Error {
@@ -38,10 +38,10 @@ export class RefineJobController {
 
   constructor(
     private readonly dbPath: string,
-    st: Statements,
+    store: Store,
     private readonly onStatus: (status: JobStatus) => void,
   ) {
-    this.status = storedJobStatus(st);
+    this.status = storedJobStatus(store);
   }
 
   current(): JobStatus {

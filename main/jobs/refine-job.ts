@@ -5,11 +5,11 @@
  * continues the interrupted job instead of starting over.
  */
 import type { JobState, JobStatus, ProgrammerSpec, StageSelection } from '../../contract/api';
-import type { SqliteDatabase } from '../../native/sqlite/database';
-import type { Statements } from '../../native/sqlite/statements';
+import { recomputeDerived } from '../execution/document';
+import { readSettings } from '../execution/settings';
 import type { Stage } from '../prox/program';
 import { describeSpec, distinctProgrammers, resolveProgrammers } from '../programmers/resolve';
-import { readSettings, recomputeDerived } from '../workspace/execution';
+import type { Store } from '../store';
 import { runRefine, stagesOf, type RefineProgress } from './refine-runner';
 
 export type { JobStatus };
@@ -33,8 +33,8 @@ export function idleStatus(): JobStatus {
 }
 
 /** The last job as stored, for a status query when no job runs in this process. */
-export function storedJobStatus(st: Statements): JobStatus {
-  const job = st.lastJob.get();
+export function storedJobStatus(store: Store): JobStatus {
+  const job = store.jobs.last.get();
   if (!job) return idleStatus();
   // A job the database says is running but nobody runs was interrupted (crash, kill).
   const state = job.state === 'running' ? 'paused' : (job.state as JobState);
@@ -42,10 +42,10 @@ export function storedJobStatus(st: Statements): JobStatus {
   return { ...idleStatus(), id: String(job.id), state, programmer: job.programmer, errors: job.errors, message, startedAt: job.started_at };
 }
 
-export async function runRefineJob(db: SqliteDatabase, st: Statements, request: RefineRequest, hooks: RefineJobHooks = {}): Promise<JobStatus> {
+export async function runRefineJob(store: Store, request: RefineRequest, hooks: RefineJobHooks = {}): Promise<JobStatus> {
   const specJson = JSON.stringify(request.spec);
   const label = describeSpec(request.spec);
-  const last = st.lastJob.get();
+  const last = store.jobs.last.get();
   const now = new Date().toISOString();
   let jobId: number;
   let startedAt: string;
@@ -53,7 +53,7 @@ export async function runRefineJob(db: SqliteDatabase, st: Statements, request: 
     jobId = last.id;
     startedAt = last.started_at;
   } else {
-    jobId = Number(st.insertJob.run({ spec: specJson, stages: request.stages, state: 'running', programmer: label, started_at: now }).lastInsertRowid);
+    jobId = Number(store.jobs.insert.run({ spec: specJson, stages: request.stages, state: 'running', programmer: label, started_at: now }).lastInsertRowid);
     startedAt = now;
   }
   let status: JobStatus = { ...idleStatus(), id: String(jobId), state: 'running', programmer: label, startedAt, message: null };
@@ -62,11 +62,11 @@ export async function runRefineJob(db: SqliteDatabase, st: Statements, request: 
     hooks.onStatus?.(status);
   };
   const finish = (state: JobState, message: string | null, errors: number) => {
-    st.updateJob.run({ id: jobId, state, errors, message, finished_at: state === 'done' || state === 'failed' ? new Date().toISOString() : null });
+    store.jobs.update.run({ id: jobId, state, errors, message, finished_at: state === 'done' || state === 'failed' ? new Date().toISOString() : null });
     emit({ state, message, errors, etaSeconds: state === 'done' ? 0 : null });
     return status;
   };
-  st.updateJob.run({ id: jobId, state: 'running', errors: last?.id === jobId ? last.errors : 0, message: null, finished_at: null });
+  store.jobs.update.run({ id: jobId, state: 'running', errors: last?.id === jobId ? last.errors : 0, message: null, finished_at: null });
   emit({});
 
   let programmers;
@@ -79,7 +79,7 @@ export async function runRefineJob(db: SqliteDatabase, st: Statements, request: 
   emit({ programmer: labels });
   const priorErrors = last?.id === jobId ? last.errors : 0;
   try {
-    const outcome = await runRefine(db, st, {
+    const outcome = await runRefine(store, {
       stages: request.stages,
       programmers,
       batchSize: request.batchSize,
@@ -87,7 +87,7 @@ export async function runRefineJob(db: SqliteDatabase, st: Statements, request: 
       gate: hooks.gate,
       afterCommit: hooks.afterCommit,
       // Settings are re-read per document so a toggle changed mid-job applies to the rest.
-      recompute: (seq) => recomputeDerived(st, seq, readSettings(st)),
+      recompute: (seq) => recomputeDerived(store, seq, readSettings(store)),
       onProgress: (p: RefineProgress) => emit({ ...p, errors: priorErrors + p.errors }),
     });
     const errors = priorErrors + outcome.errors;

@@ -9,10 +9,9 @@
  * program cache and never sent to the programmer twice, also across re-indexing.
  */
 import type { StageSelection } from '../../contract/api';
-import type { SqliteDatabase } from '../../native/sqlite/database';
-import type { PendingDoc, Statements } from '../../native/sqlite/statements';
 import type { Stage } from '../prox/program';
 import type { ChunkProgram, Programmer, StageProgram } from '../prox/programmer';
+import type { PendingDoc, Store } from '../store';
 import { programmerKey } from './programmer-key';
 import { RateMeter } from './rate-meter';
 
@@ -60,7 +59,7 @@ export function stagesOf(selection: StageSelection): Stage[] {
   return selection === 'both' ? ['doc', 'chunk'] : [selection];
 }
 
-export async function runRefine(db: SqliteDatabase, st: Statements, options: RefineRunOptions): Promise<RefineOutcome> {
+export async function runRefine(store: Store, options: RefineRunOptions): Promise<RefineOutcome> {
   const stages = stagesOf(options.stages);
   for (const stage of stages) {
     const programmer = options.programmers[stage];
@@ -73,7 +72,7 @@ export async function runRefine(db: SqliteDatabase, st: Statements, options: Ref
     const programmer = options.programmers[stage]!;
     const key = programmerKey(programmer.info);
     keys[stage] = key;
-    runIds[stage] = ensureRun(st, stage, key, programmer);
+    runIds[stage] = ensureRun(store, stage, key, programmer);
   }
 
   const outcome: RefineOutcome = { cancelled: false, processed: { doc: 0, chunk: 0 }, cacheHits: 0, errors: 0 };
@@ -85,12 +84,12 @@ export async function runRefine(db: SqliteDatabase, st: Statements, options: Ref
     stages.map((stage) => {
       const key = keys[stage]!;
       if (stage === 'doc') {
-        const total = st.countDocuments.get() ?? 0;
-        return { stage, total, done: total - (st.countPendingDocStage.get(key) ?? 0) };
+        const total = store.documents.count.get() ?? 0;
+        return { stage, total, done: total - (store.programs.countPendingDocStage.get(key) ?? 0) };
       }
       // Before stage 1 has finished, stage 2's total is the number kept so far.
-      const total = st.countKeptAfterDocStage.get() ?? 0;
-      return { stage, total, done: total - (st.countPendingChunkStage.get(key) ?? 0) };
+      const total = store.documents.countKeptAfterDocStage.get() ?? 0;
+      return { stage, total, done: total - (store.programs.countPendingChunkStage.get(key) ?? 0) };
     });
   const report = () => {
     if (!options.onProgress) return;
@@ -123,11 +122,12 @@ export async function runRefine(db: SqliteDatabase, st: Statements, options: Ref
         outcome.cancelled = true;
         break;
       }
-      const batch = stage === 'doc' ? st.pendingDocStage.all(after, key, options.batchSize ?? DEFAULT_BATCH) : st.pendingChunkStage.all(after, key, options.batchSize ?? DEFAULT_BATCH);
+      const pending = stage === 'doc' ? store.programs.pendingDocStage : store.programs.pendingChunkStage;
+      const batch = pending.all(after, key, options.batchSize ?? DEFAULT_BATCH);
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.seq;
 
-      const { fromCache, toAsk } = splitByCache(st, stage, key, batch);
+      const { fromCache, toAsk } = splitByCache(store, stage, key, batch);
       let answers: StageProgram[] = [];
       let streamedTokens = false;
       if (toAsk.length > 0) {
@@ -153,12 +153,12 @@ export async function runRefine(db: SqliteDatabase, st: Statements, options: Ref
       toAsk.forEach((d, i) => byHash.set(d.content_hash, answers[i]!));
 
       const now = new Date().toISOString();
-      db.transaction(() => {
+      store.db.transaction(() => {
         for (const doc of batch) {
           const cached = fromCache.get(doc.seq);
           const answer = cached ?? byHash.get(doc.content_hash)!;
-          storeProgram(st, doc, stage, runId, key, answer, now);
-          if (!cached && !answer.failure) storeCache(st, doc.content_hash, stage, key, answer);
+          storeProgram(store, doc, stage, runId, key, answer, now);
+          if (!cached && !answer.failure) storeCache(store, doc.content_hash, stage, key, answer);
           if (answer.failure) outcome.errors += 1;
           options.recompute(doc.seq);
         }
@@ -179,12 +179,12 @@ export async function runRefine(db: SqliteDatabase, st: Statements, options: Ref
   return outcome;
 }
 
-function ensureRun(st: Statements, stage: Stage, key: string, programmer: Programmer): number {
-  const existing = st.runByKey.get(stage, key);
+function ensureRun(store: Store, stage: Stage, key: string, programmer: Programmer): number {
+  const existing = store.runs.byKey.get(stage, key);
   if (existing !== undefined) return existing;
   const info = programmer.info;
   return Number(
-    st.insertRun.run({
+    store.runs.insert.run({
       stage,
       programmer_key: key,
       programmer_id: info.id,
@@ -200,12 +200,12 @@ function ensureRun(st: Statements, stage: Stage, key: string, programmer: Progra
 }
 
 /** Cache hits, and one representative per distinct text among the misses (duplicates are asked once). */
-function splitByCache(st: Statements, stage: Stage, key: string, batch: PendingDoc[]) {
+function splitByCache(store: Store, stage: Stage, key: string, batch: PendingDoc[]) {
   const fromCache = new Map<number, StageProgram>();
   const toAsk: PendingDoc[] = [];
   const asked = new Set<string>();
   for (const doc of batch) {
-    const hit = st.cacheGet.get(doc.content_hash, stage, key);
+    const hit = store.programCache.get.get(doc.content_hash, stage, key);
     if (hit) {
       fromCache.set(doc.seq, {
         id: doc.id,
@@ -225,8 +225,8 @@ function splitByCache(st: Statements, stage: Stage, key: string, batch: PendingD
   return { fromCache, toAsk };
 }
 
-function storeProgram(st: Statements, doc: PendingDoc, stage: Stage, runId: number, key: string, answer: StageProgram, now: string): void {
-  st.upsertProgram.run({
+function storeProgram(store: Store, doc: PendingDoc, stage: Stage, runId: number, key: string, answer: StageProgram, now: string): void {
+  store.programs.upsert.run({
     doc_seq: doc.seq,
     stage,
     run_id: runId,
@@ -241,17 +241,17 @@ function storeProgram(st: Statements, doc: PendingDoc, stage: Stage, runId: numb
     created_at: now,
   });
   if (stage === 'chunk') {
-    st.deleteChunkPrograms.run(doc.seq);
+    store.programs.deleteChunks.run(doc.seq);
     (answer.chunks ?? []).forEach((chunk, idx) =>
-      st.insertChunkProgram.run({ doc_seq: doc.seq, idx, first_line: chunk.firstLine, last_line: chunk.lastLine, program: chunk.program, skipped: chunk.skipped ?? null }),
+      store.programs.insertChunk.run({ doc_seq: doc.seq, idx, first_line: chunk.firstLine, last_line: chunk.lastLine, program: chunk.program, skipped: chunk.skipped ?? null }),
     );
   }
   // A new program invalidates per-operation toggles: its line numbers mean other operations.
-  st.clearOpsOfStage.run(doc.seq, stage);
+  store.toggles.clearStage.run(doc.seq, stage);
 }
 
-function storeCache(st: Statements, hash: string, stage: Stage, key: string, answer: StageProgram): void {
-  st.cachePut.run({
+function storeCache(store: Store, hash: string, stage: Stage, key: string, answer: StageProgram): void {
+  store.programCache.put.run({
     content_hash: hash,
     stage,
     programmer_key: key,

@@ -3,9 +3,7 @@
  * tiny message protocol (pause / resume / cancel in, status out) with job-controller.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../../native/sqlite/database';
-import { workspaceMigrations } from '../../native/sqlite/migrations';
-import { prepareStatements } from '../../native/sqlite/statements';
+import { openStore } from '../store';
 import { runRefineJob, type JobStatus, type RefineRequest } from './refine-job';
 
 export interface WorkerInput {
@@ -16,8 +14,7 @@ export type ToWorker = { type: 'pause' } | { type: 'resume' } | { type: 'cancel'
 export type FromWorker = { type: 'status'; status: JobStatus } | { type: 'exit'; status: JobStatus };
 
 async function main(port: NonNullable<typeof parentPort>, input: WorkerInput): Promise<void> {
-  const db = openDatabase(input.dbPath, workspaceMigrations);
-  const st = prepareStatements(db);
+  const store = openStore(input.dbPath);
   const abort = new AbortController();
   let paused = false;
   let wake: (() => void) | null = null;
@@ -38,7 +35,7 @@ async function main(port: NonNullable<typeof parentPort>, input: WorkerInput): P
     while (paused && !abort.signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
   };
   try {
-    const final = await runRefineJob(db, st, input.request, {
+    const final = await runRefineJob(store, input.request, {
       signal: abort.signal,
       gate,
       onStatus: (status) => {
@@ -48,7 +45,7 @@ async function main(port: NonNullable<typeof parentPort>, input: WorkerInput): P
     });
     post({ type: 'exit', status: final });
   } finally {
-    db.close();
+    store.db.close();
     port.close();
   }
 }

@@ -4,15 +4,15 @@
  * and removed lines. All files are written to temp files and renamed only when everything
  * succeeded, so a failure leaves no partial file (the writer removes its temp file).
  */
-import type { SqliteDatabase } from '../../native/sqlite/database';
-import type { ExportRow, Statements } from '../../native/sqlite/statements';
+import type { Compression, ExportProgress, ExportRequest } from '../../contract/api';
+import { corpusPages, disabledOpsOfPage } from '../execution/corpus';
+import type { ExecutionSettings } from '../execution/settings';
+import { appliedCounts, executeStored, hasRunnableProgram, NO_DISABLED_OPS, runnablePrograms, type DisabledOps, type RunnablePrograms } from '../execution/stored-program';
 import { jsonString } from '../export/json-string';
-import { openJsonlWriter, type Compression, type ExportSummary, type JsonlWriter } from '../export/writer';
+import { openJsonlWriter, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
-import { executeProgram, type Execution } from '../prox/executor';
-import type { OperationKind, Stage } from '../prox/program';
-import type { ExportProgress, ExportRequest } from '../../contract/api';
-import type { ExecutionSettings } from './execution';
+import type { Execution } from '../prox/executor';
+import type { ExportRow, Store } from '../store';
 
 export type { ExportProgress, ExportRequest };
 
@@ -45,13 +45,9 @@ export function auditPath(out: string, name: string, compression: Compression): 
 
 type Row = ExportRow;
 
-const NO_TOGGLES: Record<Stage, number[]> = { doc: [], chunk: [] };
-const NO_LINES: ReadonlySet<number> = new Set();
-const NO_DISABLED_LINES = { doc: NO_LINES, chunk: NO_LINES };
-
 type Output = 'main' | 'dropped' | 'removed';
 
-export async function exportWorkspace(db: SqliteDatabase, st: Statements, settings: ExecutionSettings, request: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportWorkspace(store: Store, settings: ExecutionSettings, request: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
   const started = performance.now();
   const outputs: Output[] = ['main'];
   if (request.auditDropped) outputs.push('dropped');
@@ -62,7 +58,7 @@ export async function exportWorkspace(db: SqliteDatabase, st: Statements, settin
   const committed: { output: Output; summary: ExportSummary }[] = [];
   let counts = { kept: 0, dropped: 0 };
   for (const [i, pass] of passes.entries()) {
-    const result = await exportPass(db, st, settings, request, pass, { ...options, onProgress: i === 0 ? options.onProgress : undefined });
+    const result = await exportPass(store, settings, request, pass, { ...options, onProgress: i === 0 ? options.onProgress : undefined });
     committed.push(...result.summaries);
     if (i === 0) counts = result.counts;
   }
@@ -80,12 +76,12 @@ export async function exportWorkspace(db: SqliteDatabase, st: Statements, settin
 
 const AUDIT_NAMES: Record<Exclude<Output, 'main'>, string> = { dropped: 'dropped', removed: 'removed-lines' };
 
-async function exportPass(db: SqliteDatabase, st: Statements, settings: ExecutionSettings, request: ExportRequest, outputs: Output[], options: ExportOptions) {
+async function exportPass(store: Store, settings: ExecutionSettings, request: ExportRequest, outputs: Output[], options: ExportOptions) {
   const started = performance.now();
-  const total = st.countDocuments.get() ?? 0;
-  const anyOpToggles = (st.countDisabledOps.get() ?? 0) > 0;
+  const total = store.documents.count.get() ?? 0;
+  const anyOpToggles = (store.toggles.countDisabledOps.get() ?? 0) > 0;
   const disabledKinds = [...settings.disabledKinds].sort();
-  const readPage = pageReader(db, st);
+  const readPage = pageReader(store);
   const writers = new Map<Output, JsonlWriter>();
   try {
     for (const output of outputs) {
@@ -101,22 +97,18 @@ async function exportPass(db: SqliteDatabase, st: Statements, settings: Executio
     let droppedCount = 0;
     let textBytes = 0;
     let lastEmit = 0;
-    let cursor: [number, number] = [0, -1];
     const encoder = new MainLineEncoder(disabledKinds);
-    while (true) {
-      options.signal?.throwIfAborted();
-      const page = readPage(cursor, PAGE);
-      if (page.length === 0) break;
-      const last = page[page.length - 1]!;
-      cursor = [last.source_id, last.ord];
-      const toggles = anyOpToggles ? disabledOfPage(st, page) : null;
+    options.signal?.throwIfAborted();
+    for (const page of corpusPages(readPage, PAGE)) {
+      const toggles = anyOpToggles ? disabledOpsOfPage(store, page.map((r) => r.seq)) : null;
       for (const row of page) {
-        const disabled = toggles?.get(row.seq) ?? NO_TOGGLES;
-        const execution = executeRow(row, settings, disabled);
+        const disabled = toggles?.get(row.seq) ?? NO_DISABLED_OPS;
+        const programs = runnablePrograms(row);
+        const execution = hasRunnableProgram(programs) ? executeStored(row.text, programs, disabled, settings) : null;
         done += 1;
         if (execution?.dropped) {
           droppedCount += 1;
-          if (dropped) await dropped.write({ id: row.id, source: row.path, locator: row.locator, reason: execution.dropReason, programs: programsOf(row), text: row.text });
+          if (dropped) await dropped.write({ id: row.id, source: row.path, locator: row.locator, reason: execution.dropReason, programs, text: row.text });
           continue;
         }
         const text = execution ? execution.text : row.text;
@@ -125,7 +117,7 @@ async function exportPass(db: SqliteDatabase, st: Statements, settings: Executio
         if (main) {
           // The writer returns a promise only when its pipeline is full: awaiting a plain
           // value would still cost a microtask per document.
-          const wait = main.writeJsonLine(encoder.head(row), text, encoder.tail(row, execution, disabled));
+          const wait = main.writeJsonLine(encoder.head(row), text, encoder.tail(row, programs, execution, disabled));
           if (wait) await wait;
         }
         if (removed && execution && execution.removedBy.some((by) => by !== null)) {
@@ -144,6 +136,7 @@ async function exportPass(db: SqliteDatabase, st: Statements, settings: Executio
         const rate = done / ((now - started) / 1000);
         options.onProgress({ done, total, bytes: textBytes, etaSeconds: rate > 0 ? (total - done) / rate : null });
       }
+      options.signal?.throwIfAborted();
     }
     const summaries: { output: Output; summary: ExportSummary }[] = [];
     for (const [output, writer] of writers) summaries.push({ output, summary: await writer.commit() });
@@ -156,12 +149,13 @@ async function exportPass(db: SqliteDatabase, st: Statements, settings: Executio
 }
 
 /**
- * Reads pages of export rows (st.exportPage) after a (source_id, ord) cursor. The query runs in
- * raw mode and the rows become objects here: better-sqlite3 builds row objects through the V8
- * API, which costs more than a JavaScript literal (measured: a quarter of the reading time).
+ * Reads pages of export rows (store.documents.exportPage) after a (source_id, ord) cursor. The
+ * query runs in raw mode and the rows become objects here: better-sqlite3 builds row objects
+ * through the V8 API, which costs more than a JavaScript literal (measured: a quarter of the
+ * reading time).
  */
-function pageReader(db: SqliteDatabase, st: Statements): (after: readonly [number, number], limit: number) => Row[] {
-  const query = db.prepare<[number, number, number], unknown[]>(st.exportPage.source).raw(true);
+function pageReader(store: Store): (sourceId: number, ord: number, limit: number) => Row[] {
+  const query = store.db.prepare<[number, number, number], unknown[]>(store.documents.exportPage.source).raw(true);
   const at = new Map(query.columns().map((column, i) => [column.name, i]));
   const index = (name: keyof Row): number => {
     const i = at.get(name);
@@ -183,8 +177,8 @@ function pageReader(db: SqliteDatabase, st: Statements): (after: readonly [numbe
     chunkFailure: index('chunk_failure'),
     chunkLabel: index('chunk_label'),
   };
-  return (after, limit) =>
-    query.all(after[0], after[1], limit).map(
+  return (sourceId, ord, limit) =>
+    query.all(sourceId, ord, limit).map(
       (r): Row => ({
         seq: r[c.seq] as number,
         id: r[c.id] as string,
@@ -203,18 +197,6 @@ function pageReader(db: SqliteDatabase, st: Statements): (after: readonly [numbe
     );
 }
 
-/** The switched-off operations of a page's documents, by document; documents without any are absent. */
-function disabledOfPage(st: Statements, page: readonly Row[]): Map<number, Record<Stage, number[]>> {
-  const byDoc = new Map<number, Record<Stage, number[]>>();
-  // Rows come ordered by document, stage and line, so each list is already sorted.
-  for (const row of st.disabledOpsOfDocs.all(JSON.stringify(page.map((r) => r.seq)))) {
-    let disabled = byDoc.get(row.doc_seq);
-    if (!disabled) byDoc.set(row.doc_seq, (disabled = { doc: [], chunk: [] }));
-    disabled[row.stage as Stage].push(row.line);
-  }
-  return byDoc;
-}
-
 /**
  * Encodes main-file lines: exactly JSON.stringify({ id, text, metadata }), but built from
  * parts. The text, most of every line, is left to the writer, which escapes it straight into
@@ -230,7 +212,7 @@ class MainLineEncoder {
 
   constructor(disabledKinds: readonly string[]) {
     this.disabledKinds = disabledKinds;
-    this.noToggles = JSON.stringify({ disabledKinds, disabledOperations: NO_TOGGLES });
+    this.noToggles = JSON.stringify({ disabledKinds, disabledOperations: NO_DISABLED_OPS });
   }
 
   /** The line up to the opening quote of its text. */
@@ -239,9 +221,8 @@ class MainLineEncoder {
   }
 
   /** The line from the closing quote of its text. */
-  tail(row: Row, execution: Execution | null, disabled: Record<Stage, number[]>): string {
-    const toggles = disabled === NO_TOGGLES ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
-    const programs = programsOf(row);
+  tail(row: Row, programs: RunnablePrograms, execution: Execution | null, disabled: DisabledOps): string {
+    const toggles = disabled === NO_DISABLED_OPS ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
     return (
       `","metadata":{"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
       `"programs":${this.programs(programs.doc, programs.chunk)},"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}}`
@@ -280,35 +261,3 @@ function lastOfPair<A, B, R>(encode: (a: A, b: B) => R): (a: A, b: B) => R {
   };
 }
 
-function programsOf(row: Row): { doc: string | null; chunk: string | null } {
-  return { doc: row.doc_failure === null ? row.doc_program : null, chunk: row.chunk_failure === null ? row.chunk_program : null };
-}
-
-/** null when the document has no usable program: it passes through unchanged. */
-function executeRow(row: Row, settings: ExecutionSettings, disabled: Record<Stage, number[]>): Execution | null {
-  const programs = programsOf(row);
-  if (programs.doc === null && programs.chunk === null) return null;
-  return executeProgram({
-    text: row.text,
-    docProgram: programs.doc,
-    chunkProgram: programs.chunk,
-    mode: settings.mode,
-    disabled: disabled === NO_TOGGLES ? NO_DISABLED_LINES : { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
-    disabledKinds: settings.disabledKinds,
-    thresholds: settings.thresholds,
-  });
-}
-
-/** Operations that took part in the result, by kind (a cancelled chunk program applied none). */
-function appliedCounts(execution: Execution): Partial<Record<OperationKind | 'lines_removed' | 'replacements', number>> {
-  const counts: Partial<Record<OperationKind | 'lines_removed' | 'replacements', number>> = {};
-  for (const op of execution.operations) {
-    if (!op.enabled || (execution.cancelled && op.stage === 'chunk')) continue;
-    counts[op.kind] = (counts[op.kind] ?? 0) + 1;
-  }
-  if (!execution.cancelled) {
-    counts.lines_removed = execution.removedBy.reduce<number>((n, by) => (by === null ? n : n + 1), 0);
-    counts.replacements = execution.replacements.length;
-  }
-  return counts;
-}

@@ -15,8 +15,8 @@
 import type { ScanProgress } from '../../contract/api';
 import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
-import { relaxDurability, type SqliteDatabase } from '../../native/sqlite/database';
-import type { SourceRow, Statements } from '../../native/sqlite/statements';
+import { relaxDurability } from '../../native/sqlite/database';
+import type { DocumentInsert, SourceRow, Store } from '../store';
 import { inThreadReader, prepareReadWorker, workerReader } from './batch-reader';
 import { batchTextBytes, hashFile, type DocBatch } from './read-batches';
 
@@ -58,13 +58,13 @@ const MAX_BATCH_DOCS = 20_000;
 /** Below this much to read, a worker thread costs more to start than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
-export async function indexFolder(db: SqliteDatabase, st: Statements, folder: string, options: IndexOptions = {}): Promise<IndexResult> {
+export async function indexFolder(store: Store, folder: string, options: IndexOptions = {}): Promise<IndexResult> {
   const started = performance.now();
   prepareReadWorker();
   const skipped = emptyScanStats();
   const fieldsKey = JSON.stringify([options.textField ?? 'text', options.idField ?? 'id']);
-  const fieldsChanged = (st.getMeta.get('fields') ?? fieldsKey) !== fieldsKey;
-  st.setMeta.run('fields', fieldsKey);
+  const fieldsChanged = (store.meta.value.get('fields') ?? fieldsKey) !== fieldsKey;
+  store.meta.set.run('fields', fieldsKey);
 
   const listed: SourceFile[] = [];
   const folderIssues: ReadIssue[] = [];
@@ -73,7 +73,7 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
     else listed.push(entry);
   }
 
-  const known = new Map<string, SourceRow>(st.allSources.all().map((row) => [row.path, row]));
+  const known = new Map<string, SourceRow>(store.sources.list.all().map((row) => [row.path, row]));
   const result: IndexResult = {
     filesListed: listed.length,
     filesRead: 0,
@@ -87,14 +87,14 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
     skipped,
   };
 
-  db.transaction(() => {
-    st.deleteFolderScanErrors.run();
-    for (const issue of folderIssues) st.insertScanError.run({ source_id: null, ...issue });
+  store.db.transaction(() => {
+    store.scanErrors.deleteOfFolder.run();
+    for (const issue of folderIssues) store.scanErrors.insert.run({ source_id: null, ...issue });
     const present = new Set(listed.map((f) => f.relPath));
     for (const row of known.values()) {
       if (present.has(row.path)) continue;
       result.documentsRemoved += row.documents;
-      st.deleteSource.run(row.id);
+      store.sources.delete.run(row.id);
       result.filesRemoved += 1;
     }
   }).immediate();
@@ -110,7 +110,7 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
       }
       // Touched but maybe not changed (copied, checked out again): the content decides.
       if (row.hash !== null && (await hashFile(file.path)) === row.hash) {
-        st.touchSource.run({ id: row.id, size: file.size, mtime_ms: Math.trunc(file.mtimeMs) });
+        store.sources.touch.run({ id: row.id, size: file.size, mtime_ms: Math.trunc(file.mtimeMs) });
         result.filesUnchanged += 1;
         continue;
       }
@@ -124,20 +124,20 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
   const readerOptions = { textField: options.textField, idField: options.idField, signal: options.signal };
   const useWorker = options.readInWorker ?? bytesToRead >= WORKER_MIN_BYTES;
   const reader = (useWorker ? await workerReader(readerOptions) : null) ?? inThreadReader(readerOptions);
-  const restoreDurability = toRead.length > 0 ? relaxDurability(db) : () => {};
+  const restoreDurability = toRead.length > 0 ? relaxDurability(store.db) : () => {};
 
   try {
     for (const { file, row } of toRead) {
       options.signal?.throwIfAborted();
       const now = new Date().toISOString();
-      const sourceId = db.transaction(() => {
+      const sourceId = store.db.transaction(() => {
         if (row) {
-          result.documentsRemoved += st.deleteDocumentsOfSource.run(row.id).changes;
-          st.deleteScanErrorsOfSource.run(row.id);
-          st.startSourceRead.run({ id: row.id, format: file.format, size: file.size, mtime_ms: Math.trunc(file.mtimeMs), indexed_at: now });
+          result.documentsRemoved += store.documents.deleteOfSource.run(row.id).changes;
+          store.scanErrors.deleteOfSource.run(row.id);
+          store.sources.startRead.run({ id: row.id, format: file.format, size: file.size, mtime_ms: Math.trunc(file.mtimeMs), indexed_at: now });
           return row.id;
         }
-        return Number(st.insertSource.run({ path: file.relPath, format: file.format, size: file.size, mtime_ms: Math.trunc(file.mtimeMs), indexed_at: now }).lastInsertRowid);
+        return Number(store.sources.insert.run({ path: file.relPath, format: file.format, size: file.size, mtime_ms: Math.trunc(file.mtimeMs), indexed_at: now }).lastInsertRowid);
       }).immediate();
 
       const target: FileTarget = { sourceId, relPath: file.relPath, nextOrd: 0 };
@@ -169,7 +169,7 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
         // slower side).
         const full = pendingBytes >= batchBytes || pendingDocs >= MAX_BATCH_DOCS;
         if (full || (pendingBytes >= batchBytes / 4 && !reader.hasQueued())) {
-          writeBatches(db, st, target, pending, null);
+          writeBatches(store, target, pending, null);
           for (const written of pending) reader.recycle(written);
           pending = [];
           pendingBytes = 0;
@@ -180,7 +180,7 @@ export async function indexFolder(db: SqliteDatabase, st: Statements, folder: st
       }
       options.signal?.throwIfAborted();
       if (fileHash === null) throw new Error(`${file.relPath}: reading ended without the file's hash`);
-      writeBatches(db, st, target, pending, { hash: fileHash, documents: fileDocs, errors: fileErrors });
+      writeBatches(store, target, pending, { hash: fileHash, documents: fileDocs, errors: fileErrors });
       for (const written of pending) reader.recycle(written);
       progress.fileDone(file.size);
       result.filesRead += 1;
@@ -205,15 +205,9 @@ interface FileTarget {
 }
 
 /** One transaction: the documents, their full-text rows (one bulk insert), the issues, and the file's completion when given. */
-function writeBatches(
-  db: SqliteDatabase,
-  st: Statements,
-  target: FileTarget,
-  batches: readonly DocBatch[],
-  finish: { hash: string; documents: number; errors: number } | null,
-): void {
-  db.transaction(() => {
-    const before = st.maxDocumentSeq.get() ?? 0;
+function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string; documents: number; errors: number } | null): void {
+  store.db.transaction(() => {
+    const before = store.documents.maxSeq.get() ?? 0;
     let inserted = 0;
     // One parameter object, refilled per document: no garbage per row.
     const row: DocumentInsert = { id: '', source_id: target.sourceId, ord: 0, locator: null, external_id: null, text: new Uint8Array(0), content_hash: '', chars: 0, words: 0, title: '' };
@@ -230,36 +224,34 @@ function writeBatches(
         row.chars = batch.chars[i]!;
         row.words = batch.words[i]!;
         row.title = batch.titles[i]!;
-        insertWithStableId(st, target.relPath, row);
+        insertWithStableId(store, target.relPath, row);
         inserted += 1;
         start = end;
       }
-      for (const issue of batch.issues) st.insertScanError.run({ source_id: target.sourceId, file: issue.file, line: issue.line, field: issue.field, message: issue.message });
+      for (const issue of batch.issues) store.scanErrors.insert.run({ source_id: target.sourceId, file: issue.file, line: issue.line, field: issue.field, message: issue.message });
     }
-    if (inserted > 0) st.indexDocumentsAfter.run(before);
-    if (finish) st.finishSourceRead.run({ id: target.sourceId, ...finish });
+    if (inserted > 0) store.documents.indexTextAfter.run(before);
+    if (finish) store.sources.finishRead.run({ id: target.sourceId, ...finish });
   }).immediate();
 }
-
-type DocumentInsert = Parameters<Statements['insertDocument']['run']>[0];
 
 /**
  * The input's id when present and not yet used in this workspace, else `<relPath>:<locator>`
  * (`<relPath>` alone for whole-file documents). Uniqueness is enforced by the index itself,
  * which is cheaper than asking first.
  */
-function insertWithStableId(st: Statements, relPath: string, row: DocumentInsert): void {
+function insertWithStableId(store: Store, relPath: string, row: DocumentInsert): void {
   const fallback = row.locator === null ? relPath : `${relPath}:${row.locator}`;
-  if (row.external_id !== null && row.external_id !== '' && tryInsert(st, row, row.external_id)) return;
-  if (tryInsert(st, row, fallback)) return;
-  if (tryInsert(st, row, `${fallback}#${row.ord}`)) return;
+  if (row.external_id !== null && row.external_id !== '' && tryInsert(store, row, row.external_id)) return;
+  if (tryInsert(store, row, fallback)) return;
+  if (tryInsert(store, row, `${fallback}#${row.ord}`)) return;
   throw new Error(`${relPath}: could not give document ${row.ord} a unique id`);
 }
 
-function tryInsert(st: Statements, row: DocumentInsert, id: string): boolean {
+function tryInsert(store: Store, row: DocumentInsert, id: string): boolean {
   row.id = id;
   try {
-    st.insertDocument.run(row);
+    store.documents.insert.run(row);
     return true;
   } catch (err) {
     if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;

@@ -8,7 +8,7 @@ import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readSource } from '../corpus/read';
 import type { ReadIssue, SourceFile } from '../corpus/types';
-import { countWordsFast, titleOf } from './text-facts';
+import { countWordsFast, titleOf } from '../corpus/text-facts';
 
 /**
  * Documents of one file in file order, as parallel columns. The texts travel as UTF-8 bytes in

@@ -5,18 +5,18 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OperationKindSchema, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
-import { openDatabase, type SqliteDatabase } from '../../native/sqlite/database';
-import { workspaceMigrations } from '../../native/sqlite/migrations';
-import { prepareStatements, type DocumentRecord, type Statements } from '../../native/sqlite/statements';
+import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
+import { readSettings, type ExecutionSettings } from '../execution/settings';
 import { RefineJobController } from '../jobs/job-controller';
+import { runRefineJob, type RefineJobHooks, type RefineRequest } from '../jobs/refine-job';
 import type { OperationKind, Stage } from '../prox/program';
+import { openStore, type DocumentRecord, type Store } from '../store';
+import { listDocuments, neighborDocument } from '../store/document-list';
 import { WorkspaceError } from './errors';
 import { WorkspaceEvents } from './events';
-import { executeLoaded, loadDocument, readSettings, recomputeDerived, type ExecutionSettings } from './execution';
 import { exportWorkspace, type ExportResult } from './export';
 import { indexFolder, type IndexOptions, type IndexResult } from './indexer';
 import { defaultDatabasePath } from './paths';
-import { listDocuments, neighborDocument } from './queries';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';
 import { toDocumentRow, toExecutionView, toProgramView } from './views';
@@ -52,12 +52,11 @@ export class Workspace {
   private constructor(
     readonly folder: string,
     readonly dbPath: string,
-    readonly db: SqliteDatabase,
-    readonly st: Statements,
+    private readonly store: Store,
     private readonly env: NodeJS.ProcessEnv,
     readonly modelsDir: string | undefined,
   ) {
-    this.jobs = new RefineJobController(dbPath, st, (status) => this.events.emit('job.progress', status));
+    this.jobs = new RefineJobController(dbPath, store, (status) => this.events.emit('job.progress', status));
   }
 
   /** Opens (creating if needed) the index of `folder`. Does not read the folder: call index(). */
@@ -72,22 +71,22 @@ export class Workspace {
     }
     if (!isDir) throw new WorkspaceError('invalid_input', `${absolute} is neither a folder nor a file.`);
     const dbPath = resolve(options.dbPath ?? defaultDatabasePath(absolute, env));
-    const db = openDatabase(dbPath, workspaceMigrations);
-    const st = prepareStatements(db);
-    const stored = st.getMeta.get('folder');
+    const store = openStore(dbPath);
+    const meta = store.meta;
+    const stored = meta.value.get('folder');
     if (stored !== undefined && stored !== absolute) {
-      db.close();
+      store.db.close();
       throw new WorkspaceError('invalid_input', `${dbPath} is the index of ${stored}, not of ${absolute}. Pass another --db or open ${stored}.`);
     }
     if (stored === undefined) {
-      st.setMeta.run('folder', absolute);
-      st.setMeta.run('createdAt', new Date().toISOString());
+      meta.set.run('folder', absolute);
+      meta.set.run('createdAt', new Date().toISOString());
     }
-    if (options.textField) st.setMeta.run('textField', options.textField);
-    if (options.idField) st.setMeta.run('idField', options.idField);
-    const workspace = new Workspace(absolute, dbPath, db, st, env, options.modelsDir);
+    if (options.textField) meta.set.run('textField', options.textField);
+    if (options.idField) meta.set.run('idField', options.idField);
+    const workspace = new Workspace(absolute, dbPath, store, env, options.modelsDir);
     // The app stopped during a status pass last time: finish it.
-    if (st.getMeta.get(STATUSES_STALE) === '1') workspace.restartStatusPass();
+    if (meta.value.get(STATUSES_STALE) === '1') workspace.restartStatusPass();
     return workspace;
   }
 
@@ -96,16 +95,16 @@ export class Workspace {
   async index(options: Omit<IndexOptions, 'textField' | 'idField'> = {}): Promise<IndexResult> {
     this.assertOpen();
     if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is running; pause or cancel it before re-scanning the folder');
-    const result = await indexFolder(this.db, this.st, this.folder, {
+    const result = await indexFolder(this.store, this.folder, {
       ...options,
-      textField: this.st.getMeta.get('textField'),
-      idField: this.st.getMeta.get('idField'),
+      textField: this.store.meta.value.get('textField'),
+      idField: this.store.meta.value.get('idField'),
       onProgress: (p) => {
         this.events.emit('scan.progress', p);
         options.onProgress?.(p);
       },
     });
-    rememberRecent({ folder: this.folder, openedAt: this.openedAt, documents: this.st.countDocuments.get() ?? 0 }, this.env);
+    rememberRecent({ folder: this.folder, openedAt: this.openedAt, documents: this.store.documents.count.get() ?? 0 }, this.env);
     return result;
   }
 
@@ -115,54 +114,57 @@ export class Workspace {
       id: this.dbPath,
       folder: this.folder,
       dbPath: this.dbPath,
-      documents: this.st.countDocuments.get() ?? 0,
-      sources: this.st.countSources.get() ?? 0,
-      scanErrors: this.st.countScanErrors.get() ?? 0,
-      bytes: this.st.sumSourceBytes.get() ?? 0,
+      documents: this.store.documents.count.get() ?? 0,
+      sources: this.store.sources.count.get() ?? 0,
+      scanErrors: this.store.scanErrors.count.get() ?? 0,
+      bytes: this.store.sources.totalBytes.get() ?? 0,
       openedAt: this.openedAt,
     };
   }
 
   scanErrors(offset: number, limit: number): { total: number; rows: ScanError[] } {
-    return { total: this.st.countScanErrors.get() ?? 0, rows: this.st.scanErrorsPage.all(limit, offset) };
+    this.assertOpen();
+    return { total: this.store.scanErrors.count.get() ?? 0, rows: this.store.scanErrors.page.all(limit, offset) };
   }
 
   // ------------------------------------------------------------------ documents
 
   listDocs(query: ListPageQuery) {
-    const { total, rows } = listDocuments(this.db, query);
+    this.assertOpen();
+    const { total, rows } = listDocuments(this.store.db, query);
     return { total, rows: rows.map(toDocumentRow) };
   }
 
   neighbor(docId: string, direction: 'next' | 'previous', filter: DocFilter): string | null {
-    return neighborDocument(this.db, this.document(docId), direction, filter);
+    return neighborDocument(this.store.db, this.document(docId), direction, filter);
   }
 
   getDoc(docId: string): DocumentDetail {
     const doc = this.document(docId);
-    const loaded = loadDocument(this.st, doc);
+    const loaded = loadStoredDocument(this.store, doc);
     const settings = this.settings();
-    const path = this.st.documentPath.get(doc.source_id) ?? '';
+    const path = this.store.sources.path.get(doc.source_id) ?? '';
     return {
       row: toDocumentRow({ ...doc, path }),
       doc: toProgramView('doc', loaded.programs.doc),
       chunk: toProgramView('chunk', loaded.programs.chunk),
-      execution: toExecutionView(loaded, executeLoaded(loaded, settings), settings),
+      execution: toExecutionView(loaded, executeDocument(loaded, settings), settings),
     };
   }
 
   preview(docId: string, docProgram: string | null, chunkProgram: string | null): ExecutionView {
-    const loaded = loadDocument(this.st, this.document(docId));
+    const loaded = loadStoredDocument(this.store, this.document(docId));
     const settings = this.settings();
-    return toExecutionView(loaded, executeLoaded(loaded, settings, { doc: docProgram, chunk: chunkProgram }), settings);
+    return toExecutionView(loaded, executeDocument(loaded, settings, { doc: docProgram, chunk: chunkProgram }), settings);
   }
 
   /** A hand-edited program replaces the programmer's; a later refine with any programmer keeps it. */
   saveProgram(docId: string, stage: Stage, text: string): DocumentDetail {
     const doc = this.document(docId);
-    this.db
+    const { db, programs, toggles } = this.store;
+    db
       .transaction(() => {
-        this.st.upsertProgram.run({
+        programs.upsert.run({
           doc_seq: doc.seq,
           stage,
           run_id: null,
@@ -176,9 +178,9 @@ export class Workspace {
           edited: 1,
           created_at: new Date().toISOString(),
         });
-        if (stage === 'chunk') this.st.deleteChunkPrograms.run(doc.seq);
-        this.st.clearOpsOfStage.run(doc.seq, stage);
-        recomputeDerived(this.st, doc.seq, this.settings());
+        if (stage === 'chunk') programs.deleteChunks.run(doc.seq);
+        toggles.clearStage.run(doc.seq, stage);
+        recomputeDerived(this.store, doc.seq, this.settings());
       })
       .immediate();
     return this.getDoc(docId);
@@ -186,11 +188,12 @@ export class Workspace {
 
   setOperation(docId: string, stage: Stage, line: number, enabled: boolean): ExecutionView {
     const doc = this.document(docId);
-    this.db
+    const { db, toggles } = this.store;
+    db
       .transaction(() => {
-        if (enabled) this.st.enableOp.run(doc.seq, stage, line);
-        else this.st.disableOp.run(doc.seq, stage, line);
-        recomputeDerived(this.st, doc.seq, this.settings());
+        if (enabled) toggles.enableOp.run(doc.seq, stage, line);
+        else toggles.disableOp.run(doc.seq, stage, line);
+        recomputeDerived(this.store, doc.seq, this.settings());
       })
       .immediate();
     return this.getDoc(docId).execution;
@@ -212,10 +215,10 @@ export class Workspace {
    */
   async setKind(kind: OperationKind, enabled: boolean): Promise<Record<OperationKind, boolean>> {
     this.assertOpen();
-    this.db
+    this.store.db
       .transaction(() => {
-        this.st.setKindToggle.run(kind, enabled ? 1 : 0);
-        this.st.setMeta.run(STATUSES_STALE, '1');
+        this.store.toggles.setKind.run(kind, enabled ? 1 : 0);
+        this.store.meta.set.run(STATUSES_STALE, '1');
       })
       .immediate();
     this.restartStatusPass();
@@ -244,20 +247,21 @@ export class Workspace {
     const stopped = () => pass.cancelled || this.disposed;
     if (stopped()) return 0;
     const settings = this.settings();
-    const total = this.st.refinedCount.get() ?? 0;
+    const { db, programs, meta } = this.store;
+    const total = programs.refinedCount.get() ?? 0;
     let after = 0;
     let done = 0;
     let reported = 0;
     this.events.emit('statuses.progress', { done, total, running: true });
     while (!stopped()) {
-      const seqs = this.st.refinedSeqs.all(after, RECOMPUTE_BATCH);
+      const seqs = programs.refinedSeqs.all(after, RECOMPUTE_BATCH);
       if (seqs.length === 0) {
-        this.st.setMeta.run(STATUSES_STALE, '0');
+        meta.set.run(STATUSES_STALE, '0');
         this.events.emit('statuses.progress', { done, total: Math.max(total, done), running: false });
         break;
       }
-      this.db.transaction(() => {
-        for (const seq of seqs) recomputeDerived(this.st, seq, settings);
+      db.transaction(() => {
+        for (const seq of seqs) recomputeDerived(this.store, seq, settings);
       })();
       done += seqs.length;
       after = seqs[seqs.length - 1]!;
@@ -274,10 +278,10 @@ export class Workspace {
   setParseMode(mode: 'strict' | 'reference'): void {
     this.assertOpen();
     if (this.settings().mode === mode) return;
-    this.db
+    this.store.db
       .transaction(() => {
-        this.st.setMeta.run('parseMode', mode);
-        this.st.setMeta.run(STATUSES_STALE, '1');
+        this.store.meta.set.run('parseMode', mode);
+        this.store.meta.set.run(STATUSES_STALE, '1');
       })
       .immediate();
     this.restartStatusPass();
@@ -293,6 +297,16 @@ export class Workspace {
       throw new WorkspaceError('busy', err instanceof Error ? err.message : String(err));
     }
   }
+  /**
+   * Runs a refine job in this thread until it ends: the CLI's way, where nothing else runs
+   * meanwhile. The app uses startRefine, which runs the job in a worker thread.
+   */
+  async refine(request: Omit<RefineRequest, 'modelsDir'>, hooks: RefineJobHooks = {}): Promise<JobStatus> {
+    this.assertOpen();
+    if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is already running in this workspace; pause or cancel it first');
+    return runRefineJob(this.store, { ...request, modelsDir: this.modelsDir }, hooks);
+  }
+
   pauseRefine(): JobStatus {
     return this.jobs.pause();
   }
@@ -309,23 +323,23 @@ export class Workspace {
     return this.jobs.finished();
   }
   refineErrors(limit: number): { docId: string; stage: Stage; message: string }[] {
-    return this.st.programFailures.all(limit).map((r) => ({ docId: r.id, stage: r.stage as Stage, message: r.failure }));
+    return this.store.programs.failures.all(limit).map((r) => ({ docId: r.id, stage: r.stage as Stage, message: r.failure }));
   }
 
   // ------------------------------------------------------------------ export, stats
 
   async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
-    return exportWorkspace(this.db, this.st, this.settings(), request, { signal, onProgress: (p) => this.events.emit('export.progress', p) });
+    return exportWorkspace(this.store, this.settings(), request, { signal, onProgress: (p) => this.events.emit('export.progress', p) });
   }
 
   stats(): Stats {
-    return computeStats(this.st, this.settings());
+    return computeStats(this.store, this.settings());
   }
 
   // ------------------------------------------------------------------ lifecycle
 
   settings(): ExecutionSettings {
-    return readSettings(this.st);
+    return readSettings(this.store);
   }
 
   async dispose(): Promise<void> {
@@ -334,11 +348,12 @@ export class Workspace {
     await this.statusPass?.done;
     await this.jobs.dispose();
     this.events.clear();
-    this.db.close();
+    this.store.db.close();
   }
 
   private document(docId: string): DocumentRecord {
-    const doc = this.st.documentById.get(docId);
+    this.assertOpen();
+    const doc = this.store.documents.byId.get(docId);
     if (!doc) throw new WorkspaceError('not_found', `no document with id "${docId}" in ${this.folder}`);
     return doc;
   }

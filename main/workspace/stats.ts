@@ -2,15 +2,17 @@
  * Corpus statistics before and after refining, with the toggles in force: documents, words,
  * tokens (estimated for the Llama-2 vocabulary), retention, per-operation and per-rule counts,
  * and document-length histograms (the paper's Figure 7). Computed by executing every stored
- * program, since refined text is never stored.
+ * program, since refined text is never stored. The operation counts are those export writes
+ * into each document's metadata (execution/stored-program.ts appliedCounts), added up over
+ * the corpus, dropped documents included.
  */
 import type { Stats } from '../../contract/api';
-import type { DocumentRecord, ProgramPair, Statements } from '../../native/sqlite/statements';
-import { executeProgram } from '../prox/executor';
-import type { OperationNote, Stage } from '../prox/program';
+import { countWordsFast } from '../corpus/text-facts';
+import { corpusPages, disabledOpsOfPage } from '../execution/corpus';
+import type { ExecutionSettings } from '../execution/settings';
+import { appliedCounts, appliedOperations, executeStored, hasRunnableProgram, NO_DISABLED_OPS, notesByLine, runnablePrograms, type DisabledOps } from '../execution/stored-program';
 import { estimateLlamaTokens } from '../prox/tokens';
-import type { ExecutionSettings } from './execution';
-import { countWordsFast } from './text-facts';
+import type { StatsRow, Store } from '../store';
 
 /**
  * Log2 bins of document length in tokens, 0 and then 32 .. 65536: bin i counts documents with
@@ -44,7 +46,7 @@ export function ruleKeysOf(reason: string): string[] {
 
 const PAGE = 500;
 
-export function computeStats(st: Statements, settings: ExecutionSettings, signal?: AbortSignal): Stats {
+export function computeStats(store: Store, settings: ExecutionSettings, signal?: AbortSignal): Stats {
   const stats: Stats = {
     documents: { before: 0, after: 0 },
     words: { before: 0, after: 0 },
@@ -54,43 +56,33 @@ export function computeStats(st: Statements, settings: ExecutionSettings, signal
     rules: {},
     lengthHistogram: { edges: [...HISTOGRAM_EDGES], before: HISTOGRAM_EDGES.map(() => 0), after: HISTOGRAM_EDGES.map(() => 0) },
   };
-  const anyOpToggles = (st.countDisabledOps.get() ?? 0) > 0;
-  let cursor: [number, number] = [0, -1];
-  while (true) {
+  const anyOpToggles = (store.toggles.countDisabledOps.get() ?? 0) > 0;
+  const read = (sourceId: number, ord: number, limit: number) => store.documents.statsPage.all(sourceId, ord, limit);
+  for (const page of corpusPages(read, PAGE)) {
     signal?.throwIfAborted();
-    const page = st.documentsPage.all(cursor[0], cursor[1], PAGE);
-    if (page.length === 0) break;
-    const last = page[page.length - 1]!;
-    cursor = [last.source_id, last.ord];
-    for (const row of page) addDocument(stats, st, row, settings, anyOpToggles);
+    const toggles = anyOpToggles ? disabledOpsOfPage(store, page.map((r) => r.seq)) : null;
+    for (const row of page) addDocument(stats, row, toggles?.get(row.seq) ?? NO_DISABLED_OPS, settings);
   }
   return stats;
 }
 
-function addDocument(stats: Stats, st: Statements, row: DocumentRecord & ProgramPair, settings: ExecutionSettings, anyOpToggles: boolean): void {
+function addDocument(stats: Stats, row: StatsRow, disabled: DisabledOps, settings: ExecutionSettings): void {
   const tokensBefore = estimateLlamaTokens(row.text);
   stats.documents.before += 1;
   stats.words.before += row.words;
   stats.tokens.before += tokensBefore;
   stats.lengthHistogram.before[binOf(tokensBefore)]! += 1;
-  const docProgram = row.doc_failure === null ? row.doc_program : null;
-  const chunkProgram = row.chunk_failure === null ? row.chunk_program : null;
   if (row.doc_program !== null) stats.refined.doc += 1;
   if (row.chunk_program !== null) stats.refined.chunk += 1;
 
   let words = row.words;
   let tokens = tokensBefore;
-  if (docProgram !== null || chunkProgram !== null) {
-    const disabled = { doc: new Set<number>(), chunk: new Set<number>() };
-    if (anyOpToggles) for (const t of st.disabledOps.all(row.seq)) disabled[t.stage as Stage].add(t.line);
-    const execution = executeProgram({ text: row.text, docProgram, chunkProgram, mode: settings.mode, disabled, disabledKinds: settings.disabledKinds, thresholds: settings.thresholds });
-    const notes: Record<Stage, Map<number, OperationNote>> = { doc: parseNotes(row.doc_notes), chunk: parseNotes(row.chunk_notes) };
-    for (const op of execution.operations) {
-      if (!op.enabled || (execution.cancelled && op.stage === 'chunk')) continue;
-      // Only operations that decided or changed something count as applied.
-      const effective = op.kind === 'drop_doc' ? execution.stage === 'doc' : op.kind === 'remove_lines' ? op.linesRemoved > 0 : op.kind === 'normalize' ? op.replacements > 0 : false;
-      if (!effective) continue;
-      stats.operations[op.kind] = (stats.operations[op.kind] ?? 0) + 1;
+  const programs = runnablePrograms(row);
+  if (hasRunnableProgram(programs)) {
+    const execution = executeStored(row.text, programs, disabled, settings);
+    for (const [kind, n] of Object.entries(appliedCounts(execution))) stats.operations[kind] = (stats.operations[kind] ?? 0) + n;
+    const notes = { doc: notesByLine(row.doc_notes), chunk: notesByLine(row.chunk_notes) };
+    for (const op of appliedOperations(execution)) {
       const reason = notes[op.stage].get(op.line)?.reason;
       if (reason) for (const key of ruleKeysOf(reason)) stats.rules[key] = (stats.rules[key] ?? 0) + 1;
     }
@@ -104,13 +96,4 @@ function addDocument(stats: Stats, st: Statements, row: DocumentRecord & Program
   stats.words.after += words;
   stats.tokens.after += tokens;
   stats.lengthHistogram.after[binOf(tokens)]! += 1;
-}
-
-function parseNotes(json: string | null): Map<number, OperationNote> {
-  if (!json) return new Map();
-  try {
-    return new Map((JSON.parse(json) as OperationNote[]).map((n) => [n.line, n]));
-  } catch {
-    return new Map();
-  }
 }

@@ -1,10 +1,12 @@
 /** Database records and executions turned into the shapes of contract/api.ts. */
 import type { DocumentRow, ExecutionView, OperationView, ProgramView } from '../../contract/api';
-import type { ProgramRecord } from '../../native/sqlite/statements';
+import type { StoredDocument } from '../execution/document';
+import type { ExecutionSettings } from '../execution/settings';
+import { notesByLine, parseNotes } from '../execution/stored-program';
 import type { Execution } from '../prox/executor';
-import type { OperationNote, Stage } from '../prox/program';
-import type { ExecutionSettings, LoadedDocument } from './execution';
-import type { ListedDocument } from './queries';
+import type { Stage } from '../prox/program';
+import type { ProgramRecord } from '../store';
+import type { ListedDocument } from '../store/document-list';
 
 export function toDocumentRow(doc: ListedDocument): DocumentRow {
   return {
@@ -20,15 +22,6 @@ export function toDocumentRow(doc: ListedDocument): DocumentRow {
   };
 }
 
-function notesOf(program: ProgramRecord | undefined): OperationNote[] {
-  if (!program) return [];
-  try {
-    return JSON.parse(program.notes) as OperationNote[];
-  } catch {
-    return [];
-  }
-}
-
 export function toProgramView(stage: Stage, program: ProgramRecord | undefined): ProgramView | null {
   if (!program) return null;
   return {
@@ -37,15 +30,12 @@ export function toProgramView(stage: Stage, program: ProgramRecord | undefined):
     programmer: program.edited === 1 ? 'edited by hand' : (program.label ?? program.programmer_key),
     keepProbability: program.keep_probability,
     failure: program.failure,
-    notes: notesOf(program).map((n) => ({ line: n.line, ...(n.reason !== undefined ? { reason: n.reason } : {}), ...(n.probability !== undefined ? { probability: n.probability } : {}) })),
+    notes: parseNotes(program.notes).map((n) => ({ line: n.line, ...(n.reason !== undefined ? { reason: n.reason } : {}), ...(n.probability !== undefined ? { probability: n.probability } : {}) })),
   };
 }
 
-export function toExecutionView(loaded: LoadedDocument, execution: Execution, settings: ExecutionSettings): ExecutionView {
-  const notes: Record<Stage, Map<number, OperationNote>> = {
-    doc: new Map(notesOf(loaded.programs.doc).map((n) => [n.line, n])),
-    chunk: new Map(notesOf(loaded.programs.chunk).map((n) => [n.line, n])),
-  };
+export function toExecutionView(loaded: StoredDocument, execution: Execution, settings: ExecutionSettings): ExecutionView {
+  const notes = { doc: notesByLine(loaded.programs.doc?.notes), chunk: notesByLine(loaded.programs.chunk?.notes) };
   const operations: OperationView[] = execution.operations.map((op) => {
     const note = notes[op.stage].get(op.line);
     return {

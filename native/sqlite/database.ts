@@ -132,11 +132,6 @@ function migrate(db: SqliteDatabase, path: string, migrations: readonly Migratio
   }
 }
 
-/** Runs `fn` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
-export function inTransaction<T>(db: SqliteDatabase, fn: () => T): T {
-  return db.transaction(fn).immediate();
-}
-
 /**
  * For a bulk load: commits stop waiting for the disk (synchronous = OFF). A process crash
  * still loses nothing committed (in WAL mode the data is in the OS's hands at each commit);

@@ -9,7 +9,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRefineJob } from '../../../main/jobs/refine-job';
 import { Workspace } from '../../../main/workspace/service';
 import { repoRoot, tempHome } from './helpers';
 import { writeSyntheticCorpus } from './synthetic-corpus';
@@ -82,7 +81,7 @@ describe('crash safety', () => {
     // Reference: the same corpus refined in one go, in-process, with its own database.
     const reference = Workspace.open(home.folder, { env: home.env, dbPath: join(home.home, 'reference.sqlite') });
     await reference.index();
-    const final = await runRefineJob(reference.db, reference.st, { spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both', batchSize: 5 });
+    const final = await reference.refine({ spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both', batchSize: 5 });
     expect(final.state).toBe('done');
     const expectedOut = join(home.home, 'reference.jsonl');
     const expected = await reference.export({ out: expectedOut, compression: 'none', auditDropped: false, auditRemovedLines: false });

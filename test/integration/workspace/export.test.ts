@@ -10,9 +10,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExportRow } from '../../../native/sqlite/statements';
-import { executeProgram, type Execution } from '../../../main/prox/executor';
+import Database from 'better-sqlite3';
+import { appliedCounts } from '../../../main/execution/stored-program';
+import { executeProgram } from '../../../main/prox/executor';
 import type { Stage } from '../../../main/prox/program';
+import type { ExportRow } from '../../../main/store';
 import { Workspace } from '../../../main/workspace/service';
 import { tempHome, type TempHome } from './helpers';
 
@@ -90,8 +92,9 @@ function writeCorpus(folder: string): void {
   writeFileSync(join(folder, 'b.jsonl'), `${b.join('\n')}\n`);
 }
 
+/** Programs written straight into the database (a connection of the test's own), as a refine run would leave them. */
 function storePrograms(workspace: Workspace): void {
-  const db = workspace.db;
+  const db = new Database(workspace.dbPath);
   db.prepare(
     `INSERT INTO runs (id, stage, programmer_key, programmer_id, kind, label, parameters, created_at) VALUES (1, 'doc', 'k', 'rules', 'rules', 'Rules "v1" \\ doc', '{}', ''), (2, 'chunk', 'k', 'rules', 'rules', 'Rules chunk', '{}', '')`,
   ).run();
@@ -110,16 +113,29 @@ function storePrograms(workspace: Workspace): void {
       }
     }
   })();
+  db.close();
 }
 
-/** The reference: what one JSON.stringify of each record gives, from the same rows and executor. */
+/**
+ * The reference: what one JSON.stringify of each record gives, from the same rows and executor.
+ * (The operation counts themselves are held to literal values in operation-counts.test.ts.)
+ */
 function expectedExport(workspace: Workspace): { main: string; dropped: string; removed: string } {
+  const db = new Database(workspace.dbPath, { readonly: true });
+  try {
+    return expectedExportOf(db, workspace);
+  } finally {
+    db.close();
+  }
+}
+
+function expectedExportOf(db: Database.Database, workspace: Workspace): { main: string; dropped: string; removed: string } {
   const settings = workspace.settings();
   const disabledKinds = [...settings.disabledKinds].sort();
   const main: string[] = [];
   const dropped: string[] = [];
   const removed: string[] = [];
-  const rows = workspace.db
+  const rows = db
     .prepare(
       `SELECT d.seq, d.id, d.locator, d.text, s.path,
          pd.program AS doc_program, pd.failure AS doc_failure, coalesce(rd.label, CASE WHEN pd.edited = 1 THEN 'edited by hand' END) AS doc_label,
@@ -130,7 +146,7 @@ function expectedExport(workspace: Workspace): { main: string; dropped: string; 
        ORDER BY d.source_id, d.ord`,
     )
     .all() as Omit<ExportRow, 'source_id' | 'ord'>[];
-  const toggles = workspace.db.prepare('SELECT stage, line FROM op_toggles WHERE doc_seq = ? ORDER BY line');
+  const toggles = db.prepare('SELECT stage, line FROM op_toggles WHERE doc_seq = ? ORDER BY line');
   for (const row of rows) {
     const disabled: Record<Stage, number[]> = { doc: [], chunk: [] };
     for (const t of toggles.all(row.seq) as { stage: Stage; line: number }[]) disabled[t.stage].push(t.line);
@@ -178,19 +194,6 @@ function expectedExport(workspace: Workspace): { main: string; dropped: string; 
   }
   const file = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
   return { main: file(main), dropped: file(dropped), removed: file(removed) };
-}
-
-function appliedCounts(execution: Execution): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const op of execution.operations) {
-    if (!op.enabled || (execution.cancelled && op.stage === 'chunk')) continue;
-    counts[op.kind] = (counts[op.kind] ?? 0) + 1;
-  }
-  if (!execution.cancelled) {
-    counts.lines_removed = execution.removedBy.reduce<number>((n, by) => (by === null ? n : n + 1), 0);
-    counts.replacements = execution.replacements.length;
-  }
-  return counts;
 }
 
 /** '' when equal; else where they first differ, briefly (the files are megabytes long). */

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Workspace } from '../../../main/workspace/service';
-import { contentHash } from '../../../main/workspace/text-facts';
+import { openStore, type Store } from '../../../main/store';
+import { contentHash } from '../../../main/corpus/text-facts';
 import { tempHome, type TempHome } from './helpers';
 
 let homes: TempHome[] = [];
@@ -34,13 +35,22 @@ function writeCorpus(folder: string): void {
 }
 
 function snapshot(ws: Workspace) {
+  const store = openStore(ws.dbPath);
+  try {
+    return snapshotOf(store);
+  } finally {
+    store.db.close();
+  }
+}
+
+function snapshotOf({ db, documents }: Store) {
   return {
-    documents: ws.db
+    documents: db
       .prepare('SELECT d.id, s.path, d.ord, d.locator, d.external_id, d.text, typeof(d.text) AS type, d.content_hash, d.chars, d.words, d.title FROM documents d JOIN sources s ON s.id = d.source_id ORDER BY d.seq')
       .all() as { text: string; type: string; content_hash: string; chars: number }[],
-    errors: ws.db.prepare('SELECT file, line, field, message FROM scan_errors ORDER BY id').all(),
-    sources: ws.db.prepare('SELECT path, hash, documents, errors, complete FROM sources ORDER BY id').all(),
-    search: ['alpha', 'épée', '中文', 'title'].map((word) => ws.st.searchCount.get(word)),
+    errors: db.prepare('SELECT file, line, field, message FROM scan_errors ORDER BY id').all(),
+    sources: db.prepare('SELECT path, hash, documents, errors, complete FROM sources ORDER BY id').all(),
+    search: ['alpha', 'épée', '中文', 'title'].map((word) => documents.searchCount.get(word)),
   };
 }
 
@@ -88,12 +98,12 @@ describe('indexing in a worker thread', () => {
         },
       });
       await expect(aborted).rejects.toThrow(/abort/i);
-      const partial = ws.st.countDocuments.get() ?? 0;
+      const partial = ws.summary().documents;
       expect(partial).toBeGreaterThan(0);
       expect(partial).toBeLessThan(7998);
       const again = await ws.index({ readInWorker: true });
       expect(again.documentsRead).toBeGreaterThan(0);
-      expect(ws.st.countDocuments.get()).toBe(7998);
+      expect(ws.summary().documents).toBe(7998);
     } finally {
       await ws.dispose();
     }

@@ -2,19 +2,22 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runRefineJob } from '../../../main/jobs/refine-job';
 import { executeProgram } from '../../../main/prox/executor';
 import type { Programmer } from '../../../main/prox/programmer';
 import { countWords } from '../../../main/prox/words';
 import { createRuleProgrammer } from '../../../main/rules/programmer';
+import { recomputeDerived } from '../../../main/execution/document';
+import { readSettings } from '../../../main/execution/settings';
 import { runRefine } from '../../../main/jobs/refine-runner';
-import { readSettings, recomputeDerived } from '../../../main/workspace/execution';
+import { openStore, type Store } from '../../../main/store';
 import { Workspace } from '../../../main/workspace/service';
 import { devsetDocs, devsetSkipReason, hasDevset, tempHome, type TempHome } from './helpers';
 
 let homes: TempHome[] = [];
 const open: Workspace[] = [];
+const stores: Store[] = [];
 afterEach(async () => {
+  for (const store of stores.splice(0)) store.db.close();
   for (const ws of open.splice(0)) await ws.dispose();
   for (const h of homes) h.cleanup();
   homes = [];
@@ -55,9 +58,12 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
     const { ws } = await devsetWorkspace();
     const total = ws.summary().documents;
     const programmer = counting(createRuleProgrammer('fineweb+prox-lines'));
-    const run = () => runRefine(ws.db, ws.st, { stages: 'both', programmers: { doc: programmer, chunk: programmer }, batchSize: 16, recompute: (seq) => recomputeDerived(ws.st, seq, readSettings(ws.st)) });
+    // The runner on its own connection, as a refine job's worker thread has.
+    const store = openStore(ws.dbPath);
+    stores.push(store);
+    const run = () => runRefine(store, { stages: 'both', programmers: { doc: programmer, chunk: programmer }, batchSize: 16, recompute: (seq) => recomputeDerived(store, seq, readSettings(store)) });
     const first = await run();
-    const kept = ws.st.countKeptAfterDocStage.get()!;
+    const kept = store.documents.countKeptAfterDocStage.get()!;
     expect(first.processed).toEqual({ doc: total, chunk: kept });
     expect(programmer.asked.length).toBe(total + kept);
     expect(ws.listDocs({ filter: 'pending', search: '', sort: 'order', descending: false, offset: 0, limit: 10 }).total).toBe(0);
@@ -80,7 +86,7 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
 
   it('derived columns, toggles and export agree with executing the stored programs', async () => {
     const { h, ws } = await devsetWorkspace();
-    const final = await runRefineJob(ws.db, ws.st, { spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both' });
+    const final = await ws.refine({ spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both' });
     expect(final.state).toBe('done');
     const list = (filter: 'kept' | 'dropped' | 'modified' | 'all') => ws.listDocs({ filter, search: '', sort: 'order', descending: false, offset: 0, limit: 1000 });
     const dropped = list('dropped').total;
@@ -114,9 +120,11 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
     expect(ws.toggles().drop_doc).toBe(false);
     await ws.statusesSettled();
     stopListening();
-    const refined = ws.st.refinedCount.get()!;
+    const store = openStore(ws.dbPath);
+    stores.push(store);
+    const refined = store.programs.refinedCount.get()!;
     expect(passes.at(-1)).toEqual({ done: refined, total: refined, running: false });
-    expect(ws.st.getMeta.get('statusesStale')).toBe('0');
+    expect(store.meta.value.get('statusesStale')).toBe('0');
     expect(list('dropped').total).toBe(dropped - docDropped);
     const out2 = join(h.home, 'clean2.jsonl');
     await ws.export({ out: out2, compression: 'none', auditDropped: false, auditRemovedLines: false });
@@ -165,7 +173,7 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
   });
   it('a toggle during a status pass restarts it, and a pass cut short by a crash resumes on open', async () => {
     const { h, ws } = await devsetWorkspace();
-    await runRefineJob(ws.db, ws.st, { spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both' });
+    await ws.refine({ spec: { type: 'rules', preset: 'fineweb+prox-lines' }, stages: 'both' });
     const dropped = () => ws.listDocs({ filter: 'dropped', search: '', sort: 'order', descending: false, offset: 0, limit: 1 }).total;
     const before = dropped();
     // Two toggles back to back: the first pass is cancelled, the second leaves everything as before.
@@ -175,15 +183,17 @@ describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasD
     expect(dropped()).toBe(before);
 
     // Simulate a crash mid-pass: the toggle is stored and flagged, statuses not yet updated.
-    ws.st.setKindToggle.run('drop_doc', 0);
-    ws.st.setMeta.run('statusesStale', '1');
     const dbPath = ws.dbPath;
+    const store = openStore(dbPath);
+    stores.push(store);
+    store.toggles.setKind.run('drop_doc', 0);
+    store.meta.set.run('statusesStale', '1');
     await ws.dispose();
     open.splice(open.indexOf(ws), 1);
     const reopened = Workspace.open(h.folder, { env: h.env, dbPath });
     open.push(reopened);
     await reopened.statusesSettled();
-    expect(reopened.st.getMeta.get('statusesStale')).toBe('0');
+    expect(store.meta.value.get('statusesStale')).toBe('0');
     expect(reopened.listDocs({ filter: 'dropped', search: '', sort: 'order', descending: false, offset: 0, limit: 1 }).total).toBeLessThan(before);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { programmerKey } from '../../../main/jobs/programmer-key';
 import { RateMeter } from '../../../main/jobs/rate-meter';
-import { toFtsQuery } from '../../../main/workspace/queries';
+import { toFtsQuery } from '../../../main/store/document-list';
 import { binOf, HISTOGRAM_EDGES, ruleKeysOf } from '../../../main/workspace/stats';
 import { auditPath } from '../../../main/workspace/export';
 import { defaultDatabasePath, refineryHome } from '../../../main/workspace/paths';

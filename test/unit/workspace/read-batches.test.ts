@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../../main/corpus/types';
 import { BufferPool, readFileBatches, type DocBatch } from '../../../main/workspace/read-batches';
-import { contentHash, countWordsFast, titleOf } from '../../../main/workspace/text-facts';
+import { contentHash, countWordsFast, titleOf } from '../../../main/corpus/text-facts';
 
 const dir = mkdtempSync(join(tmpdir(), 'refinery-batches-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { DatabaseOpenError, NEW_FILE_PAGE_SIZE, openDatabase, relaxDurability, type Migration } from '../../../native/sqlite/database';
-import { workspaceMigrations } from '../../../native/sqlite/migrations';
-import { prepareStatements } from '../../../native/sqlite/statements';
+import { prepareStore, workspaceMigrations } from '../../../main/store';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -88,19 +87,19 @@ describe('openDatabase', () => {
 describe('workspace schema', () => {
   it('keeps the full-text index in step with inserts and deletes (external content)', () => {
     const db = openDatabase(':memory:', workspaceMigrations);
-    const st = prepareStatements(db);
-    const source = Number(st.insertSource.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: 'now' }).lastInsertRowid);
+    const { sources, documents } = prepareStore(db);
+    const source = Number(sources.insert.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: 'now' }).lastInsertRowid);
     const base = { source_id: source, locator: 1, external_id: null, content_hash: 'h', chars: 1, words: 1, title: '' };
     db.transaction(() => {
-      const before = st.maxDocumentSeq.get() ?? 0;
-      st.insertDocument.run({ ...base, id: 'd1', ord: 0, text: 'alpha beta' });
-      st.insertDocument.run({ ...base, id: 'd2', ord: 1, text: 'beta gamma' });
-      st.indexDocumentsAfter.run(before);
+      const before = documents.maxSeq.get() ?? 0;
+      documents.insert.run({ ...base, id: 'd1', ord: 0, text: 'alpha beta' });
+      documents.insert.run({ ...base, id: 'd2', ord: 1, text: 'beta gamma' });
+      documents.indexTextAfter.run(before);
     })();
-    expect(st.searchCount.get('beta')).toBe(2);
-    st.deleteSource.run(source);
-    expect(st.countDocuments.get()).toBe(0);
-    expect(st.searchCount.get('beta')).toBe(0);
+    expect(documents.searchCount.get('beta')).toBe(2);
+    sources.delete.run(source);
+    expect(documents.count.get()).toBe(0);
+    expect(documents.searchCount.get('beta')).toBe(0);
     expect(db.prepare("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')").run().changes).toBeGreaterThanOrEqual(0);
     db.close();
   });
@@ -115,15 +114,15 @@ describe('workspace migrations', () => {
 
     const path = tempDb();
     const old = openDatabase(path, workspaceMigrations.slice(0, 1));
-    const st = prepareStatements(old);
-    const source = Number(st.insertSource.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: '' }).lastInsertRowid);
-    st.insertDocument.run({ id: 'd1', source_id: source, ord: 0, locator: 1, external_id: null, text: 'alpha beta', content_hash: 'h', chars: 10, words: 2, title: 'alpha beta' });
-    st.indexDocumentsAfter.run(0);
+    const { sources, documents } = prepareStore(old);
+    const source = Number(sources.insert.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: '' }).lastInsertRowid);
+    documents.insert.run({ id: 'd1', source_id: source, ord: 0, locator: 1, external_id: null, text: 'alpha beta', content_hash: 'h', chars: 10, words: 2, title: 'alpha beta' });
+    documents.indexTextAfter.run(0);
     expect(automerge(old)).toBeUndefined();
     old.close();
     const upgraded = openDatabase(path, workspaceMigrations);
     expect(automerge(upgraded)).toBe(16);
-    expect(prepareStatements(upgraded).searchCount.get('beta')).toBe(1);
+    expect(prepareStore(upgraded).documents.searchCount.get('beta')).toBe(1);
     upgraded.prepare("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')").run();
     upgraded.close();
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countWords, PYTHON_WHITESPACE } from '../../../main/prox/words';
-import { contentHash, countWordsFast, titleOf } from '../../../main/workspace/text-facts';
+import { contentHash, countWordsFast, titleOf } from '../../../main/corpus/text-facts';
 
 describe('countWordsFast', () => {
   it('agrees with prox/words countWords (Python split semantics) on any text', () => {

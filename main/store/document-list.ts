@@ -2,10 +2,9 @@
  * The document list: filter, full-text search, sort and paging, built from fixed SQL
  * fragments (never from user text: search terms are bound parameters).
  */
-import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { DocFilter, DocSort, ListPageQuery } from '../../contract/api';
-import type { DocumentRecord } from '../../native/sqlite/statements';
-
+import type { SqliteDatabase } from '../../native/sqlite/database';
+import type { DocumentRecord } from './documents';
 
 export type ListedDocument = Omit<DocumentRecord, 'text'> & { path: string };
 

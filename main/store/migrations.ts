@@ -6,7 +6,7 @@
  * columns on `documents` (status, lines_removed, ...) exist only for fast list filtering and
  * are recomputed whenever programs or toggles change.
  */
-import type { Migration } from './database';
+import type { Migration } from '../../native/sqlite/database';
 
 export const workspaceMigrations: readonly Migration[] = [
   {

@@ -1,0 +1,12 @@
+/** The `meta` table: workspace settings and markers as key/value text. */
+import type { Prepare } from './statement';
+
+/** Keys the workspace keeps in `meta`. */
+export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale';
+
+export function metaStatements(p: Prepare) {
+  return {
+    value: p<[MetaKey], string>('SELECT value FROM meta WHERE key = ?').pluck(),
+    set: p<[MetaKey, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+  };
+}

@@ -1,0 +1,34 @@
+/** The `sources` table: one row per file of the folder, with what indexing learned about it. */
+import type { Prepare } from './statement';
+
+export interface SourceRow {
+  id: number;
+  path: string;
+  format: string;
+  size: number;
+  mtime_ms: number;
+  hash: string | null;
+  documents: number;
+  errors: number;
+  complete: number;
+}
+
+export function sourceStatements(p: Prepare) {
+  return {
+    list: p<[], SourceRow>('SELECT id, path, format, size, mtime_ms, hash, documents, errors, complete FROM sources ORDER BY id'),
+    insert: p<{ path: string; format: string; size: number; mtime_ms: number; indexed_at: string }>(
+      'INSERT INTO sources (path, format, size, mtime_ms, indexed_at) VALUES (@path, @format, @size, @mtime_ms, @indexed_at)',
+    ),
+    startRead: p<{ id: number; format: string; size: number; mtime_ms: number; indexed_at: string }>(
+      'UPDATE sources SET format = @format, size = @size, mtime_ms = @mtime_ms, hash = NULL, complete = 0, documents = 0, errors = 0, indexed_at = @indexed_at WHERE id = @id',
+    ),
+    finishRead: p<{ id: number; hash: string; documents: number; errors: number }>(
+      'UPDATE sources SET hash = @hash, documents = @documents, errors = @errors, complete = 1 WHERE id = @id',
+    ),
+    touch: p<{ id: number; size: number; mtime_ms: number }>('UPDATE sources SET size = @size, mtime_ms = @mtime_ms WHERE id = @id'),
+    delete: p<[number]>('DELETE FROM sources WHERE id = ?'),
+    path: p<[number], string>('SELECT path FROM sources WHERE id = ?').pluck(),
+    count: p<[], number>('SELECT count(*) FROM sources').pluck(),
+    totalBytes: p<[], number>('SELECT coalesce(sum(size), 0) FROM sources').pluck(),
+  };
+}

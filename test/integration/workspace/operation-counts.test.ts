@@ -1,0 +1,94 @@
+/**
+ * The operations a document's program applied, counted the same by export (per document, in
+ * its metadata) and by the statistics (over the corpus), held to literal values on documents
+ * whose programs are written by hand: applied operations by kind (a normalize that replaced
+ * nothing and a remove_lines whose lines an earlier one took still count; a chunk program
+ * cancelled by its errors counts nothing), lines removed and occurrences replaced.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Workspace } from '../../../main/workspace/service';
+import { tempHome, type TempHome } from './helpers';
+
+let home: TempHome | undefined;
+let ws: Workspace | undefined;
+afterEach(async () => {
+  await ws?.dispose();
+  ws = undefined;
+  home?.cleanup();
+  home = undefined;
+});
+
+/** Twelve lines of eight words; line 3 and line 7 say "foo" once each. */
+const TEXT = Array.from({ length: 12 }, (_, l) => `line ${l} has a few plain words ${l === 3 || l === 7 ? 'foo' : 'and'} here`).join('\n');
+
+const PROGRAMS: Record<string, { doc?: string; chunk?: string }> = {
+  // Two lines removed, "foo" replaced twice, a normalize that finds nothing.
+  edited: { doc: 'keep_doc()', chunk: 'remove_lines(line_start=0, line_end=1)\nnormalize(source_str="foo", target_str="bar")\nnormalize(source_str="absent", target_str="x")' },
+  // A chunk program the doc stage never lets run.
+  dropped: { doc: 'drop_doc()', chunk: 'remove_lines(line_start=0, line_end=5)' },
+  untouched: {},
+  // Two ranges past the last line: two errors cancel the chunk program.
+  cancelled: { doc: 'keep_doc()', chunk: 'remove_lines(line_start=100, line_end=101)\nremove_lines(line_start=200, line_end=201)' },
+  // The second range removes nothing the first did not: lines 0-3 go, once.
+  overlapping: { doc: 'keep_doc()', chunk: 'remove_lines(line_start=0, line_end=3)\nremove_lines(line_start=2, line_end=3)' },
+  chunkOnly: { chunk: 'keep_chunk()' },
+};
+
+async function workspaceWithPrograms(): Promise<Workspace> {
+  home = tempHome('refinery-counts-');
+  writeFileSync(join(home.folder, 'docs.jsonl'), Object.keys(PROGRAMS).map((id) => JSON.stringify({ id, text: TEXT })).join('\n') + '\n');
+  ws = Workspace.open(home.folder, { env: home.env });
+  await ws.index();
+  for (const [id, programs] of Object.entries(PROGRAMS)) {
+    if (programs.doc !== undefined) ws.saveProgram(id, 'doc', programs.doc);
+    if (programs.chunk !== undefined) ws.saveProgram(id, 'chunk', programs.chunk);
+  }
+  return ws;
+}
+
+async function exportedOperations(workspace: Workspace, name: string): Promise<Record<string, unknown>> {
+  const out = join(home!.home, `${name}.jsonl`);
+  await workspace.export({ out, compression: 'none', auditDropped: false, auditRemovedLines: false });
+  const records = readFileSync(out, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as { id: string; metadata: { operations: unknown } });
+  return Object.fromEntries(records.map((r) => [r.id, r.metadata.operations]));
+}
+
+describe('operation counts', () => {
+  it('are the same literal numbers in the export metadata and the statistics', async () => {
+    const workspace = await workspaceWithPrograms();
+    expect(await exportedOperations(workspace, 'all-on')).toEqual({
+      edited: { keep_doc: 1, remove_lines: 1, normalize: 2, lines_removed: 2, replacements: 2 },
+      untouched: {},
+      cancelled: { keep_doc: 1 },
+      overlapping: { keep_doc: 1, remove_lines: 2, lines_removed: 4, replacements: 0 },
+      chunkOnly: { keep_chunk: 1, lines_removed: 0, replacements: 0 },
+    });
+    const stats = workspace.stats();
+    expect(stats.operations).toEqual({ keep_doc: 3, drop_doc: 1, keep_chunk: 1, remove_lines: 3, normalize: 2, lines_removed: 6, replacements: 2 });
+    expect(stats.documents).toEqual({ before: 6, after: 5 });
+    expect(stats.refined).toEqual({ doc: 4, chunk: 5 });
+    expect(stats.words.before).toBe(6 * 12 * 9);
+    expect(stats.words.after).toBe(5 * 12 * 9 - 2 * 9 - 4 * 9);
+  });
+
+  it('leave out what is switched off, per operation and per kind', async () => {
+    const workspace = await workspaceWithPrograms();
+    workspace.setOperation('edited', 'chunk', 1, false);
+    workspace.setOperation('overlapping', 'chunk', 0, false);
+    expect(await exportedOperations(workspace, 'ops-off')).toMatchObject({
+      edited: { keep_doc: 1, remove_lines: 1, normalize: 1, lines_removed: 2, replacements: 0 },
+      overlapping: { keep_doc: 1, remove_lines: 1, lines_removed: 2, replacements: 0 },
+    });
+    await workspace.setKind('keep_doc', false);
+    await workspace.setKind('drop_doc', false);
+    const operations = await exportedOperations(workspace, 'kinds-off');
+    expect(operations.dropped).toEqual({ remove_lines: 1, lines_removed: 6, replacements: 0 });
+    expect(operations.cancelled).toEqual({});
+    expect(workspace.stats().operations).toEqual({ keep_chunk: 1, remove_lines: 3, normalize: 1, lines_removed: 10, replacements: 0 });
+  });
+});
