@@ -9,23 +9,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { appliedCounts } from '../../../main/execution/stored-program';
 import { executeProgram } from '../../../main/prox/executor';
 import type { Stage } from '../../../main/prox/program';
 import type { ExportRow } from '../../../main/store';
 import { Workspace } from '../../../main/workspace/service';
-import { tempHome, type TempHome } from './helpers';
+import { disposedAfterEach } from './helpers';
 
-let home: TempHome | undefined;
-let ws: Workspace | undefined;
-afterEach(async () => {
-  await ws?.dispose();
-  ws = undefined;
-  home?.cleanup();
-  home = undefined;
-});
+const opened = disposedAfterEach();
 
 const CONTROL = Array.from({ length: 32 }, (_, c) => String.fromCharCode(c)).join('');
 
@@ -207,17 +200,17 @@ function firstDifference(actual: string, expected: string): string {
 
 describe('export encoding', () => {
   it('writes exactly what JSON.stringify of each record gives, with and without toggles', { timeout: 60_000 }, async () => {
-    home = tempHome('refinery-export-');
+    const home = opened.home('refinery-export-');
     writeCorpus(home.folder);
-    ws = Workspace.open(home.folder, { env: home.env });
+    const ws = opened.open(home);
     const indexed = await ws.index();
     expect(indexed.documentsRead).toBe(1301);
     storePrograms(ws);
 
     const check = async (name: string) => {
-      const out = join(home!.home, `${name}.jsonl`);
-      const result = await ws!.export({ out, compression: 'none', auditDropped: true, auditRemovedLines: true });
-      const expected = expectedExport(ws!);
+      const out = join(home.home, `${name}.jsonl`);
+      const result = await ws.export({ out, compression: 'none', auditDropped: true, auditRemovedLines: true });
+      const expected = expectedExport(ws);
       const actual = readFileSync(out, 'utf8');
       const expectedLines = expected.main.split('\n');
       expect(firstDifference(actual, expected.main), `${name}: main file`).toBe('');

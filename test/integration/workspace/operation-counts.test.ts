@@ -7,18 +7,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Workspace } from '../../../main/workspace/service';
-import { tempHome, type TempHome } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { Workspace } from '../../../main/workspace/service';
+import { disposedAfterEach, type TempHome } from './helpers';
 
-let home: TempHome | undefined;
-let ws: Workspace | undefined;
-afterEach(async () => {
-  await ws?.dispose();
-  ws = undefined;
-  home?.cleanup();
-  home = undefined;
-});
+const opened = disposedAfterEach();
 
 /** Twelve lines of eight words; line 3 and line 7 say "foo" once each. */
 const TEXT = Array.from({ length: 12 }, (_, l) => `line ${l} has a few plain words ${l === 3 || l === 7 ? 'foo' : 'and'} here`).join('\n');
@@ -36,20 +29,20 @@ const PROGRAMS: Record<string, { doc?: string; chunk?: string }> = {
   chunkOnly: { chunk: 'keep_chunk()' },
 };
 
-async function workspaceWithPrograms(): Promise<Workspace> {
-  home = tempHome('refinery-counts-');
+async function workspaceWithPrograms(): Promise<{ home: TempHome; workspace: Workspace }> {
+  const home = opened.home('refinery-counts-');
   writeFileSync(join(home.folder, 'docs.jsonl'), Object.keys(PROGRAMS).map((id) => JSON.stringify({ id, text: TEXT })).join('\n') + '\n');
-  ws = Workspace.open(home.folder, { env: home.env });
+  const ws = opened.open(home);
   await ws.index();
   for (const [id, programs] of Object.entries(PROGRAMS)) {
     if (programs.doc !== undefined) ws.saveProgram(id, 'doc', programs.doc);
     if (programs.chunk !== undefined) ws.saveProgram(id, 'chunk', programs.chunk);
   }
-  return ws;
+  return { home, workspace: ws };
 }
 
-async function exportedOperations(workspace: Workspace, name: string): Promise<Record<string, unknown>> {
-  const out = join(home!.home, `${name}.jsonl`);
+async function exportedOperations({ home, workspace }: { home: TempHome; workspace: Workspace }, name: string): Promise<Record<string, unknown>> {
+  const out = join(home.home, `${name}.jsonl`);
   await workspace.export({ out, compression: 'none', auditDropped: false, auditRemovedLines: false });
   const records = readFileSync(out, 'utf8')
     .split('\n')
@@ -60,8 +53,9 @@ async function exportedOperations(workspace: Workspace, name: string): Promise<R
 
 describe('operation counts', () => {
   it('are the same literal numbers in the export metadata and the statistics', async () => {
-    const workspace = await workspaceWithPrograms();
-    expect(await exportedOperations(workspace, 'all-on')).toEqual({
+    const setup = await workspaceWithPrograms();
+    const { workspace } = setup;
+    expect(await exportedOperations(setup, 'all-on')).toEqual({
       edited: { keep_doc: 1, remove_lines: 1, normalize: 2, lines_removed: 2, replacements: 2 },
       untouched: {},
       cancelled: { keep_doc: 1 },
@@ -77,16 +71,17 @@ describe('operation counts', () => {
   });
 
   it('leave out what is switched off, per operation and per kind', async () => {
-    const workspace = await workspaceWithPrograms();
+    const setup = await workspaceWithPrograms();
+    const { workspace } = setup;
     workspace.setOperation('edited', 'chunk', 1, false);
     workspace.setOperation('overlapping', 'chunk', 0, false);
-    expect(await exportedOperations(workspace, 'ops-off')).toMatchObject({
+    expect(await exportedOperations(setup, 'ops-off')).toMatchObject({
       edited: { keep_doc: 1, remove_lines: 1, normalize: 1, lines_removed: 2, replacements: 0 },
       overlapping: { keep_doc: 1, remove_lines: 1, lines_removed: 2, replacements: 0 },
     });
     await workspace.setKind('keep_doc', false);
     await workspace.setKind('drop_doc', false);
-    const operations = await exportedOperations(workspace, 'kinds-off');
+    const operations = await exportedOperations(setup, 'kinds-off');
     expect(operations.dropped).toEqual({ remove_lines: 1, lines_removed: 6, replacements: 0 });
     expect(operations.cancelled).toEqual({});
     expect(workspace.stats().operations).toEqual({ keep_chunk: 1, remove_lines: 3, normalize: 1, lines_removed: 10, replacements: 0 });
