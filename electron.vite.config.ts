@@ -1,8 +1,9 @@
 /**
  * Electron build (`npm run build`, used by `npm start` and packaging):
  * - main: main/electron/main.ts -> out/main/index.js (ESM). Dependencies stay external: the
- *   native addons (better-sqlite3, node-llama-cpp) are loaded from node_modules at run time,
- *   unpacked from the asar (see electron-builder.yml).
+ *   native addons are loaded at run time, unpacked from the asar (see electron-builder.yml):
+ *   node-llama-cpp from node_modules, better-sqlite3's JavaScript from node_modules and its
+ *   compiled part from native-builds/ (the Electron-ABI build, native/sqlite/binding.ts).
  * - preload: bundled into one CommonJS file with nothing external, as a sandboxed preload
  *   cannot require() packages.
  * - renderer: the same build as vite.config.ts (browser shell), into out/renderer.
