@@ -142,6 +142,8 @@ export const JobStatusSchema = z.object({
   id: z.string().nullable(),
   state: JobStateSchema,
   programmer: z.string().nullable(),
+  /** What the batch was started with (null before the first batch, or for a record this version cannot read). */
+  spec: ProgrammerSpecSchema.nullable(),
   stage: StageSchema.nullable(),
   done: z.number().int(),
   total: z.number().int(),
@@ -193,13 +195,33 @@ export const StatusPassProgressSchema = z.object({ done: z.number().int(), total
 export type StatusPassProgress = z.infer<typeof StatusPassProgressSchema>;
 
 export const HistogramSchema = z.object({ edges: z.array(z.number()), before: z.array(z.number().int()), after: z.array(z.number().int()) });
+const RuleValueSchema = z.union([z.number(), z.boolean()]);
+/** The rule programmer's presets and rules, for choosing and switching them off in the UI. */
+export const RuleCatalogSchema = z.object({
+  defaultPreset: z.string(),
+  presets: z.array(z.object({ name: z.string(), description: z.string(), rules: z.array(z.object({ key: z.string(), value: RuleValueSchema })) })),
+  rules: z.array(z.object({ key: z.string(), group: z.string(), kind: z.enum(['page', 'line', 'setting']), value: RuleValueSchema, description: z.string() })),
+});
+export type RuleCatalog = z.infer<typeof RuleCatalogSchema>;
+
+/** What one rule took: pages it dropped, pages it changed in any way, lines it removed. */
+export const RuleStatsSchema = z.object({
+  pages: z.number().int(),
+  dropped: z.number().int(),
+  lines: z.number().int(),
+  /** What the rule does, for rules of the rule programmer; null for a reason from elsewhere. */
+  description: z.string().nullable(),
+});
+export type RuleStats = z.infer<typeof RuleStatsSchema>;
+
 export const StatsSchema = z.object({
   documents: z.object({ before: z.number().int(), after: z.number().int() }),
   words: z.object({ before: z.number(), after: z.number() }),
   tokens: z.object({ before: z.number(), after: z.number(), estimated: z.boolean() }),
   refined: z.object({ doc: z.number().int(), chunk: z.number().int() }),
   operations: z.record(z.string(), z.number().int()),
-  rules: z.record(z.string(), z.number().int()),
+  /** Per rule key (`web.menus`), or per reason with its numbers masked for notes that name no rule. */
+  rules: z.record(z.string(), RuleStatsSchema),
   lengthHistogram: HistogramSchema,
 });
 export type Stats = z.infer<typeof StatsSchema>;
@@ -258,6 +280,7 @@ export const methods = {
 
   'export.run': { input: ExportRequestSchema, output: ExportResultSchema },
   'stats.get': { input: Empty, output: StatsSchema },
+  'rules.catalog': { input: Empty, output: RuleCatalogSchema },
 
   'models.list': { input: Empty, output: z.array(ModelInfoSchema) },
   'models.runtime': { input: Empty, output: RuntimeInfoSchema },

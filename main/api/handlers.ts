@@ -11,6 +11,7 @@ import { readRecent } from '../workspace/recent';
 import { Workspace } from '../workspace/service';
 import { DatabaseOpenError } from '../../native/sqlite/database';
 import { CorpusError } from '../corpus/errors';
+import { ruleCatalog } from '../rules/config';
 import { ExportError } from '../export/writer';
 import type { ConvertProgress } from '../convert/convert-checkpoint';
 
@@ -139,6 +140,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
         return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles };
       }),
     'stats.get': async () => need().stats(),
+    'rules.catalog': async () => ruleCatalog(),
 
     'models.list': async (): Promise<ModelOutput<'models.list'>> => {
       const registry = await models();

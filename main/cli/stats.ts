@@ -11,7 +11,7 @@ export function register(program: Command): void {
   addDbOption(
     program
       .command('stats')
-      .description('documents, words and tokens before/after, retention, operation and rule counts, length histograms')
+      .description('documents, words and tokens before/after, retention, operations applied, pages and lines each rule took, length histograms')
       .argument('<folder>', 'the indexed folder')
       .option('--json', 'print the statistics as one JSON object'),
   ).action(async (folder: string, options: StatsOptions) => {
@@ -39,8 +39,12 @@ export function formatStats(s: Stats): string {
   lines.push(`refined: ${s.refined.doc} doc programs, ${s.refined.chunk} chunk programs`);
   lines.push('', 'operations applied:');
   for (const [kind, n] of Object.entries(s.operations).sort((a, b) => b[1] - a[1])) lines.push(`  ${kind.padEnd(14)} ${n}`);
-  lines.push('', 'rules that fired:');
-  for (const [rule, n] of Object.entries(s.rules).sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(7)}  ${rule}`);
+  lines.push('', 'what each rule took:', `  ${'pages'.padStart(7)} ${'dropped'.padStart(7)} ${'lines'.padStart(9)}  rule`);
+  const rules = Object.entries(s.rules).sort((a, b) => b[1].dropped - a[1].dropped || b[1].lines - a[1].lines || b[1].pages - a[1].pages || a[0].localeCompare(b[0]));
+  for (const [rule, r] of rules) {
+    lines.push(`  ${String(r.pages).padStart(7)} ${String(r.dropped).padStart(7)} ${String(r.lines).padStart(9)}  ${rule}${r.description ? ` (${r.description})` : ''}`);
+  }
+  if (rules.length === 0) lines.push('  none yet');
   lines.push('', 'document length (tokens~): before | after');
   const { edges, before, after } = s.lengthHistogram;
   const peak = Math.max(1, ...before, ...after);

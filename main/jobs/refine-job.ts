@@ -4,7 +4,7 @@
  * leaves the job row saying how it ended. Starting the same request after a crash or a cancel
  * continues the interrupted job instead of starting over.
  */
-import type { JobState, JobStatus, ProgrammerSpec, StageSelection } from '../../contract/api';
+import { ProgrammerSpecSchema, type JobState, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
 import { recomputeDerived } from '../execution/document';
 import { readSettings } from '../execution/settings';
 import type { Stage } from '../prox/program';
@@ -29,7 +29,7 @@ export interface RefineJobHooks {
 }
 
 export function idleStatus(): JobStatus {
-  return { id: null, state: 'idle', programmer: null, stage: null, done: 0, total: 0, stages: [], docsPerSecond: 0, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null };
+  return { id: null, state: 'idle', programmer: null, spec: null, stage: null, done: 0, total: 0, stages: [], docsPerSecond: 0, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null };
 }
 
 /** The last job as stored, for a status query when no job runs in this process. */
@@ -39,7 +39,16 @@ export function storedJobStatus(store: Store): JobStatus {
   // A job the database says is running but nobody runs was interrupted (crash, kill).
   const state = job.state === 'running' ? 'paused' : (job.state as JobState);
   const message = job.state === 'running' ? 'interrupted: start the same refine again to continue where it stopped' : job.message;
-  return { ...idleStatus(), id: String(job.id), state, programmer: job.programmer, errors: job.errors, message, startedAt: job.started_at };
+  return { ...idleStatus(), id: String(job.id), state, programmer: job.programmer, spec: storedSpec(job.spec), errors: job.errors, message, startedAt: job.started_at };
+}
+
+function storedSpec(json: string): ProgrammerSpec | null {
+  try {
+    const parsed = ProgrammerSpecSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function runRefineJob(store: Store, request: RefineRequest, hooks: RefineJobHooks = {}): Promise<JobStatus> {
@@ -56,7 +65,7 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
     jobId = Number(store.jobs.insert.run({ spec: specJson, stages: request.stages, state: 'running', programmer: label, started_at: now }).lastInsertRowid);
     startedAt = now;
   }
-  let status: JobStatus = { ...idleStatus(), id: String(jobId), state: 'running', programmer: label, startedAt, message: null };
+  let status: JobStatus = { ...idleStatus(), id: String(jobId), state: 'running', programmer: label, spec: request.spec, startedAt, message: null };
   const emit = (patch: Partial<JobStatus>) => {
     status = { ...status, ...patch };
     hooks.onStatus?.(status);

@@ -98,4 +98,13 @@ export interface OperationNote {
   readonly line: number;
   readonly reason?: string;
   readonly probability?: number;
+  /** Which rules this program line carries out, and for line removals the lines each removes. */
+  readonly rules?: readonly NoteRule[];
+}
+
+/** A rule behind a program line: its key (`web.menus`), and the lines [start, end] it removes. */
+export interface NoteRule {
+  readonly rule: string;
+  readonly start?: number;
+  readonly end?: number;
 }

@@ -5,6 +5,7 @@
  * Defaults are those of datatrove's filters (huggingface/datatrove a649de7); the `fineweb`
  * preset is the order and options of datatrove's examples/fineweb.py.
  */
+import type { RuleCatalog } from '../../contract/api';
 import { DEFAULT_RULE_PRESET } from '../../contract/programmer-ref';
 
 /** The preset a bare `rules` means (defined with the programmer-reference parser). */
@@ -204,6 +205,28 @@ export function activeValue(config: RuleConfig, key: RuleKey): number | true | u
   const value = config.rules[key];
   if (value === false) return undefined;
   return value;
+}
+
+/** Values that tune other rules and take nothing themselves: switching them off means their default. */
+const SETTINGS: ReadonlySet<RuleKey> = new Set<RuleKey>(['fineweb.short_line_length', 'prox.max_menu_line_words', 'web.max_link_words']);
+
+/** What a rule takes when it fires: whole pages, lines (or text inside lines), or nothing (a setting). */
+export function ruleKind(key: RuleKey): 'page' | 'line' | 'setting' {
+  if (SETTINGS.has(key)) return 'setting';
+  return RULES[key].description.startsWith('drop') ? 'page' : 'line';
+}
+
+/** Every preset with the rules it runs (switched on, with their values) and every rule: for the Batch screen. */
+export function ruleCatalog(): RuleCatalog {
+  return {
+    defaultPreset: DEFAULT_RULE_PRESET,
+    presets: PRESET_NAMES.map((name) => {
+      const config = combinePresets([name]);
+      const rules = RULE_KEYS.filter((key) => activeValue(config, key) !== undefined).map((key) => ({ key, value: config.rules[key] }));
+      return { name, description: RULE_PRESETS[name].description, rules };
+    }),
+    rules: RULE_KEYS.map((key) => ({ key, group: RULES[key].filter, kind: ruleKind(key), value: RULES[key].value, description: RULES[key].description })),
+  };
 }
 
 /** A numeric threshold that is on, or undefined. On/off rules read as their reference default. */

@@ -14,7 +14,7 @@
  * The chunk program is written even for a document the doc stage drops, so the review can
  * show what the line rules would have done.
  */
-import type { OperationNote } from '../prox/program';
+import type { NoteRule, OperationNote } from '../prox/program';
 import { type RuleConfig } from './config';
 import { runC4 } from './c4';
 import { DocumentView } from './document-view';
@@ -87,6 +87,17 @@ export function evaluateRules(text: string, config: RuleConfig): RuleVerdict {
   return failure === undefined ? { removals: sorted, normalizations } : { failure, removals: sorted, normalizations };
 }
 
+/** The rule of each run of consecutive lines a merged range removes, in order. */
+function rangeRules(range: readonly LineRemoval[]): NoteRule[] {
+  const rules: NoteRule[] = [];
+  for (const removal of range) {
+    const last = rules[rules.length - 1];
+    if (last !== undefined && last.rule === removal.rule && last.end === removal.line - 1) rules[rules.length - 1] = { ...last, end: removal.line };
+    else rules.push({ rule: removal.rule, start: removal.line, end: removal.line });
+  }
+  return rules;
+}
+
 function rangeReason(range: readonly LineRemoval[]): string {
   const first = range[0];
   if (first === undefined) return '';
@@ -109,7 +120,7 @@ function rangeReason(range: readonly LineRemoval[]): string {
 /** Spells a verdict as the two programs. */
 export function spellPrograms(verdict: RuleVerdict): RulePrograms {
   const doc: WrittenProgram = verdict.failure
-    ? { program: 'drop_doc()', notes: [{ line: 0, reason: verdict.failure.reason }] }
+    ? { program: 'drop_doc()', notes: [{ line: 0, reason: verdict.failure.reason, rules: [{ rule: verdict.failure.rule }] }] }
     : { program: 'keep_doc()', notes: [] };
 
   const calls: string[] = [];
@@ -119,7 +130,7 @@ export function spellPrograms(verdict: RuleVerdict): RulePrograms {
     const first = range[0];
     const last = range[range.length - 1];
     if (first === undefined || last === undefined) return;
-    notes.push({ line: calls.length, reason: rangeReason(range) });
+    notes.push({ line: calls.length, reason: rangeReason(range), rules: rangeRules(range) });
     calls.push(removeLinesCall(first.line, last.line));
     range = [];
   };
@@ -133,7 +144,7 @@ export function spellPrograms(verdict: RuleVerdict): RulePrograms {
   for (const normalization of verdict.normalizations) {
     if (seen.has(normalization.source)) continue;
     seen.add(normalization.source);
-    notes.push({ line: calls.length, reason: normalization.reason });
+    notes.push({ line: calls.length, reason: normalization.reason, rules: [{ rule: normalization.rule }] });
     calls.push(normalizeCall(normalization.source, normalization.target));
   }
   const chunk: WrittenProgram = calls.length === 0 ? { program: 'keep_chunk()', notes: [] } : { program: calls.join('\n'), notes };

@@ -13,6 +13,9 @@ import type { ExecutionSettings } from '../execution/settings';
 import { appliedCounts, appliedOperations, executeStored, hasRunnableProgram, NO_DISABLED_OPS, notesByLine, runnablePrograms, type DisabledOps } from '../execution/stored-program';
 import { estimateLlamaTokens } from '../prox/tokens';
 import type { StatsRow, Store } from '../store';
+import { tallyRules } from './rule-tally';
+
+export { ruleKeysOf } from './rule-tally';
 
 /**
  * Log2 bins of document length in tokens, 0 and then 32 .. 65536: bin i counts documents with
@@ -24,24 +27,6 @@ export function binOf(tokens: number, edges: readonly number[] = HISTOGRAM_EDGES
   let bin = 0;
   while (bin + 1 < edges.length && tokens >= edges[bin + 1]!) bin++;
   return bin;
-}
-
-/**
- * The rules named in an operation's note, with what was measured and line ranges stripped so
- * one rule counts under one name; the threshold stays, as it says what the rule demands
- * ("gopher: words 12 < 50" -> "gopher: words < 50"). Other numbers are masked ("top 2-gram" ->
- * "top #-gram"). A note that merges several line runs ("c4: ...; lines 5-7: c4: ...") names
- * each rule once.
- */
-export function ruleKeysOf(reason: string): string[] {
-  const keys = reason.split('; ').map((part) =>
-    part
-      .replace(/^lines? [\d, -]+: /, '')
-      .replace(/ -?\d+(\.\d+)?%? ([<>]=?) /g, ' $2 ')
-      .replace(/([<>]=? )?(?<![\w.])\d+(\.\d+)?%?/g, (number: string, comparison: string | undefined) => (comparison ? number : '#'))
-      .trim(),
-  );
-  return [...new Set(keys.filter((k) => k.length > 0))];
 }
 
 const PAGE = 500;
@@ -82,10 +67,7 @@ function addDocument(stats: Stats, row: StatsRow, disabled: DisabledOps, setting
     const execution = executeStored(row.text, programs, disabled, settings);
     for (const [kind, n] of Object.entries(appliedCounts(execution))) stats.operations[kind] = (stats.operations[kind] ?? 0) + n;
     const notes = { doc: notesByLine(row.doc_notes), chunk: notesByLine(row.chunk_notes) };
-    for (const op of appliedOperations(execution)) {
-      const reason = notes[op.stage].get(op.line)?.reason;
-      if (reason) for (const key of ruleKeysOf(reason)) stats.rules[key] = (stats.rules[key] ?? 0) + 1;
-    }
+    tallyRules(stats.rules, appliedOperations(execution), notes, execution.removedBy);
     if (execution.dropped) return;
     if (execution.text !== row.text) {
       words = countWordsFast(execution.text);

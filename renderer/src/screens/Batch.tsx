@@ -4,18 +4,29 @@
  * so closing the window or restarting the browser loses nothing.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { DEFAULT_RULE_PRESET, type MethodOutput, type ProgrammerSpec, type StageSelection } from '../../../contract/api';
+import { DEFAULT_RULE_PRESET, type MethodOutput, type ProgrammerSpec, type RuleCatalog, type StageSelection } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
+import { RulePicker } from '../components/RulePicker';
 import { Empty, ErrorState } from '../components/States';
 import { formatCount, formatRate } from '../format';
+import { joinSpec, rulesOfPreset, splitSpec, type EditableSpec } from '../rules/rule-spec';
 import { useApp } from '../store/app';
 
 type Mode = 'rules' | 'profile' | 'stages';
 type JobError = MethodOutput<'refine.errors'>[number];
 
-const PRESETS = ['web', 'fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
+const PRESETS = [DEFAULT_RULE_PRESET, 'fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
 const PROFILES = ['prox-web', 'prox-math'];
+
+/**
+ * The form's rule spec with `switchOff` switched off, based on the last batch's rule spec (the
+ * one whose effects the Stats screen showed) when the last batch ran rules.
+ */
+function withRulesOff(last: ProgrammerSpec | null, current: EditableSpec, switchOff: readonly string[]): EditableSpec {
+  const base = last?.type === 'rules' ? splitSpec(last.preset) : current;
+  return { ...base, off: [...new Set([...base.off, ...switchOff])] };
+}
 
 export function Batch() {
   const client = useApp((s) => s.client);
@@ -23,7 +34,8 @@ export function Batch() {
   const setJob = useApp((s) => s.setJob);
   const notify = useApp((s) => s.notify);
   const [mode, setMode] = useState<Mode>('rules');
-  const [preset, setPreset] = useState(PRESETS[0]!);
+  const [ruleSpec, setRuleSpec] = useState<EditableSpec>({ preset: DEFAULT_RULE_PRESET, off: [], others: [] });
+  const [catalog, setCatalog] = useState<RuleCatalog | null>(null);
   const [profile, setProfile] = useState('prox-web');
   const [docModel, setDocModel] = useState('');
   const [chunkModel, setChunkModel] = useState('');
@@ -35,7 +47,21 @@ export function Batch() {
 
   useEffect(() => {
     client.call('models.list', {}).then(setModels, () => setModels([]));
-  }, [client]);
+    client.call('rules.catalog', {}).then(setCatalog, (err: unknown) => notify('error', `Could not load the rule list: ${errorMessage(err)}`));
+  }, [client, notify]);
+  // Rules the user switched off on the Stats screen: taken into the form once (state adjusted
+  // during render), then cleared from the store.
+  const pendingOff = useApp((s) => s.rulesToSwitchOff);
+  const clearRulesToSwitchOff = useApp((s) => s.clearRulesToSwitchOff);
+  const [takenOff, setTakenOff] = useState<readonly string[]>([]);
+  if (pendingOff.length > 0 && pendingOff !== takenOff) {
+    setTakenOff(pendingOff);
+    setMode('rules');
+    setRuleSpec((spec) => withRulesOff(job?.spec ?? null, spec, pendingOff));
+  }
+  useEffect(() => {
+    if (pendingOff.length > 0) clearRulesToSwitchOff();
+  }, [pendingOff, clearRulesToSwitchOff]);
 
   const loadErrors = useCallback(() => {
     client.call('refine.errors', { limit: 200 }).then(
@@ -53,6 +79,9 @@ export function Batch() {
     setBusy(true);
     try {
       if (what === 'start') {
+        // Only rules of the chosen preset are sent switched off.
+        const inPreset = new Set(catalog ? rulesOfPreset(catalog, ruleSpec.preset).map((r) => r.key) : ruleSpec.off);
+        const preset = joinSpec({ ...ruleSpec, off: ruleSpec.off.filter((key) => inPreset.has(key)) });
         const programmer: ProgrammerSpec =
           mode === 'rules' ? { type: 'rules', preset } : mode === 'profile' ? { type: 'profile', name: profile } : { type: 'stages', ...(docModel ? { doc: docModel } : {}), ...(chunkModel ? { chunk: chunkModel } : {}) };
         setJob(await client.call('refine.start', { programmer, stages }));
@@ -81,7 +110,7 @@ export function Batch() {
     const profileName = /^profile:(.+)$/.exec(jobProgrammer);
     if (rules) {
       setMode('rules');
-      setPreset(rules[1]!);
+      setRuleSpec(splitSpec(rules[1]!));
     } else if (profileName) {
       setMode('profile');
       setProfile(profileName[1]!);
@@ -101,14 +130,7 @@ export function Batch() {
           ))}
         </div>
         {mode === 'rules' ? (
-          <label className="field">
-            <span>Rule preset (web: made for raw web pages; C4, Gopher and FineWeb: the published filters; all written as programs, no model needed)</span>
-            <select value={preset} onChange={(e) => setPreset(e.target.value)} aria-label="rule preset" disabled={active}>
-              {(PRESETS.includes(preset) ? PRESETS : [preset, ...PRESETS]).map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
-          </label>
+          <RulePicker catalog={catalog} presets={PRESETS} spec={ruleSpec} onChange={setRuleSpec} disabled={active} />
         ) : mode === 'profile' ? (
           <label className="field">
             <span>Profile (a released ProX refining model per stage; add the models on the Models screen)</span>

@@ -88,6 +88,52 @@ function Counts({ title, counts }: { title: string; counts: Record<string, numbe
   );
 }
 
+/** Pages dropped, pages changed and lines removed per rule, with a way to switch an eager rule off. */
+function RuleTable({ rules }: { rules: StatsData['rules'] }) {
+  const switchOffRule = useApp((s) => s.switchOffRule);
+  const entries = Object.entries(rules).sort((a, b) => b[1].dropped - a[1].dropped || b[1].lines - a[1].lines || b[1].pages - a[1].pages || a[0].localeCompare(b[0]));
+  return (
+    <section className="card">
+      <h3>What each rule took</h3>
+      {entries.length === 0 ? (
+        <div className="muted small">No rule has taken anything yet.</div>
+      ) : (
+        <table className="grid rule-table" aria-label="what each rule took">
+          <thead>
+            <tr>
+              <th>Rule</th>
+              <th className="num">Pages dropped</th>
+              <th className="num">Pages changed</th>
+              <th className="num">Lines removed</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map(([rule, r]) => (
+              <tr key={rule}>
+                <td>
+                  <div className="mono">{rule}</div>
+                  {r.description ? <div className="muted small">{r.description}</div> : null}
+                </td>
+                <td className="num">{formatCount(r.dropped)}</td>
+                <td className="num">{formatCount(r.pages - r.dropped)}</td>
+                <td className="num">{formatCount(r.lines)}</td>
+                <td className="num">
+                  {r.description ? (
+                    <button className="btn-small" onClick={() => switchOffRule(rule)} title={`Open Batch with ${rule} switched off`}>
+                      Switch off…
+                    </button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 export function Stats() {
   const client = useApp((s) => s.client);
   const listVersion = useApp((s) => s.listVersion);
@@ -123,10 +169,8 @@ export function Stats() {
         <h3>Length distribution</h3>
         <Histogram data={stats.lengthHistogram} />
       </section>
-      <div className="two-col">
-        <Counts title="Operations" counts={stats.operations} />
-        <Counts title="Rules that fired" counts={stats.rules} />
-      </div>
+      <Counts title="Operations applied" counts={stats.operations} />
+      <RuleTable rules={stats.rules} />
     </div>
   );
 }

@@ -40,6 +40,13 @@ interface AppState {
 
   boot(): Promise<void>;
   setScreen(screen: Screen): void;
+  /**
+   * Rules the user asked (from the Stats screen) to switch off in the next batch; the Batch
+   * screen takes them into its rule list and clears this.
+   */
+  rulesToSwitchOff: string[];
+  switchOffRule(rule: string): void;
+  clearRulesToSwitchOff(): void;
   setTheme(theme: Theme): void;
   setWorkspace(workspace: WorkspaceSummary | null): void;
   setJob(job: JobStatus): void;
@@ -127,6 +134,9 @@ export const useApp = create<AppState>((set, get) => ({
     }
   },
   setScreen: (screen) => set({ screen }),
+  rulesToSwitchOff: [],
+  switchOffRule: (rule) => set({ rulesToSwitchOff: [...new Set([...get().rulesToSwitchOff, rule])], screen: 'batch' }),
+  clearRulesToSwitchOff: () => set({ rulesToSwitchOff: [] }),
   setTheme(theme) {
     localStorage.setItem(THEME_KEY, theme);
     set({ theme });

@@ -79,9 +79,9 @@ describe('C4 line rules (chunk stage)', () => {
     const { chunk } = writeRulePrograms(text, parseRuleSpec('c4,c4.min_sentences=off'));
     expect(chunk.program).toBe('remove_lines(start=0, end=1)\nremove_lines(start=3, end=3)\nnormalize(source_str="[2]", target_str="")');
     expect(chunk.notes).toEqual([
-      { line: 0, reason: 'c4: no terminal punctuation' },
-      { line: 1, reason: 'c4: no terminal punctuation' },
-      { line: 2, reason: 'c4: citation marker [2]' },
+      { line: 0, reason: 'c4: no terminal punctuation', rules: [{ rule: 'c4.terminal_punct', start: 0, end: 1 }] },
+      { line: 1, reason: 'c4: no terminal punctuation', rules: [{ rule: 'c4.terminal_punct', start: 3, end: 3 }] },
+      { line: 2, reason: 'c4: citation marker [2]', rules: [{ rule: 'c4.citations' }] },
     ]);
   });
 });

@@ -25,7 +25,7 @@ describe('rule programs', () => {
     const kept = writeRulePrograms(ARTICLE, parseRuleSpec('c4,c4.min_sentences=7'));
     expect(kept.doc).toEqual({ program: 'keep_doc()', notes: [] });
     const dropped = writeRulePrograms(ARTICLE, parseRuleSpec('c4,c4.min_sentences=8'));
-    expect(dropped.doc).toEqual({ program: 'drop_doc()', notes: [{ line: 0, reason: 'c4: sentences in kept lines 7 < 8' }] });
+    expect(dropped.doc).toEqual({ program: 'drop_doc()', notes: [{ line: 0, reason: 'c4: sentences in kept lines 7 < 8', rules: [{ rule: 'c4.min_sentences' }] }] });
   });
 
   it('chunk stage: keep_chunk() when there is nothing to do', () => {

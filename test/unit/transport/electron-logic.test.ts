@@ -46,7 +46,7 @@ describe('IPC router', () => {
 });
 
 function job(state: JobStatus['state'], done = 0, extra: Partial<JobStatus> = {}): JobStatus {
-  return { id: 'j', state, programmer: 'rules:c4', stage: 'doc', done, total: 10, stages: [], docsPerSecond: 1, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null, ...extra };
+  return { id: 'j', state, programmer: 'rules:c4', spec: { type: 'rules', preset: 'c4' }, stage: 'doc', done, total: 10, stages: [], docsPerSecond: 1, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null, ...extra };
 }
 
 describe('batch watch', () => {
