@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DEFAULT_RULE_PRESET } from './programmer-ref';
 
 export { DEFAULT_RULE_PRESET, isRemoteModelSource, parseProgrammerRef, type ProgrammerRef } from './programmer-ref';
+export { compressionFor, EXPORT_EXTENSION, withCompression } from './export-names';
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -177,7 +178,8 @@ export const CompressionSchema = z.enum(['none', 'gzip', 'zstd']);
 export type Compression = z.infer<typeof CompressionSchema>;
 export const ExportRequestSchema = z.object({
   out: z.string().min(1),
-  compression: CompressionSchema.default('none'),
+  /** Default: what the file name says (.gz, .zst, else none); one the name contradicts is refused. */
+  compression: CompressionSchema.optional(),
   auditDropped: z.boolean().default(false),
   auditRemovedLines: z.boolean().default(false),
 });

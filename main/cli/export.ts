@@ -1,6 +1,7 @@
 /** `refinery export <folder> --out <file>`: cleaned JSONL (.gz/.zst by extension), optional audits. */
 import type { Command } from 'commander';
-import { compressionFor, ExportError, type Compression } from '../export/writer';
+import { ExportError, type Compression } from '../export/writer';
+import { exportCompression } from '../workspace/export';
 import { CliError } from './errors';
 import { addDbOption, createProgressDisplay, formatSeconds, megabytes, openWorkspace, type DbOptions } from './workspace-options';
 
@@ -19,12 +20,17 @@ export function register(program: Command): void {
       .description('write one cleaned JSON object per kept document: id, text and metadata (source, programs, operations, toggles)')
       .argument('<folder>', 'the indexed folder')
       .requiredOption('--out <file>', 'output file; .gz or .zst compresses')
-      .option('--compression <kind>', 'none | gzip | zstd (default: from the --out extension)')
+      .option('--compression <kind>', 'none | gzip | zstd (default: from the --out extension; one the extension contradicts is refused)')
       .option('--audit-dropped', 'also write <out>.dropped.jsonl: dropped documents with the reason')
       .option('--audit-removed-lines', 'also write <out>.removed-lines.jsonl: every removed line and the operation that removed it')
       .option('-q, --quiet', 'no progress display'),
   ).action(async (folder: string, options: ExportOptions) => {
     const compression = compressionOf(options);
+    try {
+      exportCompression({ out: options.out, compression });
+    } catch (err) {
+      throw new CliError(err instanceof Error ? err.message : String(err));
+    }
     const ws = openWorkspace(folder, options);
     const abort = new AbortController();
     const onSignal = () => abort.abort(new Error('interrupted'));
@@ -51,8 +57,8 @@ export function register(program: Command): void {
   });
 }
 
-function compressionOf(options: ExportOptions): Compression {
-  if (options.compression === undefined) return compressionFor(options.out);
+function compressionOf(options: ExportOptions): Compression | undefined {
+  if (options.compression === undefined) return undefined;
   if (options.compression === 'none' || options.compression === 'gzip' || options.compression === 'zstd') return options.compression;
   throw new CliError(`--compression must be none, gzip or zstd, not "${options.compression}"`);
 }

@@ -5,8 +5,10 @@ import type { FormatContext, FormatEvent } from './read';
 
 /**
  * A .parquet file (e.g. a Hugging Face dataset's data/train-00000-of-00004.parquet), read
- * one row group at a time and only the columns that hold the text and id, so memory stays
- * bounded by the largest row group's text, not by the file. Nested (struct) columns are
+ * one row group at a time, so memory stays bounded by the largest row group, not by the
+ * file. Every column is read: the ones that are not text or id travel with the document (as
+ * JSON: 64-bit integers beyond 2^53 as strings, timestamps as ISO strings, bytes as base64)
+ * so export can write them back. Nested (struct) columns are
  * reached with dotted field paths such as 'metadata.text'. Rows are located by their
  * 0-based row number in the file.
  */
@@ -28,8 +30,6 @@ export async function* readParquetFile(context: FormatContext): AsyncGenerator<F
     yield issue(null, fields.textField, `no "${fields.textField}" column (columns: ${topColumns.join(', ')}). Set the text field to the column that holds the text.`);
     return;
   }
-  const idColumn = topColumnFor(fields.idField, topColumns);
-  const columns = idColumn !== null && idColumn !== textColumn ? [textColumn, idColumn] : [textColumn];
 
   const totalRows = Number(metadata.num_rows);
   let rowStart = 0;
@@ -38,7 +38,7 @@ export async function* readParquetFile(context: FormatContext): AsyncGenerator<F
     const rowEnd = rowStart + Number(group.num_rows);
     let rows: Record<string, unknown>[];
     try {
-      rows = await parquetReadObjects({ file: buffer, metadata, columns, rowStart, rowEnd, compressors });
+      rows = await parquetReadObjects({ file: buffer, metadata, rowStart, rowEnd, compressors });
     } catch (error) {
       yield issue(null, null, `row group ${groupIndex} (rows ${rowStart}–${rowEnd - 1}) could not be read (${message(error)}); those rows were skipped. The file may be damaged.`);
       rowStart = rowEnd;
@@ -48,7 +48,7 @@ export async function* readParquetFile(context: FormatContext): AsyncGenerator<F
     context.counter.bytes = totalRows > 0 ? Math.round((file.size * rowEnd) / totalRows) : file.size;
     for (let i = 0; i < rows.length; i++) {
       const row = rowStart + i;
-      const result = recordToDocument(rows[i], fields, row);
+      const result = recordToDocument(jsonValue(rows[i]), fields, row);
       if (!result.ok) {
         yield issue(null, result.field, `row ${row}: ${result.message}`);
         continue;
@@ -66,6 +66,20 @@ function topColumnFor(fieldPath: string, columns: string[]): string | null {
   if (columns.includes(fieldPath)) return fieldPath;
   const head = fieldPath.split('.')[0]!;
   return columns.includes(head) ? head : null;
+}
+
+/** A parquet value as JSON can hold it (see the file comment); plain JSON values pass through untouched. */
+export function jsonValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    return value;
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (Array.isArray(value)) return value.map(jsonValue);
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) out[key] = jsonValue(inner);
+  return out;
 }
 
 function issue(line: number | null, field: string | null, text: string): FormatEvent {

@@ -78,7 +78,51 @@ export function recordToDocument(
   }
   const doc: CorpusDocument = { externalId, text, locator };
   if (byteOffset !== undefined) doc.byteOffset = byteOffset;
+  const extra = otherFields(record, fields);
+  if (extra !== null) doc.extra = JSON.stringify(extra);
   return { ok: true, doc, idProblem };
+}
+
+/**
+ * The record without its text and id fields (dotted paths reach into nested objects, which are
+ * copied, never changed), or null when nothing else is left.
+ */
+export function otherFields(record: Record<string, unknown>, fields: FieldPaths): Record<string, unknown> | null {
+  let rest: Record<string, unknown> | null = null;
+  for (const key in record) {
+    if (key !== fields.textField && key !== fields.idField) {
+      rest = record;
+      break;
+    }
+  }
+  // The usual record ({text, id} at the top) stops here without copying anything.
+  if (rest === null && Object.hasOwn(record, fields.textField)) return null;
+  rest = without(without(record, fields.textField), fields.idField);
+  return isEmptyObject(rest) ? null : rest;
+}
+
+function without(record: Record<string, unknown>, fieldPath: string): Record<string, unknown> {
+  if (Object.hasOwn(record, fieldPath)) {
+    const { [fieldPath]: _, ...rest } = record;
+    return rest;
+  }
+  const dot = fieldPath.indexOf('.');
+  if (dot === -1) return record;
+  const head = fieldPath.slice(0, dot);
+  const inner = record[head];
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner) || !Object.hasOwn(record, head)) return record;
+  const reduced = without(inner as Record<string, unknown>, fieldPath.slice(dot + 1));
+  if (reduced === inner) return record;
+  const copy = { ...record };
+  // A nested object emptied by taking the text out of it is gone, not kept as {}.
+  if (isEmptyObject(reduced)) delete copy[head];
+  else copy[head] = reduced;
+  return copy;
+}
+
+function isEmptyObject(value: Record<string, unknown>): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 export type IssueDraft = Omit<ReadIssue, 'file'>;

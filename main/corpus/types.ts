@@ -36,6 +36,11 @@ export interface CorpusDocument {
   locator: number | null;
   /** Byte offset of the record in the (decompressed) file, where the format has one. */
   byteOffset?: number;
+  /**
+   * The record's other fields (everything but the text and id fields) as one JSON object, so
+   * export can write them back under their own keys; absent when the record has none.
+   */
+  extra?: string;
 }
 
 export interface ReadIssue {

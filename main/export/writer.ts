@@ -9,6 +9,7 @@ import { escapesOnlyNewlines, jsonStringBody, writeNewlinesEscaped } from './jso
 import { createZstdCompressor } from './zstd';
 
 import type { Compression } from '../../contract/api';
+import { compressionFor } from '../../contract/export-names';
 
 export type { Compression };
 
@@ -55,12 +56,7 @@ export class ExportError extends Error {
   }
 }
 
-export function compressionFor(filePath: string): Compression {
-  const lower = filePath.toLowerCase();
-  if (lower.endsWith('.gz')) return 'gzip';
-  if (lower.endsWith('.zst') || lower.endsWith('.zstd')) return 'zstd';
-  return 'none';
-}
+export { compressionFor };
 
 /** Records are encoded into batches of this size before entering the pipeline. */
 const BATCH_BYTES = 1 << 20;

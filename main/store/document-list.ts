@@ -6,7 +6,7 @@ import type { DocFilter, DocSort, ListPageQuery } from '../../contract/api';
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { DocumentRecord } from './documents';
 
-export type ListedDocument = Omit<DocumentRecord, 'text'> & { path: string };
+export type ListedDocument = Omit<DocumentRecord, 'text' | 'extra'> & { path: string };
 
 const FILTERS: Record<DocFilter, string | null> = {
   all: null,

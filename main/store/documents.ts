@@ -29,6 +29,8 @@ export interface DocumentRecord extends DerivedColumns {
   chars: number;
   words: number;
   title: string;
+  /** The input record's other fields as JSON (see migration 3); null when none. */
+  extra: string | null;
 }
 
 /** Both stages' programs of a document as columns (NULL when that stage has none). */
@@ -50,6 +52,8 @@ export interface ExportRow extends ProgramColumns {
   locator: number | null;
   text: string;
   path: string;
+  /** The input record's other fields as JSON; null when none. */
+  extra: string | null;
 }
 
 /** One document as the statistics need it: its text and word count, both stages' programs and their notes. */
@@ -75,6 +79,7 @@ export type DocumentInsert = {
   chars: number;
   words: number;
   title: string;
+  extra: string | null;
 };
 
 /** Both stages' programs joined to a document, with the label of the run that wrote each. */
@@ -88,7 +93,11 @@ const PROGRAM_COLUMNS = `pd.program AS doc_program, pd.failure AS doc_failure, c
 export function documentStatements(p: Prepare) {
   return {
     insert: p<DocumentInsert>(
-      'INSERT INTO documents (id, source_id, ord, locator, external_id, text, content_hash, chars, words, title) VALUES (@id, @source_id, @ord, @locator, @external_id, CAST(@text AS TEXT), @content_hash, @chars, @words, @title)',
+      'INSERT INTO documents (id, source_id, ord, locator, external_id, text, content_hash, chars, words, title, extra) VALUES (@id, @source_id, @ord, @locator, @external_id, CAST(@text AS TEXT), @content_hash, @chars, @words, @title, @extra)',
+    ),
+    /** Fills in the other fields of a document read before migration 3, if its text is still the one read now. */
+    setExtra: p<{ source_id: number; ord: number; content_hash: string; extra: string | null }>(
+      'UPDATE documents SET extra = @extra WHERE source_id = @source_id AND ord = @ord AND content_hash = @content_hash',
     ),
     deleteOfSource: p<[number]>('DELETE FROM documents WHERE source_id = ?'),
     maxSeq: p<[], number>('SELECT coalesce(max(seq), 0) FROM documents').pluck(),
@@ -107,7 +116,7 @@ export function documentStatements(p: Prepare) {
      * Export's page after a (source_id, ord) cursor: only the columns export reads (hashes,
      * titles, derived columns and notes are a measurable share of the row decoding on a big corpus).
      */
-    exportPage: p<[number, number, number], ExportRow>(`SELECT d.seq, d.id, d.source_id, d.ord, d.locator, d.text, s.path,
+    exportPage: p<[number, number, number], ExportRow>(`SELECT d.seq, d.id, d.source_id, d.ord, d.locator, d.text, s.path, d.extra,
          ${PROGRAM_COLUMNS}
        ${WITH_PROGRAMS}`),
     /** The statistics' page after a (source_id, ord) cursor. */

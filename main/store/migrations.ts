@@ -157,4 +157,17 @@ CREATE TABLE jobs (
     // in the index itself, so an existing database only gains it.
     sql: `INSERT INTO documents_fts(documents_fts, rank) VALUES ('automerge', 16);`,
   },
+  {
+    version: 3,
+    name: "the input record's other fields",
+    // documents.extra: everything a JSON/parquet record had besides its text and id, as one JSON
+    // object, so export can write it back (NULL: nothing else, or read before this migration).
+    // sources.fields_read: 1 once a file was read with its other fields; files read before
+    // stay 0 until the next index fills their documents' extra in place (programs, toggles
+    // and hand edits are kept), see workspace/indexer.ts.
+    sql: `
+ALTER TABLE documents ADD COLUMN extra TEXT;
+ALTER TABLE sources ADD COLUMN fields_read INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];

@@ -11,11 +11,13 @@ export interface SourceRow {
   documents: number;
   errors: number;
   complete: number;
+  /** 0 for a file read before its documents' other fields were kept (migration 3). */
+  fields_read: number;
 }
 
 export function sourceStatements(p: Prepare) {
   return {
-    list: p<[], SourceRow>('SELECT id, path, format, size, mtime_ms, hash, documents, errors, complete FROM sources ORDER BY id'),
+    list: p<[], SourceRow>('SELECT id, path, format, size, mtime_ms, hash, documents, errors, complete, fields_read FROM sources ORDER BY id'),
     insert: p<{ path: string; format: string; size: number; mtime_ms: number; indexed_at: string }>(
       'INSERT INTO sources (path, format, size, mtime_ms, indexed_at) VALUES (@path, @format, @size, @mtime_ms, @indexed_at)',
     ),
@@ -23,8 +25,9 @@ export function sourceStatements(p: Prepare) {
       'UPDATE sources SET format = @format, size = @size, mtime_ms = @mtime_ms, hash = NULL, complete = 0, documents = 0, errors = 0, indexed_at = @indexed_at WHERE id = @id',
     ),
     finishRead: p<{ id: number; hash: string; documents: number; errors: number }>(
-      'UPDATE sources SET hash = @hash, documents = @documents, errors = @errors, complete = 1 WHERE id = @id',
+      'UPDATE sources SET hash = @hash, documents = @documents, errors = @errors, complete = 1, fields_read = 1 WHERE id = @id',
     ),
+    fieldsRead: p<[number]>('UPDATE sources SET fields_read = 1 WHERE id = ?'),
     touch: p<{ id: number; size: number; mtime_ms: number }>('UPDATE sources SET size = @size, mtime_ms = @mtime_ms WHERE id = @id'),
     delete: p<[number]>('DELETE FROM sources WHERE id = ?'),
     path: p<[number], string>('SELECT path FROM sources WHERE id = ?').pluck(),

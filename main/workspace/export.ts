@@ -8,8 +8,10 @@ import type { Compression, ExportProgress, ExportRequest } from '../../contract/
 import { corpusPages, disabledOpsOfPage } from '../execution/corpus';
 import type { ExecutionSettings } from '../execution/settings';
 import { appliedCounts, executeStored, hasRunnableProgram, NO_DISABLED_OPS, runnablePrograms, type DisabledOps, type RunnablePrograms } from '../execution/stored-program';
+import { explainDrop, explainRemovedLines, type StagePrograms } from '../execution/explain';
+import { inputFieldParts } from '../export/input-fields';
 import { jsonString } from '../export/json-string';
-import { openJsonlWriter, type ExportSummary, type JsonlWriter } from '../export/writer';
+import { compressionFor, ExportError, openJsonlWriter, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
 import type { Execution } from '../prox/executor';
 import type { ExportRow, Store } from '../store';
@@ -47,8 +49,24 @@ type Row = ExportRow;
 
 type Output = 'main' | 'dropped' | 'removed';
 
-export async function exportWorkspace(store: Store, settings: ExecutionSettings, request: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
+/**
+ * The compression an export uses: the one its file name says (.gz, .zst), as the CLI has
+ * always done. A compression asked for that the name contradicts is refused, so a file named
+ * .gz always is gzip.
+ */
+export function exportCompression(request: Pick<ExportRequest, 'out' | 'compression'>): Compression {
+  const named = compressionFor(request.out);
+  if (request.compression !== undefined && request.compression !== named) {
+    const wanted = { none: 'no compression', gzip: 'gzip', zstd: 'zstd' }[request.compression];
+    const suffix = { none: '.jsonl', gzip: '.jsonl.gz', zstd: '.jsonl.zst' }[request.compression];
+    throw new ExportError(`${request.out} is named for ${named === 'none' ? 'an uncompressed file' : named}, but ${wanted} was asked for. Name the file …${suffix}, or choose the compression its name says.`);
+  }
+  return named;
+}
+
+export async function exportWorkspace(store: Store, settings: ExecutionSettings, requested: ExportRequest, options: ExportOptions = {}): Promise<ExportResult> {
   const started = performance.now();
+  const request: ResolvedRequest = { ...requested, compression: exportCompression(requested) };
   const outputs: Output[] = ['main'];
   if (request.auditDropped) outputs.push('dropped');
   if (request.auditRemovedLines) outputs.push('removed');
@@ -76,7 +94,18 @@ export async function exportWorkspace(store: Store, settings: ExecutionSettings,
 
 const AUDIT_NAMES: Record<Exclude<Output, 'main'>, string> = { dropped: 'dropped', removed: 'removed-lines' };
 
-async function exportPass(store: Store, settings: ExecutionSettings, request: ExportRequest, outputs: Output[], options: ExportOptions) {
+type ResolvedRequest = ExportRequest & { compression: Compression };
+
+/** The stored programs of an audited document, with what the audits say about them. */
+function auditPrograms(store: Store, row: Row): StagePrograms {
+  const facts = (stage: 'doc' | 'chunk', label: string | null) => {
+    const record = store.programs.of.get(row.seq, stage);
+    return record ? { program: record.program, notes: record.notes, programmer: label, keepProbability: record.keep_probability } : undefined;
+  };
+  return { doc: facts('doc', row.doc_label), chunk: facts('chunk', row.chunk_label) };
+}
+
+async function exportPass(store: Store, settings: ExecutionSettings, request: ResolvedRequest, outputs: Output[], options: ExportOptions) {
   const started = performance.now();
   const total = store.documents.count.get() ?? 0;
   const anyOpToggles = (store.toggles.countDisabledOps.get() ?? 0) > 0;
@@ -108,7 +137,22 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Ex
         done += 1;
         if (execution?.dropped) {
           droppedCount += 1;
-          if (dropped) await dropped.write({ id: row.id, source: row.path, locator: row.locator, reason: execution.dropReason, programs, text: row.text });
+          if (dropped) {
+            const why = explainDrop(execution, auditPrograms(store, row));
+            await dropped.write({
+              id: row.id,
+              source: row.path,
+              locator: row.locator,
+              stage: why.stage,
+              reason: why.reason,
+              operation: why.operation,
+              programmer: why.programmer,
+              ...(why.keepProbability !== null ? { keepProbability: why.keepProbability } : {}),
+              output: why.output,
+              programs,
+              text: row.text,
+            });
+          }
           continue;
         }
         const text = execution ? execution.text : row.text;
@@ -121,13 +165,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Ex
           if (wait) await wait;
         }
         if (removed && execution && execution.removedBy.some((by) => by !== null)) {
-          const lines = row.text.split('\n');
-          await removed.write({
-            id: row.id,
-            source: row.path,
-            locator: row.locator,
-            lines: execution.removedBy.flatMap((by, line) => (by === null ? [] : [{ line, by, text: lines[line] ?? '' }])),
-          });
+          await removed.write({ id: row.id, source: row.path, locator: row.locator, lines: explainRemovedLines(execution, row.text, auditPrograms(store, row)) });
         }
       }
       const now = performance.now();
@@ -170,6 +208,7 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
     locator: index('locator'),
     text: index('text'),
     path: index('path'),
+    extra: index('extra'),
     docProgram: index('doc_program'),
     docFailure: index('doc_failure'),
     docLabel: index('doc_label'),
@@ -187,6 +226,7 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
         locator: r[c.locator] as number | null,
         text: r[c.text] as string,
         path: r[c.path] as string,
+        extra: r[c.extra] as string | null,
         doc_program: r[c.docProgram] as string | null,
         doc_failure: r[c.docFailure] as string | null,
         doc_label: r[c.docLabel] as string | null,
@@ -197,11 +237,15 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
     );
 }
 
+/** Every key MainLineEncoder.tail writes inside `metadata`: an input field with one of these names moves to metadata.input. */
+export const PROVENANCE_KEYS: ReadonlySet<string> = new Set(['source', 'locator', 'programmer', 'programs', 'operations', 'toggles']);
+
 /**
- * Encodes main-file lines: exactly JSON.stringify({ id, text, metadata }), but built from
- * parts. The text, most of every line, is left to the writer, which escapes it straight into
- * its output (writeJsonLine); the metadata parts that consecutive documents share (source,
- * labels, programs, toggles) are encoded once.
+ * Encodes main-file lines: exactly JSON.stringify({ id, text, ...input fields, metadata }),
+ * but built from parts. The text, most of every line, is left to the writer, which escapes it
+ * straight into its output (writeJsonLine); the metadata parts that consecutive documents
+ * share (source, labels, programs, toggles) are encoded once. The input record's other fields
+ * keep their keys (export/input-fields.ts).
  */
 class MainLineEncoder {
   private readonly noToggles: string;
@@ -223,8 +267,9 @@ class MainLineEncoder {
   /** The line from the closing quote of its text. */
   tail(row: Row, programs: RunnablePrograms, execution: Execution | null, disabled: DisabledOps): string {
     const toggles = disabled === NO_DISABLED_OPS ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
+    const input = inputFieldParts(row.extra, PROVENANCE_KEYS);
     return (
-      `","metadata":{"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
+      `"${input.topLevel},"metadata":{${input.metadata}"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
       `"programs":${this.programs(programs.doc, programs.chunk)},"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}}`
     );
   }

@@ -17,7 +17,7 @@ import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
 import { relaxDurability } from '../../native/sqlite/database';
 import type { DocumentInsert, SourceRow, Store } from '../store';
-import { inThreadReader, prepareReadWorker, workerReader } from './batch-reader';
+import { inThreadReader, prepareReadWorker, workerReader, type BatchReader } from './batch-reader';
 import { batchTextBytes, hashFile, type DocBatch } from './read-batches';
 
 export type { ScanProgress };
@@ -101,25 +101,32 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
   for (const issue of folderIssues) options.onIssue?.(issue);
 
   const toRead: { file: SourceFile; row: SourceRow | undefined }[] = [];
+  const toFill: { file: SourceFile; row: SourceRow }[] = [];
+  const unchanged = (file: SourceFile, row: SourceRow): void => {
+    result.filesUnchanged += 1;
+    if (row.fields_read === 1) return;
+    if (RECORD_FORMATS.has(file.format)) toFill.push({ file, row });
+    else store.sources.fieldsRead.run(row.id);
+  };
   for (const file of listed) {
     const row = known.get(file.relPath);
     if (row && row.complete === 1 && !fieldsChanged && row.size === file.size) {
       if (row.mtime_ms === Math.trunc(file.mtimeMs)) {
-        result.filesUnchanged += 1;
+        unchanged(file, row);
         continue;
       }
       // Touched but maybe not changed (copied, checked out again): the content decides.
       if (row.hash !== null && (await hashFile(file.path)) === row.hash) {
         store.sources.touch.run({ id: row.id, size: file.size, mtime_ms: Math.trunc(file.mtimeMs) });
-        result.filesUnchanged += 1;
+        unchanged(file, row);
         continue;
       }
     }
     toRead.push({ file, row });
   }
 
-  const bytesToRead = toRead.reduce((sum, f) => sum + f.file.size, 0);
-  const progress = createProgressTracker(bytesToRead, toRead.length, options);
+  const bytesToRead = [...toRead, ...toFill].reduce((sum, f) => sum + f.file.size, 0);
+  const progress = createProgressTracker(bytesToRead, toRead.length + toFill.length, options);
   const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
   const readerOptions = { textField: options.textField, idField: options.idField, signal: options.signal };
   const useWorker = options.readInWorker ?? bytesToRead >= WORKER_MIN_BYTES;
@@ -188,6 +195,10 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
       result.errors += fileErrors;
       result.bytesRead += file.size;
     }
+    for (const { file, row } of toFill) {
+      await fillOtherFields(store, reader, file, row, options.signal, progress);
+      result.bytesRead += file.size;
+    }
   } finally {
     await reader.close();
     restoreDurability();
@@ -195,6 +206,36 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
   result.seconds = (performance.now() - started) / 1000;
   progress.finish();
   return result;
+}
+
+/** Formats whose records can have fields besides the text and id. */
+const RECORD_FORMATS: ReadonlySet<string> = new Set(['jsonl', 'jsonl.gz', 'jsonl.zst', 'json', 'parquet']);
+
+/**
+ * A file indexed before documents kept their other fields (migration 3): read it again and
+ * fill in each document's fields in place, matched by position and text, so its programs,
+ * switches and hand edits stay. Its scan errors were recorded then and are not repeated.
+ */
+async function fillOtherFields(store: Store, reader: BatchReader, file: SourceFile, row: SourceRow, signal: AbortSignal | undefined, progress: { update(bytes: number): void; fileDone(size: number): void }): Promise<void> {
+  let ord = 0;
+  let complete = false;
+  for await (const event of reader.read(file)) {
+    if (event.type === 'end') {
+      complete = true;
+      continue;
+    }
+    const { batch } = event;
+    store.db.transaction(() => {
+      for (let i = 0; i < batch.textEnds.length; i++) {
+        store.documents.setExtra.run({ source_id: row.id, ord: ord++, content_hash: batch.contentHashes[i]!, extra: batch.extras[i]! });
+      }
+    }).immediate();
+    reader.recycle(batch);
+    progress.update(batch.bytesRead);
+    signal?.throwIfAborted();
+  }
+  if (complete) store.sources.fieldsRead.run(row.id);
+  progress.fileDone(file.size);
 }
 
 interface FileTarget {
@@ -210,7 +251,7 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
     const before = store.documents.maxSeq.get() ?? 0;
     let inserted = 0;
     // One parameter object, refilled per document: no garbage per row.
-    const row: DocumentInsert = { id: '', source_id: target.sourceId, ord: 0, locator: null, external_id: null, text: new Uint8Array(0), content_hash: '', chars: 0, words: 0, title: '' };
+    const row: DocumentInsert = { id: '', source_id: target.sourceId, ord: 0, locator: null, external_id: null, text: new Uint8Array(0), content_hash: '', chars: 0, words: 0, title: '', extra: null };
     for (const batch of batches) {
       const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
       let start = 0;
@@ -219,6 +260,7 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
         row.ord = target.nextOrd++;
         row.locator = batch.locators[i]!;
         row.external_id = batch.externalIds[i]!;
+        row.extra = batch.extras[i]!;
         row.text = text.subarray(start, end);
         row.content_hash = batch.contentHashes[i]!;
         row.chars = batch.chars[i]!;

@@ -22,6 +22,8 @@ export interface DocBatch {
   /** Length of each text in UTF-16 code units (JS string length, what `chars` stores). */
   readonly chars: number[];
   readonly externalIds: (string | null)[];
+  /** The record's other fields as JSON (CorpusDocument.extra), null where it has none. */
+  readonly extras: (string | null)[];
   readonly locators: (number | null)[];
   readonly contentHashes: string[];
   readonly words: number[];
@@ -103,7 +105,7 @@ class BatchBuilder {
     return this.used + 3 * text.length <= (this.buffer?.length ?? this.capacity);
   }
 
-  add(text: string, externalId: string | null, locator: number | null): void {
+  add(text: string, externalId: string | null, locator: number | null, extra: string | null): void {
     if (this.buffer === null || !this.fits(text)) {
       // Only an empty batch gets here (the caller takes a full one first): size it for this text.
       this.buffer = this.allocate(text);
@@ -115,6 +117,7 @@ class BatchBuilder {
     b.textEnds.push(this.used);
     b.chars.push(text.length);
     b.externalIds.push(externalId);
+    b.extras.push(extra);
     b.locators.push(locator);
     // The same value as contentHash(text) (crypto hashes a string as its UTF-8 bytes), without
     // encoding the text a second time.
@@ -153,7 +156,7 @@ class BatchBuilder {
   }
 
   private fresh(bytesRead: number): DocBatch {
-    return { text: new Uint8Array(0), textEnds: [], chars: [], externalIds: [], locators: [], contentHashes: [], words: [], titles: [], issues: [], bytesRead };
+    return { text: new Uint8Array(0), textEnds: [], chars: [], externalIds: [], extras: [], locators: [], contentHashes: [], words: [], titles: [], issues: [], bytesRead };
   }
 }
 
@@ -181,9 +184,9 @@ export async function* readFileBatches(file: SourceFile, options: ReadBatchOptio
       builder.addIssue(event.issue, event.bytesRead);
       continue;
     }
-    const { text, externalId, locator } = event.doc;
+    const { text, externalId, locator, extra } = event.doc;
     if (builder.documents > 0 && !builder.fits(text)) yield { type: 'batch', batch: builder.take() };
-    builder.add(text, externalId, locator);
+    builder.add(text, externalId, locator, extra ?? null);
     builder.setBytesRead(event.bytesRead);
     if (builder.documents >= maxDocs) yield { type: 'batch', batch: builder.take() };
   }

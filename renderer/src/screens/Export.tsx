@@ -1,19 +1,19 @@
 /** Export: destination, compression, audit files, the toggles in force; progress; where it went. */
 import { useEffect, useState } from 'react';
-import type { Compression, EventPayload, MethodOutput } from '../../../contract/api';
+import { compressionFor, EXPORT_EXTENSION, withCompression, type Compression, type EventPayload, type MethodOutput } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { formatBytes, formatCount } from '../format';
 import { useApp } from '../store/app';
-
-const EXTENSION: Record<Compression, string> = { none: '.jsonl', gzip: '.jsonl.gz', zstd: '.jsonl.zst' };
 
 export function Export() {
   const client = useApp((s) => s.client);
   const workspace = useApp((s) => s.workspace);
   const toggles = useApp((s) => s.toggles);
   const [out, setOut] = useState(() => (workspace ? `${workspace.folder.replace(/[/\\]+$/, '')}.refined.jsonl` : ''));
-  const [compression, setCompression] = useState<Compression>('none');
+  // The file name decides, as in the CLI: choosing a compression renames the file, and a name
+  // ending in .gz or .zst chooses its compression.
+  const compression = compressionFor(out.trim());
   const [auditDropped, setAuditDropped] = useState(false);
   const [auditRemovedLines, setAuditRemovedLines] = useState(false);
   const [progress, setProgress] = useState<EventPayload<'export.progress'> | null>(null);
@@ -23,14 +23,10 @@ export function Export() {
 
   useEffect(() => client.on('export.progress', setProgress), [client]);
 
-  const changeCompression = (next: Compression): void => {
-    setCompression(next);
-    // Keep the extension in step with the compression, as people expect.
-    setOut((current) => current.replace(/\.jsonl(\.gz|\.zst)?$/, '') + EXTENSION[next]);
-  };
+  const changeCompression = (next: Compression): void => setOut((current) => withCompression(current.trim(), next));
 
   const choose = async (): Promise<void> => {
-    const chosen = await client.bridge?.chooseExportFile(out.split(/[/\\]/).pop() ?? `refined${EXTENSION[compression]}`);
+    const chosen = await client.bridge?.chooseExportFile(out.split(/[/\\]/).pop() ?? `refined${EXPORT_EXTENSION[compression]}`);
     if (chosen) setOut(chosen);
   };
 
@@ -67,7 +63,7 @@ export function Export() {
         </label>
         <div className="field-row">
           <label className="field">
-            <span>Compression</span>
+            <span>Compression (follows the file name)</span>
             <select value={compression} onChange={(e) => changeCompression(e.target.value as Compression)} aria-label="compression" disabled={running}>
               <option value="none">None (.jsonl)</option>
               <option value="gzip">gzip (.jsonl.gz)</option>
@@ -100,7 +96,7 @@ export function Export() {
         ) : null}
         {result ? (
           <div className="result" role="status" data-testid="export-result">
-            Wrote {formatCount(result.documents)} documents ({formatBytes(result.bytes)}) to <span className="mono">{result.path}</span>
+            Wrote {formatCount(result.documents)} documents ({formatBytes(result.bytes)}{compression !== 'none' ? `, ${compression}` : ''}) to <span className="mono">{result.path}</span>
             {result.auditFiles.length ? (
               <ul>
                 {result.auditFiles.map((f) => (

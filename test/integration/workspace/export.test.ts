@@ -5,12 +5,14 @@
  * corpus chosen to break a hand-made encoder: every control character, quotes, backslashes,
  * CRLF, tabs, U+2028, emoji and lone surrogates, ids and paths that need escaping, documents
  * larger than a write batch, more documents than a page, several sources, programs that drop,
- * normalize and remove lines, failed programs, run labels, hand edits and both kinds of toggles.
+ * normalize and remove lines, failed programs, run labels, hand edits and both kinds of toggles,
+ * and input records with other fields (kept under their own keys, escaping included).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { explainDrop, explainRemovedLines } from '../../../main/execution/explain';
 import { appliedCounts } from '../../../main/execution/stored-program';
 import { executeProgram } from '../../../main/prox/executor';
 import type { Stage } from '../../../main/prox/program';
@@ -76,13 +78,20 @@ function programsOf(n: number): { doc: string | null; chunk: string | null; fail
 
 function writeCorpus(folder: string): void {
   const a: string[] = [];
-  for (let n = 0; n < 1100; n++) a.push(JSON.stringify({ id: n % 50 === 5 ? `quote"back\\slash\u2028${n}` : `a-${n}`, text: textOf(n) }));
+  for (let n = 0; n < 1100; n++) a.push(JSON.stringify({ id: n % 50 === 5 ? `quote"back\\slash\u2028${n}` : `a-${n}`, text: textOf(n), ...otherFieldsOf(n) }));
   // Larger than one write batch (1 MiB), with text that needs escaping throughout.
   a.splice(600, 0, JSON.stringify({ id: 'huge', text: Array.from({ length: 40_000 }, (_, l) => `big line ${l} "quoted" \\ tab\there`).join('\n') }));
   writeFileSync(join(folder, 'a "first".jsonl'), `${a.join('\n')}\n`);
   const b: string[] = [];
   for (let n = 1100; n < 1300; n++) b.push(JSON.stringify({ id: `b-${n}`, text: textOf(n) }));
   writeFileSync(join(folder, 'b.jsonl'), `${b.join('\n')}\n`);
+}
+
+/** Fields besides text and id on some records, which export keeps under their own keys. */
+function otherFieldsOf(n: number): Record<string, unknown> {
+  if (n % 3 !== 0) return {};
+  if (n % 2 === 0) return { url: `https://example.org/${n}?q="a"&b=\\`, score: n / 7 };
+  return { metadata: { lang: n % 5 === 0 ? 'en' : 'de', 'key "quoted"\u2028': [n, null, { deep: true }] }, dump: null };
 }
 
 /** Programs written straight into the database (a connection of the test's own), as a refine run would leave them. */
@@ -130,15 +139,17 @@ function expectedExportOf(db: Database.Database, workspace: Workspace): { main: 
   const removed: string[] = [];
   const rows = db
     .prepare(
-      `SELECT d.seq, d.id, d.locator, d.text, s.path,
+      `SELECT d.seq, d.id, d.locator, d.text, s.path, d.extra,
          pd.program AS doc_program, pd.failure AS doc_failure, coalesce(rd.label, CASE WHEN pd.edited = 1 THEN 'edited by hand' END) AS doc_label,
-         pc.program AS chunk_program, pc.failure AS chunk_failure, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label
+         pd.notes AS doc_notes, pd.keep_probability AS doc_p,
+         pc.program AS chunk_program, pc.failure AS chunk_failure, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label,
+         pc.notes AS chunk_notes, pc.keep_probability AS chunk_p
        FROM documents d JOIN sources s ON s.id = d.source_id
        LEFT JOIN programs pd ON pd.doc_seq = d.seq AND pd.stage = 'doc' LEFT JOIN runs rd ON rd.id = pd.run_id
        LEFT JOIN programs pc ON pc.doc_seq = d.seq AND pc.stage = 'chunk' LEFT JOIN runs rc ON rc.id = pc.run_id
        ORDER BY d.source_id, d.ord`,
     )
-    .all() as Omit<ExportRow, 'source_id' | 'ord'>[];
+    .all() as (Omit<ExportRow, 'source_id' | 'ord'> & { doc_notes: string | null; doc_p: number | null; chunk_notes: string | null; chunk_p: number | null })[];
   const toggles = db.prepare('SELECT stage, line FROM op_toggles WHERE doc_seq = ? ORDER BY line');
   for (const row of rows) {
     const disabled: Record<Stage, number[]> = { doc: [], chunk: [] };
@@ -155,15 +166,38 @@ function expectedExportOf(db: Database.Database, workspace: Workspace): { main: 
             disabled: { doc: new Set(disabled.doc), chunk: new Set(disabled.chunk) },
             disabledKinds: settings.disabledKinds,
           });
+    const facts = {
+      doc: row.doc_program === null ? undefined : { program: row.doc_program, notes: row.doc_notes, programmer: row.doc_label, keepProbability: row.doc_p },
+      chunk: row.chunk_program === null ? undefined : { program: row.chunk_program, notes: row.chunk_notes, programmer: row.chunk_label, keepProbability: row.chunk_p },
+    };
     if (execution?.dropped) {
-      dropped.push(JSON.stringify({ id: row.id, source: row.path, locator: row.locator, reason: execution.dropReason, programs, text: row.text }));
+      const why = explainDrop(execution, facts);
+      dropped.push(
+        JSON.stringify({
+          id: row.id,
+          source: row.path,
+          locator: row.locator,
+          stage: why.stage,
+          reason: why.reason,
+          operation: why.operation,
+          programmer: why.programmer,
+          ...(why.keepProbability !== null ? { keepProbability: why.keepProbability } : {}),
+          output: why.output,
+          programs,
+          text: row.text,
+        }),
+      );
       continue;
     }
+    // The test's extra fields never use a key Refinery writes (collisions: test/unit/export/input-fields.test.ts).
+    const { metadata: inputMetadata, ...topLevel } = JSON.parse(row.extra ?? '{}') as { metadata?: Record<string, unknown> };
     main.push(
       JSON.stringify({
         id: row.id,
         text: execution ? execution.text : row.text,
+        ...topLevel,
         metadata: {
+          ...inputMetadata,
           source: row.path,
           locator: row.locator,
           programmer: { doc: row.doc_label, chunk: row.chunk_label },
@@ -174,15 +208,7 @@ function expectedExportOf(db: Database.Database, workspace: Workspace): { main: 
       }),
     );
     if (execution && execution.removedBy.some((by) => by !== null)) {
-      const lines = row.text.split('\n');
-      removed.push(
-        JSON.stringify({
-          id: row.id,
-          source: row.path,
-          locator: row.locator,
-          lines: execution.removedBy.flatMap((by, line) => (by === null ? [] : [{ line, by, text: lines[line] ?? '' }])),
-        }),
-      );
+      removed.push(JSON.stringify({ id: row.id, source: row.path, locator: row.locator, lines: explainRemovedLines(execution, row.text, facts) }));
     }
   }
   const file = (lines: string[]) => lines.map((l) => `${l}\n`).join('');

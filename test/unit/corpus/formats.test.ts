@@ -102,6 +102,7 @@ describe('format readers', () => {
     const texts: string[] = [];
     const locators: Array<number | null> = [];
     const ids: Array<string | null> = [];
+    const extras: unknown[] = [];
     for await (const entry of scanFolder(path.join(dir, 'hf'))) {
       if (isScanIssue(entry)) throw new Error(entry.issue.message);
       for await (const event of readSource(entry)) {
@@ -109,8 +110,11 @@ describe('format readers', () => {
         texts.push(event.doc.text);
         locators.push(event.doc.locator);
         ids.push(event.doc.externalId);
+        extras.push(JSON.parse(event.doc.extra ?? 'null'));
       }
     }
+    // Every other column travels with its document, for export.
+    expect(extras).toEqual(rows.map((row) => ({ meta: row.meta, url: 'https://example.com' })));
     expect(texts).toEqual(rows.map((row) => row.text));
     expect(ids).toEqual(rows.map((row) => String(row.id)));
     expect(locators).toEqual([...Array.from({ length: 10 }, (_, i) => i), ...Array.from({ length: 15 }, (_, i) => i)]);
@@ -136,6 +140,8 @@ describe('format readers', () => {
     });
     const result = await readAll(file, { textField: 'meta.body', idField: 'meta.key' });
     expect(result).toMatchObject({ issues: [], docs: [{ externalId: 'k1', text: 'deep one', locator: 0 }, { externalId: 'k2', text: 'deep two', locator: 1 }] });
+    // The struct held only the text and the id: nothing else is left to keep.
+    expect(result.docs.map((doc) => doc.extra)).toEqual([undefined, undefined]);
   });
 
   it('lists the first 200 problems of a file one by one and counts the rest in one issue', async () => {

@@ -89,7 +89,7 @@ describe('workspace schema', () => {
     const db = openDatabase(':memory:', workspaceMigrations);
     const { sources, documents } = prepareStore(db);
     const source = Number(sources.insert.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: 'now' }).lastInsertRowid);
-    const base = { source_id: source, locator: 1, external_id: null, content_hash: 'h', chars: 1, words: 1, title: '' };
+    const base = { source_id: source, locator: 1, external_id: null, content_hash: 'h', chars: 1, words: 1, title: '', extra: null };
     db.transaction(() => {
       const before = documents.maxSeq.get() ?? 0;
       documents.insert.run({ ...base, id: 'd1', ord: 0, text: 'alpha beta' });
@@ -114,10 +114,10 @@ describe('workspace migrations', () => {
 
     const path = tempDb();
     const old = openDatabase(path, workspaceMigrations.slice(0, 1));
-    const { sources, documents } = prepareStore(old);
-    const source = Number(sources.insert.run({ path: 'a.jsonl', format: 'jsonl', size: 1, mtime_ms: 1, indexed_at: '' }).lastInsertRowid);
-    documents.insert.run({ id: 'd1', source_id: source, ord: 0, locator: 1, external_id: null, text: 'alpha beta', content_hash: 'h', chars: 10, words: 2, title: 'alpha beta' });
-    documents.indexTextAfter.run(0);
+    // The statements of today's store need today's schema: the first schema is written to directly.
+    const source = Number(old.prepare("INSERT INTO sources (path, format, size, mtime_ms, indexed_at) VALUES ('a.jsonl', 'jsonl', 1, 1, '')").run().lastInsertRowid);
+    old.prepare("INSERT INTO documents (id, source_id, ord, locator, text, content_hash, chars, words, title) VALUES ('d1', ?, 0, 1, 'alpha beta', 'h', 10, 2, 'alpha beta')").run(source);
+    old.prepare('INSERT INTO documents_fts(rowid, text) SELECT seq, text FROM documents').run();
     expect(automerge(old)).toBeUndefined();
     old.close();
     const upgraded = openDatabase(path, workspaceMigrations);
