@@ -8,10 +8,13 @@
  * Then the `web` preset is cross-validated: its tunable thresholds are chosen on k-1 folds by
  * the grid below and scored on the held-out fold (repeated over several fold seeds), which
  * estimates how the thresholds do on pages that were not used to choose them.
+ * Each preset's speed on these pages (MB of text per CPU-second, one thread) is printed beside
+ * its scores: real raw pages have many more short lines than bench:rules' generated ones.
  * The last line is one JSON object with every figure.
  */
 import { scorePredictions, scoreRules, type AgreementReport } from '../main/rules/agreement';
 import { DEFAULT_RULE_PRESET, parseRuleSpec } from '../main/rules/config';
+import { evaluateRules } from '../main/rules/write-programs';
 import { crossValidate, type GridPoint } from './support/cross-validate';
 import { DEFAULT_DEVSET_DIR, hasDevset, readLabelledSet } from './support/devset';
 
@@ -60,7 +63,8 @@ function row(name: string, r: AgreementReport): string {
 }
 
 const presets = ['c4', 'gopher', 'fineweb', 'all', 'prox-lines', 'fineweb+prox-lines', 'web'];
-const results: Record<string, { docMacroF1: number; lineF1: number; lineP: number; lineR: number }> = {};
+const results: Record<string, { docMacroF1: number; lineF1: number; lineP: number; lineR: number; mbPerCpuSecond: number }> = {};
+const setBytes = documents.reduce((sum, d) => sum + Buffer.byteLength(d.text), 0);
 console.log(`\npreset                 doc F1  line F1 (P / R)`);
 const keepAll = scorePredictions(
   documents,
@@ -68,9 +72,21 @@ const keepAll = scorePredictions(
 );
 console.log(row('keep everything', keepAll));
 for (const preset of presets) {
-  const r = scoreRules(documents, parseRuleSpec(preset));
-  results[preset] = { docMacroF1: r.doc.macroF1, lineF1: r.line.f1, lineP: r.line.precision, lineR: r.line.recall };
-  console.log(row(preset === DEFAULT_RULE_PRESET ? `${preset} (default)` : preset, r));
+  const config = parseRuleSpec(preset);
+  const r = scoreRules(documents, config);
+  // Speed on these real pages too: CPU time of repeated passes (at least a second) after the first.
+  const start = process.cpuUsage();
+  let passes = 0;
+  let seconds = 0;
+  do {
+    for (const d of documents) evaluateRules(d.text, config);
+    passes++;
+    const used = process.cpuUsage(start);
+    seconds = (used.user + used.system) / 1e6;
+  } while (seconds < 1);
+  const mbPerCpuSecond = (setBytes * passes) / 1e6 / seconds;
+  results[preset] = { docMacroF1: r.doc.macroF1, lineF1: r.line.f1, lineP: r.line.precision, lineR: r.line.recall, mbPerCpuSecond };
+  console.log(`${row(preset === DEFAULT_RULE_PRESET ? `${preset} (default)` : preset, r)}   ${mbPerCpuSecond.toFixed(1)} MB/s`);
 }
 
 const seeds = Array.from({ length: seedCount }, (_, i) => 1000 + i);

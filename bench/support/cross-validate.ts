@@ -65,20 +65,21 @@ export function predictGrid(documents: readonly LabelledDocument[], grid: readon
   return table;
 }
 
-/** The grid point with the best objective on `indexes` of the documents (earlier points win ties). */
+/**
+ * A grid point must beat an earlier one (the defaults come first) by more than this to be
+ * chosen over it: differences this small are noise on a few dozen pages.
+ */
+export const TIE_TOLERANCE = 0.005;
+
+/** The first grid point whose objective on `indexes` of the documents is within TIE_TOLERANCE of the best. */
 export function selectBest(documents: readonly LabelledDocument[], table: ReadonlyMap<GridPoint, Prediction[]>, grid: readonly GridPoint[], indexes: readonly number[]): GridPoint {
   const subset = indexes.map((i) => documents[i] as LabelledDocument);
-  let best = grid[0] as GridPoint;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (const point of grid) {
+  const scores = grid.map((point) => {
     const predictions = table.get(point) as Prediction[];
-    const score = objective(scorePredictions(subset, indexes.map((i) => predictions[i] as Prediction)));
-    if (score > bestScore) {
-      best = point;
-      bestScore = score;
-    }
-  }
-  return best;
+    return objective(scorePredictions(subset, indexes.map((i) => predictions[i] as Prediction)));
+  });
+  const best = Math.max(...scores);
+  return grid[scores.findIndex((score) => score >= best - TIE_TOLERANCE)] as GridPoint;
 }
 
 export function crossValidate(documents: readonly LabelledDocument[], grid: readonly GridPoint[], k: number, seeds: readonly number[]): CrossValidation {

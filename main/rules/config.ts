@@ -12,7 +12,7 @@ import { DEFAULT_RULE_PRESET } from '../../contract/programmer-ref';
 export { DEFAULT_RULE_PRESET };
 
 /** Bump when a rule's behaviour changes, so cached rule programs are recomputed. */
-export const RULESET_VERSION = '1';
+export const RULESET_VERSION = '2';
 
 /**
  * Rule groups, in the order they run: the FineWeb recipe's order, then the ProX line set, then

@@ -22,7 +22,6 @@ import type { DocumentView } from './document-view';
 import type { LineRemoval } from './verdict';
 import { WebPage } from './web-page';
 import {
-  BYLINE_OR_DATE,
   BYLINE_ZONE,
   CAPTION,
   LABEL_LINE,
@@ -77,7 +76,7 @@ function removeWidgets(page: WebPage, widgets: boolean, boilerplate: boolean): v
 function isNeutral(page: WebPage, i: number): boolean {
   if ((page.words[i] as number) > MAX_HEADLINE_WORDS || page.isProse(i)) return false;
   const line = page.lines[i] as string;
-  return BYLINE_OR_DATE.test(line) || CAPTION.test(line);
+  return page.isBylineOrDate(i) || CAPTION.test(line);
 }
 
 /**
@@ -159,8 +158,8 @@ export function findText(page: WebPage, cost: number): readonly [number, number]
 /**
  * web.page_edges: above the text, what is not a sentence, except what lies between the
  * headline repeated and the text (its dek, byline, date and caption) or, without a repeated
- * headline, the byline, name, date or caption just above the text; below it, what is not a
- * sentence, except captions and the byline or date of a comment with its text.
+ * headline, bylines, dates and captions, and a name just above the text or after "By"; below
+ * it, what is not a sentence, except captions and the byline or date of a comment with its text.
  */
 function removePageEdges(page: WebPage, cost: number): void {
   const text = findText(page, cost);
@@ -171,13 +170,13 @@ function removePageEdges(page: WebPage, cost: number): void {
   for (let i = 1; i < (headline > 0 ? headline : first); i++) {
     const line = page.lines[i] as string;
     if (line === '' || page.endsSentence(i) || page.isCode(i) || page.isLeadIn(i)) continue;
-    if (headline < 0 && i >= first - BYLINE_ZONE && (BYLINE_OR_DATE.test(line) || NAME_LINE.test(line) || CAPTION.test(line))) continue;
+    if (headline < 0 && (page.isBylineOrDate(i) || CAPTION.test(line) || (NAME_LINE.test(line) && (i >= first - BYLINE_ZONE || /^by$/i.test(page.lines[i - 1] as string))))) continue;
     page.remove(i, 'web.page_edges', 'web: page header above the text');
   }
   for (let i = last + 1; i < page.n; i++) {
     const line = page.lines[i] as string;
     if (line === '' || page.endsSentence(i) || page.isCode(i) || page.isLeadIn(i) || CAPTION.test(line)) continue;
-    if (BYLINE_OR_DATE.test(line) && page.proseFollows(i)) continue;
+    if (page.isBylineOrDate(i) && page.proseFollows(i)) continue;
     page.remove(i, 'web.page_edges', 'web: page footer below the text');
   }
 }
@@ -185,16 +184,19 @@ function removePageEdges(page: WebPage, cost: number): void {
 /** web.repeated: a link-like line that appears again on the page, unless text follows it. */
 function removeRepeated(page: WebPage): void {
   const counts = new Map<string, number>();
+  const keys: (string | undefined)[] = new Array<string | undefined>(page.n);
   for (let i = 1; i < page.n; i++) {
     if (!page.isLinkLike(i)) continue;
     const key = (page.lines[i] as string).toLowerCase();
+    keys[i] = key;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (let i = 1; i < page.n; i++) {
-    if (!page.isLinkLike(i)) continue;
+    const key = keys[i];
+    if (key === undefined || (counts.get(key) ?? 0) < 2) continue;
     const line = page.lines[i] as string;
     if (line.endsWith(':') || CAPTION.test(line) || (i + 1 < page.n && page.isKeptProse(i + 1))) continue;
-    if ((counts.get(line.toLowerCase()) ?? 0) >= 2) page.remove(i, 'web.repeated', 'web: short line repeated on the page');
+    page.remove(i, 'web.repeated', 'web: short line repeated on the page');
   }
 }
 
@@ -209,7 +211,7 @@ function removeRelated(page: WebPage): void {
       const words = page.words[j] as number;
       if (words === 0 || words > MAX_HEADLINE_WORDS || page.endsSentence(j) || page.isCode(j) || page.repeatsTitle(j)) break;
       // A byline or date with text right under it starts a comment or post, not a teaser.
-      if (BYLINE_OR_DATE.test(page.lines[j] as string) && page.proseFollows(j)) break;
+      if (page.isBylineOrDate(j) && page.proseFollows(j)) break;
       page.remove(j, 'web.related', reason);
     }
   }

@@ -25,6 +25,49 @@ import {
   SENTENCE_END,
 } from './web-patterns';
 
+/**
+ * Of the words of a line that have a letter, the share whose first letter is a capital, in
+ * one pass over the characters (ASCII directly, other letters by their Unicode class).
+ */
+export function capitalisedShare(line: string): number {
+  let words = 0;
+  let capitalised = 0;
+  let inWord = false;
+  let seenLetter = false;
+  for (let k = 0; k <= line.length; k++) {
+    const code = k < line.length ? line.charCodeAt(k) : 0x20;
+    if (code === 0x20 || code === 0x09) {
+      inWord = false;
+      continue;
+    }
+    if (!inWord) {
+      inWord = true;
+      seenLetter = false;
+    }
+    if (seenLetter) continue;
+    const upper = code >= 0x41 && code <= 0x5a;
+    const lower = code >= 0x61 && code <= 0x7a;
+    if (upper || lower) {
+      seenLetter = true;
+      words++;
+      if (upper) capitalised++;
+    } else if (code >= 0x80) {
+      const ch = line[k] as string;
+      if (UPPER_LETTER.test(ch)) {
+        seenLetter = true;
+        words++;
+        capitalised++;
+      } else if (HAS_LETTER.test(ch)) {
+        seenLetter = true;
+        words++;
+      }
+    }
+  }
+  return words === 0 ? 0 : capitalised / words;
+}
+
+const UPPER_LETTER = /\p{Lu}/u;
+
 /** Line kinds, as stored in WebPage.kinds. */
 export const LineKind = { Other: 0, Prose: 1, LinkLike: 2 } as const;
 
@@ -46,12 +89,14 @@ export class WebPage {
   private readonly sentence: Uint8Array;
   private readonly codeCache: Int8Array;
   private readonly boilerplateCache: Int8Array;
+  private readonly bylineCache: Int8Array;
   private readonly headlineCache: Int8Array;
   private readonly titleCache: Int8Array;
   private readonly title: string;
   private readonly titleWords: ReadonlySet<string>;
   private readonly longestTitleWord: string;
   private readonly titleLength: number;
+  private questionRuns: Int32Array | undefined;
 
   constructor(view: DocumentView, maxLinkWords: number) {
     const n = view.lines.length;
@@ -62,6 +107,7 @@ export class WebPage {
     this.sentence = new Uint8Array(n);
     this.codeCache = new Int8Array(n);
     this.boilerplateCache = new Int8Array(n);
+    this.bylineCache = new Int8Array(n);
     this.headlineCache = new Int8Array(n);
     this.titleCache = new Int8Array(n);
     for (let i = 0; i < n; i++) {
@@ -71,7 +117,7 @@ export class WebPage {
       const sentence = SENTENCE_END.test(line);
       if (sentence) this.sentence[i] = 1;
       if (words >= LONG_PROSE_WORDS || (words >= PROSE_WORDS && sentence)) this.kinds[i] = LineKind.Prose;
-      else if (words <= maxLinkWords && !sentence && !this.isCode(i) && HAS_LETTER.test(line) && !BYLINE_OR_DATE.test(line)) this.kinds[i] = LineKind.LinkLike;
+      else if (words <= maxLinkWords && !sentence && !this.isCode(i) && HAS_LETTER.test(line) && !this.isBylineOrDate(i)) this.kinds[i] = LineKind.LinkLike;
     }
     this.title = normalizeTitle(view.lines[0] ?? '');
     this.titleWords = new Set(this.title.split(' '));
@@ -102,6 +148,12 @@ export class WebPage {
     return this.codeCache[i] === YES;
   }
 
+  /** A date, or a byline or posting line. */
+  isBylineOrDate(i: number): boolean {
+    if (this.bylineCache[i] === UNKNOWN) this.bylineCache[i] = BYLINE_OR_DATE.test(this.lines[i] as string) ? YES : NO;
+    return this.bylineCache[i] === YES;
+  }
+
   isBoilerplate(i: number): boolean {
     if (this.boilerplateCache[i] === UNKNOWN) this.boilerplateCache[i] = BOILERPLATE.test(this.lines[i] as string) ? YES : NO;
     return this.boilerplateCache[i] === YES;
@@ -121,7 +173,7 @@ export class WebPage {
    * all its words and a few more (headlines get a prefix).
    */
   repeatsTitle(i: number): boolean {
-    if (this.titleCache[i] === UNKNOWN) this.titleCache[i] = this.matchesTitle(this.lines[i] as string) ? YES : NO;
+    if (this.titleCache[i] === UNKNOWN) this.titleCache[i] = this.matchesTitle(this.lines[i] as string, this.words[i] as number) ? YES : NO;
     return this.titleCache[i] === YES;
   }
 
@@ -151,18 +203,35 @@ export class WebPage {
     if (words === 0 || words > MAX_HEADLINE_WORDS || this.isCode(i)) return false;
     const line = this.lines[i] as string;
     if ((this.sentence[i] === 1 && !QUESTION_END.test(line)) || BULLET.test(line) || line.endsWith(':')) return false;
-    let tokens = 0;
-    let capitalised = 0;
-    for (const token of line.split(' ')) {
-      if (!HAS_LETTER.test(token)) continue;
-      tokens++;
-      if (/^[^\p{L}]*\p{Lu}/u.test(token)) capitalised++;
-    }
-    return tokens > 0 && capitalised >= tokens * 0.6;
+    // A question in sentence case is a headline only in a list of questions (three in a row).
+    if (this.questionRun(i) >= 3) return true;
+    return capitalisedShare(line) >= 0.6;
   }
 
-  private matchesTitle(raw: string): boolean {
+  /** How many short questions in a row the line is part of (0 when it is not one). */
+  private questionRun(i: number): number {
+    if (this.questionRuns === undefined) {
+      const runs = new Int32Array(this.n);
+      for (let start = 0; start < this.n; ) {
+        let end = start;
+        while (end < this.n && this.isShortQuestion(end)) end++;
+        for (let j = start; j < end; j++) runs[j] = end - start;
+        start = end === start ? start + 1 : end;
+      }
+      this.questionRuns = runs;
+    }
+    return this.questionRuns[i] as number;
+  }
+
+  private isShortQuestion(i: number): boolean {
+    const words = this.words[i] as number;
+    return words > 0 && words <= MAX_HEADLINE_WORDS + 5 && this.sentence[i] === 1 && QUESTION_END.test(this.lines[i] as string);
+  }
+
+  private matchesTitle(raw: string, lineWords: number): boolean {
     if (this.title === '' || raw.length < 2 || raw.length > this.titleLength * 2 + 8) return false;
+    // A part of the title has at least three words or is all of it; a longer headline has all its words.
+    if (lineWords < 3 && lineWords < this.titleWords.size) return false;
     // Most lines fail here cheaply: a part of the title starts with one of its words; a
     // longer headline holds its longest word.
     const lower = raw.toLowerCase();

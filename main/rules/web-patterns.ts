@@ -23,8 +23,11 @@ export const BOILERPLATE =
 /** A date, or a byline or posting line. */
 export const BYLINE_OR_DATE =
   /^(?:by\b|posted\b|published\b|updated\b)|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\/\d{1,2}\/\d{2,4}\b/i;
-/** Code, markup and formulas: never menu-like, whatever their length. */
-export const CODE_LIKE = /[{}();=<>[\]$\\]|^\s*(?:\/\/|#\S|\*\s)|[;,]\s*$/;
+/**
+ * Code, markup and formulas: never menu-like, whatever their length. Brackets alone are not
+ * code ("Archives (12)", "Global (English, daily)"); a call or an index is (`f(x)`, `a[i]`).
+ */
+export const CODE_LIKE = /[{};=<>$\\]|\w\(|\w\[|^\s*(?:\/\/|#\S|\*\s|\[)|[;,]\s*$/;
 /** Code, markup or math that marks the text of a page as much as prose does. */
 export const STRONG_CODE = /[{}\\=;$]|<\/?[a-z][^>]*>|\[\/?(?:math|latex|tex|code)\]/i;
 /** Image captions and credits stay even when they carry a copyright sign. */

@@ -42,7 +42,7 @@ describe('refinery program', () => {
       [7, 5],
     ]);
     const a = records[0];
-    expect(a?.programmer).toBe('rules:c4+prox-lines@1');
+    expect(a?.programmer).toBe('rules:c4+prox-lines@2');
     expect(a?.doc_program).toBe('keep_doc()');
     expect(a?.chunk_program).toBe('remove_lines(start=0, end=1)\nremove_lines(start=7, end=7)\nnormalize(source_str="[3]", target_str="")');
     expect(a?.reasons.chunk).toEqual([

@@ -75,8 +75,8 @@ describe('rule programs', () => {
   it('the programmer implements the interface: id, stages, per-document results in order', async () => {
     const programmer = createRuleProgrammer('fineweb+prox-lines');
     expect(programmer.info.kind).toBe('rules');
-    expect(programmer.info.id).toBe('rules:fineweb+prox-lines@1');
-    expect(createRuleProgrammer('fineweb').info.id).toBe('rules:fineweb@1');
+    expect(programmer.info.id).toBe('rules:fineweb+prox-lines@2');
+    expect(createRuleProgrammer('fineweb').info.id).toBe('rules:fineweb@2');
     expect(programmer.stages).toEqual(['doc', 'chunk']);
     const docs = [
       { id: 'a', text: ARTICLE },
