@@ -5,11 +5,13 @@
 import { Command } from 'commander';
 import { registerCommands } from './cli/commands';
 import { CliError } from './cli/errors';
+import { packageVersion } from './cli/version';
 
 const program = new Command();
 program
   .name('refinery')
   .description('Clean a text corpus on your own machine the ProX way: a program per document, applied by an executor.')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError()
   .exitOverride();
 

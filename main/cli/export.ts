@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ExportError, type Compression } from '../export/writer';
 import { exportCompression } from '../workspace/export';
 import { CliError } from './errors';
-import { addDbOption, createProgressDisplay, formatSeconds, megabytes, openWorkspace, type DbOptions } from './workspace-options';
+import { addDbOption, createProgressDisplay, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, type DbOptions } from './workspace-options';
 
 interface ExportOptions extends DbOptions {
   out: string;
@@ -41,8 +41,8 @@ export function register(program: Command): void {
       if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
       const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false }, abort.signal);
       display?.stop();
-      const rate = result.seconds > 0 ? result.uncompressedBytes / result.seconds / 1e6 : 0;
-      process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${megabytes(result.bytes)} in ${result.seconds.toFixed(1)}s, ${rate.toFixed(1)} MB/s\n`);
+      const compressed = result.bytes !== result.uncompressedBytes ? ` (${formatSize(result.uncompressedBytes)} uncompressed)` : '';
+      process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);
       for (const file of result.auditFiles) process.stdout.write(`audit: ${file}\n`);
     } catch (err) {
       display?.stop();

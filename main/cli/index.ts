@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { CorpusError } from '../corpus/errors';
 import type { Workspace } from '../workspace/service';
 import { CliError } from './errors';
-import { addDbOption, createProgressDisplay, formatIssue, formatSeconds, megabytes, openWorkspace, type DbOptions } from './workspace-options';
+import { addDbOption, createProgressDisplay, formatIssue, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, type DbOptions } from './workspace-options';
 
 interface IndexOptions extends DbOptions {
   textField?: string;
@@ -40,18 +40,35 @@ export async function runIndex(ws: Workspace, quiet: boolean): Promise<void> {
     });
     display?.stop();
     const summary = ws.summary();
-    const rate = result.seconds > 0 ? result.bytesRead / result.seconds / 1e6 : 0;
     out.write(
       `indexed ${summary.folder}: ${summary.documents} documents in ${summary.sources} files ` +
         `(read ${result.filesRead}, unchanged ${result.filesUnchanged}, removed ${result.filesRemoved}; ` +
-        `${megabytes(result.bytesRead)} in ${result.seconds.toFixed(1)}s, ${rate.toFixed(1)} MB/s)\n`,
+        `${formatSize(result.bytesRead)} ${formatTiming(result.bytesRead, result.seconds)})\n`,
     );
     if (result.skipped.unsupported > 0) out.write(`skipped ${result.skipped.unsupported} files of unsupported types (${result.skipped.unsupportedExtensions.join(', ')})\n`);
-    out.write(`${summary.scanErrors} scan errors${summary.scanErrors > 0 ? ' (listed above for files read now)' : ''}\n`);
+    reportScanErrors(ws, summary.scanErrors, result.errors);
     out.write(`database: ${summary.dbPath}\n`);
   } catch (err) {
     display?.stop();
     if (err instanceof CorpusError) throw new CliError(err.message);
     throw err;
   }
+}
+
+const EARLIER_ERRORS_SHOWN = 10;
+
+/**
+ * The scan errors the workspace holds. Those found in this pass were printed as they came; the
+ * others belong to files unchanged since they were read, and are shown here (the first few)
+ * so the count never points at a list that is not there.
+ */
+function reportScanErrors(ws: Workspace, total: number, foundNow: number): void {
+  const out = process.stdout;
+  if (total === 0) return void out.write('0 scan errors\n');
+  if (foundNow >= total) return void out.write(`${total} scan errors (listed above)\n`);
+  const earlier = total - foundNow;
+  out.write(`${total} scan errors: ${foundNow > 0 ? `${foundNow} found now (listed above), ` : ''}${earlier} recorded when unchanged files were read${earlier > EARLIER_ERRORS_SHOWN ? ` (the first ${EARLIER_ERRORS_SHOWN}; all of them: Problems in the app)` : ''}:\n`);
+  // This pass wrote its errors anew (after deleting the old ones of what it read), so the
+  // earlier ones are the first rows in insertion order.
+  for (const error of ws.scanErrors(0, Math.min(earlier, EARLIER_ERRORS_SHOWN)).rows) out.write(`  ${formatIssue(error)}\n`);
 }

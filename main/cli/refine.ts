@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_RULE_PRESET, parseProgrammerRef, StageSelectionSchema, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
+import { checkProgrammerSpec, ProgrammerSpecError } from '../programmers/resolve';
 import { CliError } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, type DbOptions } from './workspace-options';
@@ -35,6 +36,13 @@ export function register(program: Command): void {
   ).action(async (folder: string, options: RefineOptions) => {
     const spec = specFromFlags(options);
     const stages = stageOf(options.stage);
+    // A mistyped rule or preset is reported now, not after the folder was read again.
+    try {
+      checkProgrammerSpec(spec, stages === 'both' ? ['doc', 'chunk'] : [stages]);
+    } catch (err) {
+      if (err instanceof ProgrammerSpecError) throw new CliError(err.message, 2);
+      throw err;
+    }
     const batchSize = Number(options.batchSize);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliError(`--batch-size must be a positive integer, not "${options.batchSize}"`);
     const ws = openWorkspace(folder, options);

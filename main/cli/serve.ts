@@ -3,27 +3,19 @@
  * 127.0.0.1 and prints one line with the URL to open (it carries the access token). Over
  * SSH: `ssh -L 8765:127.0.0.1:8765 gpu-box refinery serve /data/corpus --port 8765`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { dispatch } from '../api/transport/dispatch';
 import { createAppHost } from '../api/transport/host';
-import { REPO_ROOT, RENDERER_OUT, ensureRendererBuilt } from '../api/transport/renderer-build';
+import { RENDERER_OUT, ensureRendererBuilt } from '../api/transport/renderer-build';
 import { startServer } from '../server';
 import { CliError } from './errors';
+import { packageVersion } from './version';
 
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a whole number from 0 to 65535 (0 picks a free port), not "${value}"`, 2);
   return port;
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 export function register(program: Command): void {
@@ -32,13 +24,15 @@ export function register(program: Command): void {
     .description('Serve the Refinery UI and API on 127.0.0.1 for a browser (also over an SSH tunnel); prints the URL with its access token')
     .argument('[folder]', 'folder of documents to open at start (otherwise choose one in the UI)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 8765)
-    .action(async (folder: string | undefined, options: { port: number }) => {
+    .option('--db <file>', 'workspace database file, as given to index/refine --db (then [folder] is the folder it indexes)')
+    .action(async (folder: string | undefined, options: { port: number; db?: string }) => {
+      if (options.db && !folder) throw new CliError('--db needs the folder the database indexes: refinery serve <folder> --db <file>', 2);
       try {
         if (await ensureRendererBuilt()) console.error('refinery: built the UI into out/renderer');
       } catch (err) {
         throw new CliError(`could not build the UI (renderer/): ${err instanceof Error ? err.message : String(err)}`);
       }
-      const host = await createAppHost({ shell: 'browser', version: packageVersion() });
+      const host = await createAppHost({ shell: 'browser', version: packageVersion(), dbPath: options.db ? resolve(options.db) : undefined });
       const shutdown = async (): Promise<void> => {
         await host.dispose().catch(() => undefined);
       };

@@ -1,6 +1,7 @@
 /** `refinery stats <folder>`: the corpus before and after refining, toggles in force. */
 import type { Command } from 'commander';
 import type { Stats } from '../../contract/api';
+import { CliError } from './errors';
 import { addDbOption, openWorkspace, type DbOptions } from './workspace-options';
 
 interface StatsOptions extends DbOptions {
@@ -17,6 +18,7 @@ export function register(program: Command): void {
   ).action(async (folder: string, options: StatsOptions) => {
     const ws = openWorkspace(folder, options);
     try {
+      if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
       const stats = ws.stats();
       process.stdout.write(options.json ? `${JSON.stringify(stats)}\n` : formatStats(stats));
     } finally {

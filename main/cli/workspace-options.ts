@@ -98,3 +98,17 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
 export function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
+
+/** A size in the unit that shows it (512 B, 12.3 kB, 4.1 MB, 1.20 GB): a small file is not "0.0 MB". */
+export function formatSize(bytes: number): string {
+  if (bytes < 1e3) return `${bytes} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(2)} GB`;
+}
+
+/** "in 2.4s, 41.0 MB/s"; a run too short to time meaningfully gets no rate. */
+export function formatTiming(bytes: number, seconds: number): string {
+  if (seconds < 0.2) return `in ${seconds < 0.01 ? '<0.01' : seconds.toFixed(2)}s`;
+  return `in ${seconds.toFixed(1)}s, ${formatSize(bytes / seconds)}/s`;
+}

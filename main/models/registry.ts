@@ -34,11 +34,16 @@ export interface ModelsDirOptions {
   readonly home?: string;
 }
 
-/** The per-user models folder: --models-dir, else REFINERY_MODELS_DIR, else the platform's data folder. */
+/**
+ * The per-user models folder: --models-dir, else REFINERY_MODELS_DIR, else `models` inside
+ * REFINERY_HOME when that is set (one variable moves all of Refinery's data), else the
+ * platform's data folder.
+ */
 export function modelsDir(options: ModelsDirOptions = {}): string {
   if (options.dir) return resolve(options.dir);
   const env = options.env ?? process.env;
   if (env.REFINERY_MODELS_DIR) return resolve(env.REFINERY_MODELS_DIR);
+  if (env.REFINERY_HOME) return join(resolve(env.REFINERY_HOME), 'models');
   const home = options.home ?? homedir();
   switch (options.platform ?? process.platform) {
     case 'darwin':

@@ -8,7 +8,7 @@ import { parseProgrammerRef, type ProgrammerSpec } from '../../contract/api';
 import type { Stage } from '../prox/program';
 import type { Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/programmer';
-import { RuleSpecError } from '../rules/config';
+import { parseRuleSpec, RuleSpecError } from '../rules/config';
 import { loadModelRuntime, type ModelRuntime, type StageProgrammerOptions } from './model-runtime';
 
 /** A spec the user can fix: the message says what was wrong and what is accepted. */
@@ -94,6 +94,29 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
   } catch (err) {
     await Promise.all(created.map((p) => p.dispose().catch(() => undefined)));
     throw err;
+  }
+}
+
+/**
+ * Checks what can be checked of a spec without loading anything (rule presets and overrides,
+ * that each stage has a programmer), so a mistake is reported before any long work starts.
+ */
+export function checkProgrammerSpec(spec: ProgrammerSpec, stages: readonly Stage[]): void {
+  const checkRules = (preset: string): void => {
+    try {
+      parseRuleSpec(preset);
+    } catch (err) {
+      if (err instanceof RuleSpecError) throw new ProgrammerSpecError(`rules preset "${preset}": ${err.message}`);
+      throw err;
+    }
+  };
+  if (spec.type === 'rules') checkRules(spec.preset);
+  if (spec.type !== 'stages') return;
+  for (const stage of stages) {
+    const value = spec[stage];
+    if (!value) throw new ProgrammerSpecError(`no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`);
+    const ref = parseProgrammerRef(value);
+    if (ref.type === 'rules') checkRules(ref.preset);
   }
 }
 

@@ -17,10 +17,12 @@ export interface AppHostOptions {
   shell: 'electron' | 'browser';
   version?: string;
   env?: NodeJS.ProcessEnv;
+  /** One database file for the workspace opened (`serve --db`); default: one per folder under REFINERY_HOME. */
+  dbPath?: string;
 }
 
 export async function createAppHost(options: AppHostOptions): Promise<AppHost> {
   const hub = createEventHub();
-  const api = createWorkspaceApi({ shell: options.shell, emit: hub.emit, version: options.version, env: options.env });
+  const api = createWorkspaceApi({ shell: options.shell, emit: hub.emit, version: options.version, env: options.env, dbPath: options.dbPath });
   return { handlers: api.handlers, subscribe: hub.subscribe, dispose: () => api.dispose() };
 }

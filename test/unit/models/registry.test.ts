@@ -18,6 +18,9 @@ describe('modelsDir', () => {
   it('prefers --models-dir, then REFINERY_MODELS_DIR, then the platform data folder', () => {
     expect(modelsDir({ dir: '/x/m', env: { REFINERY_MODELS_DIR: '/y' } })).toBe('/x/m');
     expect(modelsDir({ env: { REFINERY_MODELS_DIR: '/y' } })).toBe('/y');
+    // REFINERY_HOME moves the models with the rest of Refinery's data; REFINERY_MODELS_DIR still wins.
+    expect(modelsDir({ env: { REFINERY_HOME: '/h' } })).toBe('/h/models');
+    expect(modelsDir({ env: { REFINERY_HOME: '/h', REFINERY_MODELS_DIR: '/y' } })).toBe('/y');
     expect(modelsDir({ env: {}, platform: 'linux', home: '/home/u' })).toBe('/home/u/.local/share/refinery/models');
     expect(modelsDir({ env: { XDG_DATA_HOME: '/data' }, platform: 'linux', home: '/home/u' })).toBe('/data/refinery/models');
     expect(modelsDir({ env: {}, platform: 'darwin', home: '/Users/u' })).toBe('/Users/u/Library/Application Support/Refinery/models');
