@@ -38,8 +38,19 @@ function JobMini() {
 }
 
 export function App() {
-  const state = useApp();
-  const { booting, bootError, workspace, screen, theme, connection, toasts, info } = state;
+  // One selector per field: the shell re-renders when these change, not on every progress event.
+  const booting = useApp((s) => s.booting);
+  const bootError = useApp((s) => s.bootError);
+  const workspace = useApp((s) => s.workspace);
+  const screen = useApp((s) => s.screen);
+  const theme = useApp((s) => s.theme);
+  const connection = useApp((s) => s.connection);
+  const toasts = useApp((s) => s.toasts);
+  const info = useApp((s) => s.info);
+  const setScreen = useApp((s) => s.setScreen);
+  const setWorkspace = useApp((s) => s.setWorkspace);
+  const setTheme = useApp((s) => s.setTheme);
+  const dismiss = useApp((s) => s.dismiss);
 
   useEffect(() => {
     void useApp.getState().boot();
@@ -104,7 +115,7 @@ export function App() {
                 {workspace.scanErrors ? (
                   <>
                     {' · '}
-                    <button className="linklike field-error" onClick={() => state.setScreen('problems')} title="Show the inputs that could not be read">
+                    <button className="linklike field-error" onClick={() => setScreen('problems')} title="Show the inputs that could not be read">
                       {formatCount(workspace.scanErrors)} scan errors
                     </button>
                   </>
@@ -112,18 +123,18 @@ export function App() {
               </div>
             </div>
             {NAV.map((n) => (
-              <button key={n.screen} className={`nav${screen === n.screen ? ' nav-on' : ''}`} onClick={() => state.setScreen(n.screen)} aria-current={screen === n.screen ? 'page' : undefined} title={`Alt+${n.key}`}>
+              <button key={n.screen} className={`nav${screen === n.screen ? ' nav-on' : ''}`} onClick={() => setScreen(n.screen)} aria-current={screen === n.screen ? 'page' : undefined} title={`Alt+${n.key}`}>
                 {n.label}
               </button>
             ))}
-            <button className="nav nav-muted" onClick={() => state.setWorkspace(null)}>
+            <button className="nav nav-muted" onClick={() => setWorkspace(null)}>
               Open another folder…
             </button>
           </>
         ) : null}
         <div className="sidebar-foot">
           <JobMini />
-          <button className="btn btn-small" onClick={() => state.setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="toggle theme">
+          <button className="btn btn-small" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="toggle theme">
             {theme === 'dark' ? '☀ Light' : '☾ Dark'}
           </button>
           {info ? <div className="muted small">v{info.version} · {info.shell}</div> : null}
@@ -139,7 +150,7 @@ export function App() {
       </main>
       <div className="toasts" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.kind}`} onClick={() => state.dismiss(t.id)}>
+          <div key={t.id} className={`toast toast-${t.kind}`} onClick={() => dismiss(t.id)}>
             {t.text}
           </div>
         ))}
