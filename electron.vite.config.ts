@@ -26,8 +26,8 @@ export default defineConfig({
           index: path('./main/electron/main.ts'),
           'refine-worker': path('./main/jobs/refine-worker.ts'),
           'model-worker': path('./main/models/worker-entry.ts'),
-          // Indexing parses in a worker thread (workspace/batch-reader.ts loads read-worker.js beside it).
-          'read-worker': path('./main/workspace/read-worker.ts'),
+          // Indexing parses in a worker thread (indexing/batch-source.ts loads read-worker.js beside it).
+          'read-worker': path('./main/indexing/read-worker.ts'),
         },
       },
     },

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import type { OutputType } from '../main/convert/llama-gguf';
 import { seededRandom } from '../main/convert/synthetic-llama';
-import { createModelProgrammer } from '../main/models/programmer';
+import { createModelProgrammer } from '../main/models/model-programmer';
 import { DEFAULT_SEQUENCES } from '../main/models/memory-plan';
 import { loadRuntime } from '../native/llama/runtime';
 import { loadModel } from '../native/llama/model';

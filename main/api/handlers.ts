@@ -182,7 +182,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     'models.try': async (input): Promise<ModelOutput<'models.try'>> => {
       const ws = need();
       const detail = ws.getDoc(input.docId);
-      const { resolveProgrammers } = await import('../programmers/resolve');
+      const { resolveProgrammers } = await import('../stage-programmers/resolve');
       const programmers = await resolveProgrammers({ type: 'stages', [input.stage]: input.model }, [input.stage]);
       const programmer = programmers[input.stage]!;
       try {

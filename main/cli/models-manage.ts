@@ -8,7 +8,7 @@ import { isRemoteModelSource } from '../../contract/programmer-ref';
 import { addModel, describeModel, findModel, listModels, modelsDir, type RegisteredModel } from '../models/registry';
 import { PROFILES, ProfileError, resolveProfile } from '../models/profiles';
 import { checkModelFile, ModelFileError } from '../models/gguf-check';
-import { createModelProgrammer } from '../models/programmer';
+import { createModelProgrammer } from '../models/model-programmer';
 import { loadRuntime } from '../../native/llama/runtime';
 import { addHubCheckpoint, checkpointRepoFor, parseOutputType } from '../models/convert-into-folder';
 import type { OutputType } from '../convert/llama-gguf';

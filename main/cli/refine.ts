@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { DEFAULT_RULE_PRESET, parseProgrammerRef, StageSelectionSchema, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
-import { checkProgrammerSpec, ProgrammerSpecError } from '../programmers/resolve';
+import { checkProgrammerSpec, ProgrammerSpecError } from '../stage-programmers/resolve';
 import { CliError } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, type DbOptions } from './workspace-options';

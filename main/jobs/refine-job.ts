@@ -8,7 +8,7 @@ import { ProgrammerSpecSchema, type JobState, type JobStatus, type ProgrammerSpe
 import { recomputeDerived } from '../execution/document';
 import { readSettings } from '../execution/settings';
 import type { Stage } from '../prox/program';
-import { describeSpec, distinctProgrammers, resolveProgrammers } from '../programmers/resolve';
+import { describeSpec, distinctProgrammers, resolveProgrammers } from '../stage-programmers/resolve';
 import type { Store } from '../store';
 import { runRefine, stagesOf, type RefineProgress } from './refine-runner';
 

@@ -1,5 +1,5 @@
 /** The rule programmer: C4, Gopher and FineWeb rules, plus a ProX-style line set, as programs. */
-export { createRuleProgrammer } from './programmer';
+export { createRuleProgrammer } from './rule-programmer';
 export { writeRulePrograms, evaluateRules, spellPrograms, type RulePrograms, type RuleVerdict, type WrittenProgram } from './write-programs';
 export {
   RULE_PRESETS,

@@ -164,7 +164,7 @@ CREATE TABLE jobs (
     // object, so export can write it back (NULL: nothing else, or read before this migration).
     // sources.fields_read: 1 once a file was read with its other fields; files read before
     // stay 0 until the next index fills their documents' extra in place (programs, toggles
-    // and hand edits are kept), see workspace/indexer.ts.
+    // and hand edits are kept), see indexing/indexer.ts.
     sql: `
 ALTER TABLE documents ADD COLUMN extra TEXT;
 ALTER TABLE sources ADD COLUMN fields_read INTEGER NOT NULL DEFAULT 0;

@@ -15,7 +15,7 @@ import { listDocuments, neighborDocument } from '../store/document-list';
 import { WorkspaceError } from './errors';
 import { WorkspaceEvents } from './events';
 import { exportWorkspace, type ExportResult } from './export';
-import { indexFolder, type IndexOptions, type IndexResult } from './indexer';
+import { indexFolder, type IndexOptions, type IndexResult } from '../indexing/indexer';
 import { defaultDatabasePath } from './paths';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';

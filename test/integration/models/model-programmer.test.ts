@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createModelProgrammer, type ModelProgrammer } from '../../../main/models/programmer';
+import { createModelProgrammer, type ModelProgrammer } from '../../../main/models/model-programmer';
 import { ModelFileError } from '../../../main/models/gguf-check';
 import { GRAMMAR_VERSION, PROMPT_VERSION } from '../../../main/prox/versions';
 import { GENERATED_DIR } from '../../support/tiny-model';

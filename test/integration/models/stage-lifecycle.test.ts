@@ -4,8 +4,8 @@
  * the two models do not fit in memory together the doc-stage programmer is disposed first.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resolveProgrammers, distinctProgrammers, type StageProgrammers } from '../../../main/programmers/resolve';
-import type { ModelProgrammer } from '../../../main/models/programmer';
+import { resolveProgrammers, distinctProgrammers, type StageProgrammers } from '../../../main/stage-programmers/resolve';
+import type { ModelProgrammer } from '../../../main/models/model-programmer';
 import type { Programmer } from '../../../main/prox/programmer';
 import { sampleDocs, TEST_THREADS, tinyRefinerPath } from './tiny-models';
 

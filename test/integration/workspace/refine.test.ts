@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { executeProgram } from '../../../main/prox/executor';
 import type { Programmer } from '../../../main/prox/programmer';
 import { countWords } from '../../../main/prox/words';
-import { createRuleProgrammer } from '../../../main/rules/programmer';
+import { createRuleProgrammer } from '../../../main/rules/rule-programmer';
 import { recomputeDerived } from '../../../main/execution/document';
 import { readSettings } from '../../../main/execution/settings';
 import { runRefine } from '../../../main/jobs/refine-runner';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { executeProgram } from '../../../main/prox/executor';
 import { parseProgram } from '../../../main/prox/parse';
 import { parseRuleSpec } from '../../../main/rules/config';
-import { createRuleProgrammer } from '../../../main/rules/programmer';
+import { createRuleProgrammer } from '../../../main/rules/rule-programmer';
 import { normalizeCall, pythonString } from '../../../main/rules/program-text';
 import { evaluateRules, writeRulePrograms } from '../../../main/rules/write-programs';
 

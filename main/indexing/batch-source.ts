@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../corpus/types';
-import { BufferPool, readFileBatches, type DocBatch, type FileBatchEvent } from './read-batches';
+import { BufferPool, readFileBatches, type DocBatch, type FileBatchEvent } from './file-batches';
 import type { FromReadWorker, ToReadWorker } from './read-worker';
 
 export interface BatchReaderOptions {

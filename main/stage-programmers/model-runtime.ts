@@ -5,7 +5,7 @@
  */
 import type { Stage } from '../prox/program';
 import type { Programmer } from '../prox/programmer';
-import { createRuleProgrammer } from '../rules/programmer';
+import { createRuleProgrammer } from '../rules/rule-programmer';
 
 export interface StageProgrammerOptions {
   /** Start the model on the first request instead of now. */
@@ -35,14 +35,14 @@ export class ModelRuntimeUnavailableError extends Error {
 const modelPaths = new WeakMap<Programmer, string>();
 
 export async function loadModelRuntime(): Promise<ModelRuntime> {
-  let models: typeof import('../models/programmer');
+  let models: typeof import('../models/model-programmer');
   let profiles: typeof import('../models/profiles');
   let registry: typeof import('../models/registry');
   let memory: typeof import('../models/memory-plan');
   let check: typeof import('../models/gguf-check');
   try {
     [models, profiles, registry, memory, check] = await Promise.all([
-      import('../models/programmer'),
+      import('../models/model-programmer'),
       import('../models/profiles'),
       import('../models/registry'),
       import('../models/memory-plan'),

@@ -7,7 +7,7 @@
 import { parseProgrammerRef, type ProgrammerSpec } from '../../contract/api';
 import type { Stage } from '../prox/program';
 import type { Programmer } from '../prox/programmer';
-import { createRuleProgrammer } from '../rules/programmer';
+import { createRuleProgrammer } from '../rules/rule-programmer';
 import { parseRuleSpec, RuleSpecError } from '../rules/config';
 import { loadModelRuntime, type ModelRuntime, type StageProgrammerOptions } from './model-runtime';
 

@@ -1,12 +1,12 @@
 /**
- * Worker-thread entry that reads source files for the indexer (read-batches.ts) so parsing and
+ * Worker-thread entry that reads source files for the indexer (file-batches.ts) so parsing and
  * hashing run on the second core while the main thread writes to SQLite. It reads one file per
  * 'read' request and stops posting once MAX_UNACKED_BATCHES batches are not yet taken, which
  * bounds memory however large the file.
  */
 import { parentPort } from 'node:worker_threads';
 import type { SourceFile } from '../corpus/types';
-import { BufferPool, readFileBatches, type FileBatchEvent } from './read-batches';
+import { BufferPool, readFileBatches, type FileBatchEvent } from './file-batches';
 
 export interface ReadRequest {
   type: 'read';

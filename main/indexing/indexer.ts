@@ -8,7 +8,7 @@
  * full-text index, so a crash leaves whole batches (each searchable) or nothing; a file whose
  * reading was interrupted is still marked incomplete and is read again next time.
  *
- * For large scans the files are parsed in a worker thread (batch-reader.ts) while this thread
+ * For large scans the files are parsed in a worker thread (batch-source.ts) while this thread
  * only writes to SQLite, and commits do not wait for the disk until the scan ends
  * (relaxDurability): both measured as the largest gains in bench:workspace.
  */
@@ -17,8 +17,8 @@ import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
 import { relaxDurability } from '../../native/sqlite/database';
 import type { DocumentInsert, SourceRow, Store } from '../store';
-import { inThreadReader, prepareReadWorker, workerReader, type BatchReader } from './batch-reader';
-import { batchTextBytes, hashFile, type DocBatch } from './read-batches';
+import { inThreadReader, prepareReadWorker, workerReader, type BatchReader } from './batch-source';
+import { batchTextBytes, hashFile, type DocBatch } from './file-batches';
 
 export type { ScanProgress };
 

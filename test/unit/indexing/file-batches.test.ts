@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SourceFile } from '../../../main/corpus/types';
-import { BufferPool, readFileBatches, type DocBatch } from '../../../main/workspace/read-batches';
+import { BufferPool, readFileBatches, type DocBatch } from '../../../main/indexing/file-batches';
 import { contentHash, countWordsFast, titleOf } from '../../../main/corpus/text-facts';
 
 const dir = mkdtempSync(join(tmpdir(), 'refinery-batches-'));
