@@ -14,7 +14,7 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_thr
  * native/, contract/). Shells (main/cli, main/server.ts, main/electron) sit above all of them.
  */
 const LAYERS = {
-  prox: 0, util: 0,
+  prox: 0,
   ultrax: 1, rules: 1, corpus: 1, convert: 1, store: 1,
   export: 2, models: 2, execution: 2, indexing: 2,
   'stage-programmers': 3,
@@ -23,10 +23,11 @@ const LAYERS = {
   api: 6,
 };
 /** Pure: no I/O, no native addon, nothing above. */
-const PURE = new Set(['prox', 'util', 'ultrax']);
+const PURE = new Set(['prox', 'ultrax']);
 const HEADLESS = [
   { group: ['electron', '**/electron/**'], message: 'Only main/electron may use Electron; everything else runs headless.' },
   { group: ['**/renderer/**'], message: 'The Node side never imports the renderer.' },
+  { group: ['**/test/**', '**/bench/**'], message: 'Product code never imports tests, test support or benchmarks.' },
 ];
 function restrictionsOf(folder, rank) {
   const above = Object.entries(LAYERS).filter(([other, r]) => other !== folder && r >= rank).map(([other]) => other);

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertCheckpoint } from '../main/convert/convert-checkpoint';
 import type { LlamaHyperparameters, OutputType } from '../main/convert/llama-gguf';
-import { writeRandomHfCheckpoint } from '../main/convert/synthetic-checkpoint';
+import { writeRandomHfCheckpoint } from '../test/support/synthetic-checkpoint';
 import { llama2Vocabulary } from '../test/support/tiny-model';
 
 const here = resolve(fileURLToPath(new URL('.', import.meta.url)));

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { writeSyntheticJsonl } from '../main/corpus/generate';
+import { writeSyntheticJsonl } from '../test/support/synthetic-web-pages';
 import { readSource } from '../main/corpus/read';
 import { formatOf } from '../main/corpus/formats';
 

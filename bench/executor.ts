@@ -18,7 +18,7 @@
 import os from 'node:os';
 import { executeProgram } from '../main/prox/executor';
 import type { ParseMode } from '../main/prox/program';
-import { seededRandom as prng } from '../main/util/seeded-random';
+import { seededRandom as prng } from '../test/support/seeded-random';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

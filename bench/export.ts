@@ -2,14 +2,14 @@
  * Export throughput: records → openJsonlWriter (plain, gzip, zstd, and plain through
  * writeJsonLine, the workspace export's path) against a floor measured
  * in the same run: the same bytes already serialized, written with one fs.writeFile (no
- * JSON.stringify, no temp file, no fsync). Records are synthetic web pages (main/corpus/generate).
+ * JSON.stringify, no temp file, no fsync). Records are synthetic web pages (test/support/synthetic-web-pages.ts).
  * Throughput per CPU second (user + system, all threads) and per wall second: on a shared,
  * loaded machine only the CPU figure measures the code.
  * Usage: npx tsx bench/export.ts [--quick] [--mb N]. Last line: one JSON object of the figures.
  */
 import { promises as fs, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { syntheticDocuments, type SyntheticDocument } from '../main/corpus/generate';
+import { syntheticDocuments, type SyntheticDocument } from '../test/support/synthetic-web-pages';
 import { openJsonlWriter, type Compression } from '../main/export/writer';
 import { zstdImplementation } from '../main/export/zstd';
 

@@ -28,7 +28,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import type { OutputType } from '../main/convert/llama-gguf';
-import { seededRandom } from '../main/convert/synthetic-llama';
+import { seededRandom } from '../test/support/synthetic-llama';
 import { createModelProgrammer } from '../main/models/model-programmer';
 import { DEFAULT_SEQUENCES } from '../main/models/memory-plan';
 import { loadRuntime } from '../native/llama/runtime';

@@ -10,7 +10,7 @@
 import { DEFAULT_RULE_PRESET, parseRuleSpec } from '../main/rules/config';
 import { splitIntoWords } from '../main/rules/tokenize';
 import { writeRulePrograms } from '../main/rules/write-programs';
-import { seededRandom as random } from '../main/util/seeded-random';
+import { seededRandom as random } from '../test/support/seeded-random';
 
 const quick = process.argv.includes('--quick');
 const TARGET_MBPS = 20;

@@ -25,7 +25,7 @@ import { Decompress } from 'fzstd';
 import Database from 'better-sqlite3';
 import { openJsonlWriter } from '../main/export/writer';
 import { Workspace } from '../main/workspace/service';
-import { writeSyntheticJsonl } from '../main/corpus/generate';
+import { writeSyntheticJsonl } from '../test/support/synthetic-web-pages';
 
 const quick = process.argv.includes('--quick');
 const targetBytes = quick ? 100e6 : 1e9;
@@ -50,7 +50,7 @@ const phase = (): number => {
 
 async function generate(path: string): Promise<void> {
   if (existsSync(path) && statSync(path).size >= targetBytes * 0.99) return;
-  process.stderr.write(`generating ${path} (${(targetBytes / 1e6).toFixed(0)} MB, main/corpus/generate.ts)...\n`);
+  process.stderr.write(`generating ${path} (${(targetBytes / 1e6).toFixed(0)} MB, test/support/synthetic-web-pages.ts)...\n`);
   await writeSyntheticJsonl(`${path}.partial`, targetBytes / (1024 * 1024));
   renameSync(`${path}.partial`, path);
 }

@@ -11,7 +11,7 @@
 import { predictionOf, scorePredictions, type AgreementReport, type LabelledDocument, type Prediction } from '../../main/rules/agreement';
 import { parseRuleSpec } from '../../main/rules/config';
 import { evaluateRules } from '../../main/rules/write-programs';
-import { seededRandom } from '../../main/util/seeded-random';
+import { seededRandom } from '../../test/support/seeded-random';
 
 /** One grid point: a rule spec (`web,web.min_prose_words=200`). */
 export type GridPoint = string;

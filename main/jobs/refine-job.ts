@@ -7,7 +7,6 @@
 import { ProgrammerSpecSchema, type JobState, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
 import { recomputeDerived } from '../execution/document';
 import { readSettings } from '../execution/settings';
-import type { Stage } from '../prox/program';
 import { describeSpec, distinctProgrammers, resolveProgrammers } from '../stage-programmers/resolve';
 import type { Store } from '../store';
 import { runRefine, stagesOf, type RefineProgress } from './refine-runner';
@@ -25,7 +24,6 @@ export interface RefineJobHooks {
   readonly signal?: AbortSignal;
   readonly gate?: () => Promise<void>;
   readonly onStatus?: (status: JobStatus) => void;
-  readonly afterCommit?: (stage: Stage, committed: number) => void;
 }
 
 export function idleStatus(): JobStatus {
@@ -94,7 +92,6 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
       batchSize: request.batchSize,
       signal: hooks.signal,
       gate: hooks.gate,
-      afterCommit: hooks.afterCommit,
       // Settings are re-read per document so a toggle changed mid-job applies to the rest.
       recompute: (seq) => recomputeDerived(store, seq, readSettings(store)),
       onProgress: (p: RefineProgress) => emit({ ...p, errors: priorErrors + p.errors }),

@@ -42,8 +42,6 @@ export interface RefineRunOptions {
   readonly gate?: () => Promise<void>;
   /** Recomputes one document's derived columns after its programs changed (inside the batch transaction). */
   readonly recompute: (seq: number) => void;
-  /** Called after each committed batch (tests use it to kill the process at a known point). */
-  readonly afterCommit?: (stage: Stage, committed: number) => void;
 }
 
 export interface RefineOutcome {
@@ -169,7 +167,6 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
       docRate.add(batch.length);
       // Programmers that stream onTokens were counted as they went; the rest count on return.
       if (!streamedTokens) tokenRate.add(answers.reduce((sum, a) => sum + a.promptTokens + a.generatedTokens, 0));
-      options.afterCommit?.(stage, batch.length);
       report();
     }
     if (outcome.cancelled) break;

@@ -53,9 +53,6 @@ async function write(request: Extract<ToWorker, { type: 'write' }>): Promise<voi
     pending.push(request);
     return;
   }
-  // Fault injection for the crash-recovery tests: die the way a llama.cpp abort does.
-  const marker = process.env.REFINERY_TEST_CRASH_MARKER;
-  if (marker && request.doc.text.includes(marker)) process.abort();
   const result = await runner.writeProgram(request.doc, (delta) => send({ type: 'tokens', ...delta }));
   send({ type: 'result', requestId: request.requestId, result });
 }

@@ -133,11 +133,6 @@ export class ModelWorker {
     clearTimeout(timer);
   }
 
-  /** For tests of crash recovery: kill the process as a llama.cpp abort would. */
-  killForTest(signal: NodeJS.Signals = 'SIGABRT'): void {
-    this.child.kill(signal);
-  }
-
   private receive(message: FromWorker): void {
     if (message.type === 'result') {
       const request = this.inFlight.get(message.requestId);

@@ -4,7 +4,7 @@
  * postfix operators ? * + {m} {m,} {m,n}). Tests expand a grammar into random strings and check
  * that every one of them is accepted by llama.cpp and parses without errors.
  */
-export { seededRandom } from '../../main/util/seeded-random';
+export { seededRandom } from './seeded-random';
 
 type Node =
   | { type: 'literal'; text: string }

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LlamaHyperparameters } from '../../main/convert/llama-gguf';
-import { hfTensorShapes, writeCheckpointWeights, type CheckpointDtype } from '../../main/convert/synthetic-checkpoint';
+import { hfTensorShapes, writeCheckpointWeights, type CheckpointDtype } from './synthetic-checkpoint';
 import { TOKEN_TYPE } from '../../main/convert/vocabulary';
 import { metadataArray, readGguf } from '../../native/gguf';
 import { llamaCppBundleFiles } from './llama-cpp-bundle';

@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { readGguf } from '../../native/gguf';
 import { vocabularyFromGguf } from '../../main/convert/gguf-vocabulary';
 import type { LlamaHyperparameters, OutputType } from '../../main/convert/llama-gguf';
-import { writeRandomLlamaGguf } from '../../main/convert/synthetic-llama';
-import { tinyVocabulary } from '../../main/convert/tiny-vocabulary';
+import { writeRandomLlamaGguf } from './synthetic-llama';
+import { tinyVocabulary } from './tiny-vocabulary';
 import type { Vocabulary } from '../../main/convert/vocabulary';
 
-export { writeRandomLlamaGguf } from '../../main/convert/synthetic-llama';
-export { tinyVocabulary } from '../../main/convert/tiny-vocabulary';
+export { writeRandomLlamaGguf } from './synthetic-llama';
+export { tinyVocabulary } from './tiny-vocabulary';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const GENERATED_DIR = join(REPO_ROOT, 'test/.generated');

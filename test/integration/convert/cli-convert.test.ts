@@ -12,8 +12,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { readGguf, metadataScalar } from '../../../native/gguf';
 import { CliError } from '../../../main/cli/errors';
 import { register as registerModels } from '../../../main/cli/models';
-import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { startFakeHub } from '../../support/hub-server';
 import { REPO_ROOT } from '../../support/tiny-model';
 

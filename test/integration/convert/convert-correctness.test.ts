@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGguf, metadataScalar } from '../../../native/gguf';
 import { convertCheckpoint } from '../../../main/convert/convert-checkpoint';
 import type { LlamaHyperparameters, OutputType } from '../../../main/convert/llama-gguf';
-import { checkpointTensorValues, hfTensorShapes, writeRandomHfCheckpoint, type CheckpointDtype } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { checkpointTensorValues, hfTensorShapes, writeRandomHfCheckpoint, type CheckpointDtype } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { llamaNextTokenLogProbs } from '../../support/llama-logprobs';
 import { logSoftmax, referenceNextTokenLogits } from '../../support/llama-reference';
 

@@ -11,8 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { convertCheckpoint } from '../../../main/convert/convert-checkpoint';
 import type { LlamaHyperparameters } from '../../../main/convert/llama-gguf';
 import { parseSentencePieceModel, sentencePieceVocabulary } from '../../../main/convert/sentencepiece';
-import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { FIXTURES_DIR } from '../../support/tiny-model';
 
 const dir = mkdtempSync(join(tmpdir(), 'convert-inputs-'));

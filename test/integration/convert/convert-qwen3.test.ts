@@ -13,7 +13,7 @@ import { getLlama, type Llama } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertCheckpoint } from '../../../main/convert/convert-checkpoint';
 import type { LlamaHyperparameters, OutputType } from '../../../main/convert/llama-gguf';
-import { checkpointTensorValues, hfTensorShapes, type CheckpointDtype } from '../../../main/convert/synthetic-checkpoint';
+import { checkpointTensorValues, hfTensorShapes, type CheckpointDtype } from '../../support/synthetic-checkpoint';
 import { TOKEN_TYPE } from '../../../main/convert/vocabulary';
 import { checkModelFile } from '../../../main/models/gguf-check';
 import { metadataArray, metadataScalar, readGguf } from '../../../native/gguf';

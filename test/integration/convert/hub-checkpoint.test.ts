@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGguf, metadataScalar } from '../../../native/gguf';
 import { convertCheckpoint } from '../../../main/convert/convert-checkpoint';
 import { fetchHubCheckpoint, parseHubRepo } from '../../../main/convert/hub-checkpoint';
-import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { startFakeHub, type FakeHub } from '../../support/hub-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-ckpt-'));

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelInfoSchema, RuntimeInfoSchema } from '../../../contract/api';
 import { createWorkspaceApi, type WorkspaceApi } from '../../../main/api/handlers';
-import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { expectedFileNames, PROFILES, resolveStageSource } from '../../../main/models/profiles';
 import { listModels } from '../../../main/models/registry';
 

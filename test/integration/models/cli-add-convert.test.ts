@@ -12,8 +12,8 @@ import { metadataScalar, readGguf } from '../../../native/gguf';
 import { CliError } from '../../../main/cli/errors';
 import { register as registerModels } from '../../../main/cli/models';
 import { createWorkspaceApi } from '../../../main/api/handlers';
-import { writeRandomHfCheckpoint } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { sha256File } from '../../../main/models/file-hash';
 import { startFakeHub, type FakeHub } from '../../support/hub-server';
 

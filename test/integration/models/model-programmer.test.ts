@@ -3,7 +3,8 @@
  * the process is recorded on that document and the batch goes on; bad files never reach llama.cpp.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createModelProgrammer, type ModelProgrammer } from '../../../main/models/model-programmer';
 import { ModelFileError } from '../../../main/models/gguf-check';
@@ -11,6 +12,20 @@ import { GRAMMAR_VERSION, PROMPT_VERSION } from '../../../main/prox/versions';
 import { GENERATED_DIR } from '../../support/tiny-model';
 import { rewriteGguf } from '../../unit/models/gguf-fixtures';
 import { sampleDocs, TEST_THREADS, tinyRefinerPath } from './tiny-models';
+
+/** Model worker processes started from now on abort on a document holding `marker`; returns the undo. */
+function crashOnMarker(marker: string): () => void {
+  const saved = { options: process.env.NODE_OPTIONS, marker: process.env.REFINERY_TEST_CRASH_MARKER };
+  const preload = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'support', 'abort-on-marker.mjs')).href;
+  process.env.NODE_OPTIONS = `${saved.options ?? ''} --import=${preload}`.trim();
+  process.env.REFINERY_TEST_CRASH_MARKER = marker;
+  return () => {
+    if (saved.options === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved.options;
+    if (saved.marker === undefined) delete process.env.REFINERY_TEST_CRASH_MARKER;
+    else process.env.REFINERY_TEST_CRASH_MARKER = saved.marker;
+  };
+}
 
 const CRASH_MARKER = 'please-crash-the-model-worker';
 const open: ModelProgrammer[] = [];
@@ -39,14 +54,15 @@ describe('createModelProgrammer', () => {
   });
 
   it('records the document that kills the worker, restarts it, and finishes the batch', async () => {
-    // Worker processes (the first and every restart) inherit this env: fault injection in worker-entry.ts.
-    process.env.REFINERY_TEST_CRASH_MARKER = CRASH_MARKER;
+    // Worker processes (the first and every restart) inherit this env: the fault injection of
+    // test/support/abort-on-marker.mjs, preloaded into each.
+    const restore = crashOnMarker(CRASH_MARKER);
     const programmer = await createModelProgrammer({ stage: 'doc', modelPath: tinyRefinerPath(), sequences: 2, gpu: false, threads: TEST_THREADS });
     open.push(programmer);
     const docs = sampleDocs(6);
     docs[3] = { id: 'poison', text: `a page that ${CRASH_MARKER}` };
     const results = await programmer.writePrograms('doc', docs);
-    delete process.env.REFINERY_TEST_CRASH_MARKER;
+    restore();
     expect(results.map((r) => r.id)).toEqual(docs.map((d) => d.id));
     expect(results[3]!.failure).toMatch(/crashed while writing this document's program \(signal SIGABRT\)/);
     expect(results[3]!.program).toBe('');

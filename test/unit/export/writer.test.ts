@@ -6,7 +6,7 @@ import { decompress as zstdDecompress } from 'fzstd';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportError, compressionFor, openJsonlWriter } from '../../../main/export/writer';
 import { createZstdCompressor } from '../../../main/export/zstd';
-import { syntheticDocuments } from '../../../main/corpus/generate';
+import { syntheticDocuments } from '../../support/synthetic-web-pages';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const repoRoot = path.resolve(here, '../../..');

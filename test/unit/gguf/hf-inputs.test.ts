@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readHfLlamaConfig } from '../../../main/convert/hf-config';
 import { readSafetensorsHeader, SafetensorsSource } from '../../../main/convert/safetensors';
 import { parseSentencePieceModel } from '../../../main/convert/sentencepiece';
-import { encodeSentencePieceModel } from '../../../main/convert/synthetic-checkpoint';
-import { tinyVocabulary } from '../../../main/convert/tiny-vocabulary';
+import { encodeSentencePieceModel } from '../../support/synthetic-checkpoint';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
 
 const dir = mkdtempSync(join(tmpdir(), 'hf-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -31,6 +31,8 @@ describe('lint layering', () => {
     ['main/workspace/x.ts', "import '../cli/refine';"],
     ['main/api/transport/x.ts', "import '../../server';"],
     ['main/workspace/x.ts', "import 'electron';"],
+    ['main/convert/x.ts', "import '../../test/support/synthetic-llama';"],
+    ['native/gguf/x.ts', "import '../../bench/model';"],
     ['native/sqlite/x.ts', "import '../../main/prox/program';"],
     ['native/llama/x.ts', "import '../../contract/api';"],
     ['contract/x.ts', "import '../main/prox/program';"],

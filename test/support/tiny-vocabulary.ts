@@ -4,7 +4,7 @@
  * so llama.cpp's SPM merge (which only joins pairs whose concatenation is a piece) reaches
  * whole words like "▁drop" or "normalize" instead of spelling them out letter by letter.
  */
-import { TOKEN_TYPE, type Vocabulary } from './vocabulary';
+import { TOKEN_TYPE, type Vocabulary } from '../../main/convert/vocabulary';
 
 const WORDS = [
   // program language

@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { seededRandom } from '../util/seeded-random';
+import { seededRandom } from './seeded-random';
 
 export { seededRandom };
 

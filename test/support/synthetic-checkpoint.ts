@@ -8,10 +8,10 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { f16BitsToF32, f32ToF16Bits } from '../../native/gguf';
-import type { CheckpointArchitecture } from './hf-config';
-import { headDim, type LlamaHyperparameters } from './llama-gguf';
+import type { CheckpointArchitecture } from '../../main/convert/hf-config';
+import { headDim, type LlamaHyperparameters } from '../../main/convert/llama-gguf';
 import { randomTensorBlocks } from './synthetic-llama';
-import { TOKEN_TYPE, type Vocabulary } from './vocabulary';
+import { TOKEN_TYPE, type Vocabulary } from '../../main/convert/vocabulary';
 
 export type CheckpointDtype = 'F32' | 'F16' | 'BF16';
 

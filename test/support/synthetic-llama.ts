@@ -4,9 +4,9 @@
  * generated and written in row blocks so even a 0.3B-shape model needs little memory.
  */
 import { GgufWriter, encodeTensor, type GgmlTypeName } from '../../native/gguf';
-import { declareLlamaTensors, writeLlamaMetadata, type LlamaHyperparameters, type OutputType } from './llama-gguf';
-import type { Vocabulary } from './vocabulary';
-import { seededRandom } from '../util/seeded-random';
+import { declareLlamaTensors, writeLlamaMetadata, type LlamaHyperparameters, type OutputType } from '../../main/convert/llama-gguf';
+import type { Vocabulary } from '../../main/convert/vocabulary';
+import { seededRandom } from './seeded-random';
 
 // Seeded per tensor, so tensors are independent of the order they are written in.
 export { seededRandom };
