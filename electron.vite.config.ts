@@ -11,6 +11,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { fileURLToPath } from 'node:url';
+import { WORKERS } from './main/workers/entries';
 
 const path = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
@@ -19,15 +20,11 @@ export default defineConfig({
     build: {
       outDir: path('./out/main'),
       externalizeDeps: true,
-      // The refine job runs in a worker thread that job-controller loads as refine-worker.js beside the bundle;
-      // each model runs in a child process that models/worker-host.ts starts from model-worker.js.
+      // Every worker (main/workers/entries.ts) becomes out/main/<name>.js, where spawnWorker looks for it.
       rollupOptions: {
         input: {
           index: path('./main/electron/main.ts'),
-          'refine-worker': path('./main/jobs/refine-worker.ts'),
-          'model-worker': path('./main/models/worker-entry.ts'),
-          // Indexing parses in a worker thread (indexing/batch-source.ts loads read-worker.js beside it).
-          'read-worker': path('./main/indexing/read-worker.ts'),
+          ...Object.fromEntries(Object.entries(WORKERS).map(([name, worker]) => [name, path(`./main/${worker.source}`)])),
         },
       },
     },

@@ -15,7 +15,7 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_thr
  */
 const LAYERS = {
   prox: 0,
-  ultrax: 1, rules: 1, corpus: 1, convert: 1, store: 1,
+  ultrax: 1, rules: 1, corpus: 1, convert: 1, store: 1, workers: 1,
   export: 2, models: 2, execution: 2, indexing: 2,
   'stage-programmers': 3,
   jobs: 4,

@@ -3,11 +3,9 @@
  * so parsing overlaps the SQLite writes, or the calling thread for small ones, where starting
  * a worker would cost more than it saves. Both yield the same events in the same order.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../corpus/types';
+import { spawnWorker, WorkerMissingError } from '../workers/spawn-worker';
 import { BufferPool, readFileBatches, type DocBatch, type FileBatchEvent } from './file-batches';
 import type { FromReadWorker, ToReadWorker } from './read-worker';
 
@@ -41,60 +39,15 @@ export function inThreadReader(options: BatchReaderOptions): BatchReader {
   };
 }
 
-/**
- * Under tsx (development, tests, the CLI) the worker must run TypeScript. Registering tsx in a
- * worker costs ~0.8 s of CPU before the first line is read, so the worker's modules are bundled
- * into one script with esbuild (tsx's own compiler, always installed with it), which starts in
- * about half that; the tsx bootstrap remains the fallback. A built app needs read-worker.js
- * beside this module; without it, null (the caller reads in-thread).
- */
-async function spawnReadWorker(): Promise<Worker | null> {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const bundled = await bundledWorkerSource();
-    if (bundled !== null) return new Worker(bundled, { eval: true });
-    const entry = new URL('./read-worker.ts', here).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-    return new Worker(bootstrap, { eval: true });
-  }
-  const built = new URL('./read-worker.js', here);
-  return existsSync(fileURLToPath(built)) ? new Worker(built) : null;
-}
-
-let bundle: Promise<string | null> | undefined;
-
-/**
- * The bundle is built once per process, in esbuild's own process and without blocking this
- * thread (development only).
- */
-function bundledWorkerSource(): Promise<string | null> {
-  bundle ??= (async () => {
-    try {
-      const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-      const entry = fileURLToPath(new URL('./read-worker.ts', import.meta.url));
-      const out = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', write: false, logLevel: 'silent' });
-      return out.outputFiles[0]?.text ?? null;
-    } catch {
-      return null;
-    }
-  })();
-  return bundle;
-}
-
-/**
- * Starts building the development bundle of the read worker (under tsx only), so it is ready by
- * the time the scan that asked has listed its folder. Called when a scan starts, not on module
- * load: most processes that load the workspace (CLI stats/export, the server) never index.
- */
-export function prepareReadWorker(): void {
-  if (import.meta.url.endsWith('.ts')) void bundledWorkerSource();
-}
-
-/** A reader backed by a worker thread, or null where no worker can be started. */
+/** A reader backed by a worker thread, or null where the build has no read worker (the caller reads in-thread). */
 export async function workerReader(options: BatchReaderOptions): Promise<BatchReader | null> {
-  const worker = await spawnReadWorker();
-  if (!worker) return null;
+  let worker: Worker;
+  try {
+    worker = await spawnWorker('read-worker');
+  } catch (err) {
+    if (err instanceof WorkerMissingError) return null;
+    throw err;
+  }
   const queue: FromReadWorker[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;

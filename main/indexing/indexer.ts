@@ -17,7 +17,8 @@ import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
 import { relaxDurability } from '../../native/sqlite/database';
 import type { DocumentInsert, SourceRow, Store } from '../store';
-import { inThreadReader, prepareReadWorker, workerReader, type BatchReader } from './batch-source';
+import { prepareWorker } from '../workers/spawn-worker';
+import { inThreadReader, workerReader, type BatchReader } from './batch-source';
 import { batchTextBytes, hashFile, type DocBatch } from './file-batches';
 
 export type { ScanProgress };
@@ -60,7 +61,8 @@ const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 export async function indexFolder(store: Store, folder: string, options: IndexOptions = {}): Promise<IndexResult> {
   const started = performance.now();
-  prepareReadWorker();
+  // Not on module load: most processes that load the workspace (CLI stats and export, the server) never index.
+  prepareWorker('read-worker');
   const skipped = emptyScanStats();
   const fieldsKey = JSON.stringify([options.textField ?? 'text', options.idField ?? 'id']);
   const fieldsChanged = (store.meta.value.get('fields') ?? fieldsKey) !== fieldsKey;

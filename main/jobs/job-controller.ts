@@ -3,7 +3,8 @@
  * connection (WAL lets the UI read and toggle meanwhile). Pause, resume and cancel are
  * messages; progress comes back as JobStatus events.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers/spawn-worker';
 import { idleStatus, storedJobStatus, type JobStatus, type RefineRequest } from './refine-job';
 import type { FromWorker, ToWorker, WorkerInput } from './refine-worker';
 import type { Store } from '../store';
@@ -16,23 +17,10 @@ export class JobBusyError extends Error {
   }
 }
 
-/**
- * Under tsx (development, tests) the worker must load TypeScript, so it is started through a
- * small ESM bootstrap that registers tsx first; a built app ships refine-worker.js beside this.
- */
-function spawnWorker(input: WorkerInput): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./refine-worker.ts', here).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-    return new Worker(bootstrap, { eval: true, workerData: input });
-  }
-  return new Worker(new URL('./refine-worker.js', here), { workerData: input });
-}
-
 export class RefineJobController {
   private worker: Worker | null = null;
+  /** Set from the start of a start() until its worker is known, so two starts cannot both begin. */
+  private starting = false;
   private status: JobStatus;
   private exited: Promise<JobStatus> = Promise.resolve(idleStatus());
 
@@ -49,14 +37,20 @@ export class RefineJobController {
   }
 
   get running(): boolean {
-    return this.worker !== null;
+    return this.worker !== null || this.starting;
   }
 
   async start(request: RefineRequest): Promise<JobStatus> {
     // A job that has reported its end may still be closing its worker: wait for that.
     if (this.worker && ['done', 'failed', 'cancelled'].includes(this.status.state)) await this.exited;
-    if (this.worker) throw new JobBusyError(this.status);
-    const worker = spawnWorker({ dbPath: this.dbPath, request });
+    if (this.worker || this.starting) throw new JobBusyError(this.status);
+    this.starting = true;
+    let worker: Worker;
+    try {
+      worker = await spawnWorker('refine-worker', { workerData: { dbPath: this.dbPath, request } satisfies WorkerInput });
+    } finally {
+      this.starting = false;
+    }
     this.worker = worker;
     this.update({ ...idleStatus(), state: 'running', message: 'starting' });
     this.exited = new Promise<JobStatus>((resolve) => {

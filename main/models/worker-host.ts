@@ -1,34 +1,12 @@
 /**
- * Parent side of the model worker: starts `worker-entry.ts` in a child Node process (through
- * tsx), sends documents, and turns the child's death into a rejected promise per document in
+ * Parent side of the model worker: starts the `model-worker` (worker-entry.ts) in a child Node
+ * process, sends documents, and turns the child's death into a rejected promise per document in
  * flight, so the caller can restart it and find the document that killed it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { DocumentInput, ProgrammerProgress, StageProgram } from '../prox/programmer';
+import { spawnWorker } from '../workers/spawn-worker';
 import type { FromWorker, ToWorker, WorkerInit, WorkerReady } from './worker-protocol';
-
-export interface WorkerLaunch {
-  readonly entry: string;
-  readonly execArgv: string[];
-}
-
-/**
- * Under tsx (development, tests) this file is worker-host.ts and the child runs worker-entry.ts
- * through tsx. In a built app (electron-vite bundles main into out/main) the entry is the
- * bundle's `model-worker.js` (electron.vite.config.ts), beside the code that runs this or one
- * folder up when this code sits in a shared chunk folder.
- */
-export function workerLaunch(hostUrl: string = import.meta.url): WorkerLaunch {
-  const here = fileURLToPath(hostUrl);
-  if (here.endsWith('.ts')) return { entry: join(dirname(here), 'worker-entry.ts'), execArgv: ['--import', 'tsx'] };
-  const candidates = [join(dirname(here), 'model-worker.js'), join(dirname(dirname(here)), 'model-worker.js')];
-  const entry = candidates.find((c) => existsSync(c));
-  if (!entry) throw new WorkerInitError(`the model worker is missing from this build (looked for ${candidates.join(' and ')}); reinstall Refinery`);
-  return { entry, execArgv: [] };
-}
 
 export class WorkerCrashError extends Error {
   constructor(readonly exit: string) {
@@ -63,15 +41,13 @@ export class ModelWorker {
   }
 
   /** Starts a worker and waits until the model is loaded (or the load fails). */
-  static start(init: WorkerInit): Promise<ModelWorker> {
-    const launch = workerLaunch();
-    const child = fork(launch.entry, [], {
-      execArgv: launch.execArgv,
-      // Inside Electron, process.execPath is the Electron binary: make the child a plain Node process.
-      env: process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env,
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+  static async start(init: WorkerInit): Promise<ModelWorker> {
+    let child: ChildProcess;
+    try {
+      child = await spawnWorker('model-worker', { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    } catch (err) {
+      throw new WorkerInitError(err instanceof Error ? err.message : String(err));
+    }
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       // Keep the tail: llama.cpp prints its reason for an abort there.
