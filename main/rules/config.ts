@@ -244,23 +244,32 @@ export function isOn(config: RuleConfig, key: RuleKey): boolean {
   return activeValue(config, key) !== undefined;
 }
 
-/** A stable, human-readable spelling of a config, used in programmer ids. */
+/**
+ * A stable spelling of a config, used in programmer ids and labels: a spec that parseRuleSpec
+ * reads back to the same config (`web`, `web,-web.menus`, `fineweb,gopher.min_stop_words=3`),
+ * so a user can copy it from the Batch or Stats screen into `--programmer rules:<spec>`. Of the
+ * preset combinations that run the same groups, the one needing the fewest overrides, then
+ * the fewest presets.
+ */
 export function describeConfig(config: RuleConfig): string {
-  // The shortest combination of presets that is exactly this config, in preset order.
   const combinations = Array.from({ length: (1 << PRESET_NAMES.length) - 1 }, (_, i) => PRESET_NAMES.filter((_, bit) => ((i + 1) >> bit) & 1));
   combinations.sort((a, b) => a.length - b.length);
+  let best: string[] | undefined;
   for (const names of combinations) {
-    if (sameConfig(combinePresets(names), config)) return names.join('+');
+    const base = combinePresets(names);
+    if (base.filters.join() !== config.filters.join()) continue;
+    const overrides = RULE_KEYS.filter((key) => config.filters.includes(RULES[key].filter) && config.rules[key] !== base.rules[key]).map((key) => spellOverride(key, config.rules[key]));
+    if (best === undefined || overrides.length + 1 < best.length) best = [names.join('+'), ...overrides];
+    if (overrides.length === 0) break;
   }
+  if (best !== undefined) return best.join(',');
+  // Groups no preset combination runs (a config built in code, not parsed from a spec).
   const defaults = defaultRuleValues();
-  const groups = config.filters.join('+');
-  const changed = RULE_KEYS.filter((key) => config.filters.includes(RULES[key].filter) && config.rules[key] !== defaults[key]).map(
-    (key) => `${key}=${config.rules[key] === false ? 'off' : String(config.rules[key])}`,
-  );
-  return [`groups:${groups}`, ...changed].join(',');
+  const changed = RULE_KEYS.filter((key) => config.filters.includes(RULES[key].filter) && config.rules[key] !== defaults[key]).map((key) => spellOverride(key, config.rules[key]));
+  return [`groups:${config.filters.join('+')}`, ...changed].join(',');
 }
 
-function sameConfig(a: RuleConfig, b: RuleConfig): boolean {
-  if (a.filters.join() !== b.filters.join()) return false;
-  return RULE_KEYS.every((key) => !a.filters.includes(RULES[key].filter) || a.rules[key] === b.rules[key]);
+function spellOverride(key: RuleKey, value: number | boolean): string {
+  if (value === false) return `-${key}`;
+  return `${key}=${value === true ? 'on' : String(value)}`;
 }

@@ -60,6 +60,8 @@ test('web is the default; Stats says what each rule took; a rule switched off th
   writeFileSync(join(corpus, 'pages.jsonl'), Array.from({ length: 24 }, (_, i) => JSON.stringify({ id: `page-${i}`, text: page(i) })).join('\n') + '\n');
   const shell = await startShell(home, corpus);
   const nav = (name: string) => browser.locator('nav.sidebar').getByRole('button', { name, exact: true });
+  // Screenshots of Stats show the rule table whole, not the cards above it.
+  const ruleTableToTop = () => browser.locator('table[aria-label="what each rule took"]').evaluate((table) => table.closest('section')?.scrollIntoView({ block: 'start' }));
   const ruleRow = (rule: string) => browser.locator('table[aria-label="what each rule took"] tbody tr').filter({ has: browser.getByText(rule, { exact: true }) });
   try {
     await test.step('the Batch screen starts with the web preset and lists its rules, all on', async () => {
@@ -88,6 +90,7 @@ test('web is the default; Stats says what each rule took; a rule switched off th
       const prose = ruleRow('web.min_prose_words');
       await expect(prose.locator('td.num').nth(0)).toHaveText('6');
       await expect(browser.locator('.metric').filter({ hasText: 'Documents kept' })).toContainText('18 of 24');
+      await ruleTableToTop();
       await screenshot(browser, 'rules-02-stats');
     });
 
@@ -100,11 +103,14 @@ test('web is the default; Stats says what each rule took; a rule switched off th
       await screenshot(browser, 'rules-03-batch-menus-off');
       await browser.getByRole('button', { name: 'Start again', exact: true }).click();
       await expect(browser.locator('section[aria-label=job] .state-pill')).toHaveText('done', { timeout: 150_000 });
-      await expect(browser.locator('section[aria-label=job]')).toContainText('Rules (groups:web,web.menus=off)');
+      // The job names its programmer by a spec that can be typed back: `--programmer rules:web,-web.menus`.
+      await expect(browser.locator('section[aria-label=job]')).toContainText('Rules (web,-web.menus)');
+      await screenshot(browser, 'rules-04-batch-menus-off-done');
       await nav('Stats').click();
       await expect(ruleRow('web.widgets')).toBeVisible();
       await expect(ruleRow('web.menus')).toHaveCount(0);
-      await screenshot(browser, 'rules-04-stats-menus-off');
+      await ruleTableToTop();
+      await screenshot(browser, 'rules-05-stats-menus-off');
     });
   } finally {
     await shell.kill();
