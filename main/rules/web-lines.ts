@@ -101,20 +101,23 @@ function removeMenus(page: WebPage, minRun: number): void {
     counted = 0;
   };
   for (let i = 1; i < page.n; i++) {
+    const neutral = isNeutral(page, i);
+    const member = !neutral && (page.isLinkLike(i) || page.isHeadline(i) || (page.removals.has(i) && !page.isProse(i)));
+    // Only a line that would join or pass through a run needs the (costlier) title test.
+    if (!neutral && !member) {
+      close(i);
+      continue;
+    }
     if (page.references[i] === 1 || page.repeatsTitle(i)) {
       close(i);
       continue;
     }
-    if (isNeutral(page, i)) {
+    if (neutral) {
       if (start < 0) close(i);
       continue;
     }
-    if (page.isLinkLike(i) || page.isHeadline(i) || (page.removals.has(i) && !page.isProse(i))) {
-      if (start < 0) start = i;
-      counted++;
-    } else {
-      close(i);
-    }
+    if (start < 0) start = i;
+    counted++;
   }
   close(page.n);
 }
