@@ -7,13 +7,19 @@
  *   labelled keep.
  * Then the `web` preset is cross-validated: its tunable thresholds are chosen on k-1 folds by
  * the grid below and scored on the held-out fold (repeated over several fold seeds), which
- * estimates how the thresholds do on pages that were not used to choose them.
+ * estimates how the thresholds do on pages that were not used to choose them. The other
+ * presets choose nothing from data (datatrove's thresholds), so their cross-validated figures
+ * are their figures on the set.
+ * Against rules written to fit these pages: each `web` rule is switched off in turn (what it
+ * adds), and which of its line rules to run is cross-validated like a threshold (the 64 on/off
+ * sets chosen on the training folds); a rule that only helps on the pages it was written for
+ * is switched off on held-out folds.
  * Each preset's speed on these pages (MB of text per CPU-second, one thread) is printed beside
  * its scores: real raw pages have many more short lines than bench:rules' generated ones.
  * The last line is one JSON object with every figure.
  */
 import { scorePredictions, scoreRules, type AgreementReport } from '../main/rules/agreement';
-import { DEFAULT_RULE_PRESET, parseRuleSpec } from '../main/rules/config';
+import { DEFAULT_RULE_PRESET, parseRuleSpec, RULE_KEYS, type RuleKey } from '../main/rules/config';
 import { evaluateRules } from '../main/rules/write-programs';
 import { crossValidate, type GridPoint } from './support/cross-validate';
 import { DEFAULT_DEVSET_DIR, hasDevset, readLabelledSet } from './support/devset';
@@ -62,17 +68,23 @@ function row(name: string, r: AgreementReport): string {
   return `${name.padEnd(22)} ${fmt(d.macroF1)}   ${fmt(r.line.f1)} (${fmt(r.line.precision)} / ${fmt(r.line.recall)})   kept ${String(d.keptAndGoldKeep + d.keptButGoldDrop).padStart(3)}: ${String(d.keptButGoldDrop).padStart(2)} gold-drop; dropped ${String(d.droppedButGoldKeep + d.droppedAndGoldDrop).padStart(3)}: ${String(d.droppedButGoldKeep).padStart(2)} gold-keep`;
 }
 
-const presets = ['c4', 'gopher', 'fineweb', 'all', 'prox-lines', 'fineweb+prox-lines', 'web'];
+/** datatrove's GopherQualityFilter alone, without the repetition filter the gopher preset runs first. */
+const GOPHER_QUALITY = ['gopher', ...RULE_KEYS.filter((key) => key.startsWith('gopher_rep.')).map((key) => `-${key}`)].join(',');
+const presets: { name: string; spec: string }[] = [
+  ...['c4', 'gopher'].map((name) => ({ name, spec: name })),
+  { name: 'gopher quality only', spec: GOPHER_QUALITY },
+  ...['fineweb', 'all', 'prox-lines', 'fineweb+prox-lines', 'web'].map((name) => ({ name, spec: name })),
+];
 const results: Record<string, { docMacroF1: number; lineF1: number; lineP: number; lineR: number; mbPerCpuSecond: number }> = {};
 const setBytes = documents.reduce((sum, d) => sum + Buffer.byteLength(d.text), 0);
-console.log(`\npreset                 doc F1  line F1 (P / R)`);
+console.log(`\npreset                 doc F1  line F1 (P / R)   (nothing here is chosen on the set: cross-validated = these figures)`);
 const keepAll = scorePredictions(
   documents,
   documents.map(() => ({ kept: true, removedLines: [] })),
 );
 console.log(row('keep everything', keepAll));
-for (const preset of presets) {
-  const config = parseRuleSpec(preset);
+for (const { name: preset, spec } of presets) {
+  const config = parseRuleSpec(spec);
   const r = scoreRules(documents, config);
   // Speed on these real pages too: CPU time of repeated passes (at least a second) after the first.
   const start = process.cpuUsage();
@@ -109,6 +121,36 @@ const tuned = ['web.min_prose_words', 'web.menus', 'web.max_link_words', 'web.pa
 const differs = tuned.filter((key) => defaults[key] !== selected[key]);
 console.log(`  selected on the whole set: ${cv.selectedOnAll.replace(/^web,/, '')} (${differs.length === 0 ? 'the shipped defaults' : `differs from the shipped defaults in ${differs.join(', ')}`})`);
 
+
+// What each web rule adds: the set's figures with it switched off.
+const WEB_RULES = RULE_KEYS.filter((key) => key.startsWith('web.') && key !== 'web.max_link_words');
+const webReport = scoreRules(documents, parseRuleSpec('web'));
+console.log(`\nweb with one rule off (change against web):`);
+const ablation: Record<string, { docMacroF1: number; lineF1: number; lineP: number; lineR: number }> = {};
+for (const key of WEB_RULES) {
+  const r = scoreRules(documents, parseRuleSpec(`web,-${key}`));
+  ablation[key] = { docMacroF1: r.doc.macroF1, lineF1: r.line.f1, lineP: r.line.precision, lineR: r.line.recall };
+  const delta = (x: number, y: number): string => `${x - y >= 0 ? '+' : ''}${(x - y).toFixed(3)}`;
+  console.log(
+    `  -${key.padEnd(20)} doc F1 ${fmt(r.doc.macroF1)} (${delta(r.doc.macroF1, webReport.doc.macroF1)})   line F1 ${fmt(r.line.f1)} (${delta(r.line.f1, webReport.line.f1)})  P ${fmt(r.line.precision)} (${delta(r.line.precision, webReport.line.precision)})  R ${fmt(r.line.recall)} (${delta(r.line.recall, webReport.line.recall)})`,
+  );
+}
+
+// Which line rules run, chosen on the training folds like a threshold: all on comes first and wins ties.
+const LINE_RULES = WEB_RULES.filter((key) => key !== 'web.min_prose_words');
+const SWITCH_GRID: GridPoint[] = Array.from({ length: 1 << LINE_RULES.length }, (_, mask) =>
+  ['web', ...LINE_RULES.filter((_, bit) => (mask >> bit) & 1).map((key) => `-${key}`)].join(','),
+);
+const switchCv = crossValidate(documents, SWITCH_GRID, folds, seeds);
+const offCounts = new Map<RuleKey, number>(LINE_RULES.map((key) => [key, 0]));
+for (const [point, n] of switchCv.chosen) for (const key of LINE_RULES) if (point.includes(`-${key}`)) offCounts.set(key, (offCounts.get(key) ?? 0) + n);
+const switchDoc = switchCv.perSeed.map((r) => r.doc.macroF1);
+const switchLine = switchCv.perSeed.map((r) => r.line.f1);
+console.log(`\nweb line rules switched on or off by ${folds}-fold cross-validation (${SWITCH_GRID.length} sets, ${seeds.length} fold seeds):`);
+console.log(`  doc macro-F1 ${spread(switchDoc)}  line F1 ${spread(switchLine)}  P ${spread(switchCv.perSeed.map((r) => r.line.precision))}  R ${spread(switchCv.perSeed.map((r) => r.line.recall))}`);
+console.log(`  switched off on the training folds (of ${folds * seeds.length}): ${LINE_RULES.map((key) => `${key} ${offCounts.get(key) ?? 0}`).join(', ')}`);
+console.log(`  selected on the whole set: ${switchCv.selectedOnAll}`);
+
 console.log(
   JSON.stringify({
     eval: 'rules',
@@ -127,6 +169,15 @@ console.log(
       chosen: Object.fromEntries(choices),
       selectedOnAll: cv.selectedOnAll,
       defaultsAreSelected: differs.length === 0,
+    },
+    ablation,
+    switchCv: {
+      docMacroF1: mean(switchDoc),
+      lineF1: mean(switchLine),
+      lineP: mean(switchCv.perSeed.map((r) => r.line.precision)),
+      lineR: mean(switchCv.perSeed.map((r) => r.line.recall)),
+      switchedOff: Object.fromEntries(offCounts),
+      selectedOnAll: switchCv.selectedOnAll,
     },
   }),
 );
