@@ -97,11 +97,23 @@ cuda_env() {
       if [ -n "$versioned" ]; then ln -sf "$versioned" "$links/lib$lib.so"; break; fi
     done
   done
+  # The driver's libraries: node-llama-cpp looks for them before it uses CUDA, and ggml's
+  # memory pools link libcuda.so (the driver API); without it, build with GGML_CUDA_NO_VMM.
+  local driver=
   for lib in libcuda.so.1 libnvidia-ml.so.1; do
-    dir=$(ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l { print $NF; exit }')
-    [ -n "$dir" ] && libdirs+=("$(dirname "$dir")")
-    [ -z "$dir" ] && [ -e "/usr/local/nvidia/lib64/$lib" ] && libdirs+=(/usr/local/nvidia/lib64)
+    local found
+    found=$(ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l { print $NF; exit }')
+    [ -z "$found" ] && for dir in /usr/local/nvidia/lib64 /usr/lib/x86_64-linux-gnu /usr/lib64; do [ -e "$dir/$lib" ] && found=$dir/$lib && break; done
+    [ -n "$found" ] && libdirs+=("$(dirname "$found")")
+    [ "$lib" = libcuda.so.1 ] && driver=$found
   done
+  [ -z "$driver" ] && for stub in "$toolkit/lib64/stubs/libcuda.so" "$toolkit/targets/x86_64-linux/lib/stubs/libcuda.so"; do [ -e "$stub" ] && driver=$stub && break; done
+  if [ -n "$driver" ]; then
+    ln -sf "$driver" "$links/libcuda.so"
+  else
+    export NODE_LLAMA_CPP_CMAKE_OPTION_GGML_CUDA_NO_VMM=ON
+    echo "no libcuda.so.1 (the NVIDIA driver) found: building with GGML_CUDA_NO_VMM=ON"
+  fi
   local joined
   joined=$(IFS=:; echo "${libdirs[*]}")
   export CMAKE_LIBRARY_PATH="$links:$joined${CMAKE_LIBRARY_PATH:+:$CMAKE_LIBRARY_PATH}"
