@@ -8,8 +8,8 @@
  * CPU threads meet at a busy-wait barrier after every operation of the graph, hundreds of times
  * per decode. As soon as the threads outnumber the cores that are free, one of them is
  * preempted and the others spin through their time slices waiting for it. On a 2-core machine
- * with node-llama-cpp's default of 4 threads the doc stage of the 0.3B ProX shape ran 18x slower
- * than with 1 thread and used 20x the CPU time for the same tokens (bench:model, README).
+ * shared with other work, node-llama-cpp's default of 4 threads ran the doc stage of the 0.3B
+ * ProX shape 18x slower than 1 thread, burning 20x the CPU time for the same tokens (README).
  * Keeping a core free means the rest of the app, a browser, or the OS taking a core costs a
  * little speed instead of collapsing it.
  */

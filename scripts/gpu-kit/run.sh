@@ -10,7 +10,8 @@
 #   bash .gpu-kit/run.sh -- ARGS    extra bench:model arguments, e.g. -- --seqs 16,64
 # Environment: KIT_WORK (work folder, default /tmp/refinery-gpu-kit), KIT_CUDA_ARCH,
 # KIT_BENCH_TIMEOUT (seconds, default 300), KIT_BUILD_TIMEOUT (seconds, default 420),
-# OUT (if set, bench.json, run.log, build.log and bench.log are copied there).
+# KIT_REUSE=1 (keep the unpacked kit and the finished build of an earlier run in KIT_WORK: only
+# the bench runs again), OUT (if set, bench.json, run.log, build.log and bench.log are copied there).
 set -uo pipefail
 
 KIT_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -137,6 +138,17 @@ for tool in cmake ninja c++ cc xz tar; do command -v "$tool" >/dev/null || missi
   [ "$MODE" = gpu ] && { echo "nvcc: $(nvcc --version | tail -n 2 | tr '\n' ' ')"; command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; }
 } 2>&1 | tee -a "$LOG"
 
+NLC=$WORK/app/node_modules/node-llama-cpp
+REUSED=
+if [ "${KIT_REUSE:-}" = 1 ] && [ -n "$(find "$NLC/llama/localBuilds" -name buildDone.status 2>/dev/null | head -n 1)" ]; then
+  REUSED=1
+  say "=== unpack and build: reusing $(dirname "$(find "$NLC/llama/localBuilds" -name buildDone.status | head -n 1)") (KIT_REUSE=1) ==="
+  export PATH="$WORK/bin:$PATH" KIT_NLC="$NLC" NODE_LLAMA_CPP_SKIP_DOWNLOAD=true
+  SECONDS_OF[unpack]=0 SECONDS_OF[build]=0
+  [ "$MODE" = gpu ] && export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES="$ARCH"
+fi
+
+if [ -z "$REUSED" ]; then
 t=$(date +%s)
 say "=== unpack ==="
 rm -rf "$WORK/bin" "$WORK/app" "$WORK/test"
@@ -144,7 +156,6 @@ mkdir -p "$WORK/bin"
 xz -dc "$KIT_DIR/node.xz" > "$WORK/bin/node" && chmod +x "$WORK/bin/node" || fail 11 "unpacking node.xz"
 cp "$KIT_DIR/npm" "$WORK/bin/npm" && chmod +x "$WORK/bin/npm" || fail 11 "installing the npm stand-in"
 tar -xJf "$KIT_DIR/app.tar.xz" -C "$WORK" || fail 11 "unpacking app.tar.xz"
-NLC=$WORK/app/node_modules/node-llama-cpp
 tar -xJf "$KIT_DIR/llama.cpp.tar.xz" -C "$NLC/llama" || fail 11 "unpacking llama.cpp.tar.xz"
 # node-llama-cpp builds only from a "cloned" source folder; the build reads no git data.
 mkdir -p "$NLC/llama/llama.cpp/.git"
@@ -170,6 +181,7 @@ addon=$(find "$NLC/llama/localBuilds" -name llama-addon.node 2>/dev/null | head 
 say "built $(dirname "$addon"): $(ls "$(dirname "$addon")" | tr '\n' ' ')"
 stage build "$t"
 say "BUILD_SECONDS=${SECONDS_OF[build]}"
+fi
 
 if [ "$MODE" = gpu ]; then
   # The bench asks node-llama-cpp for the best backend it detects; make sure that is this build.
