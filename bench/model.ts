@@ -54,7 +54,7 @@ const sequenceCounts = unique([defaults.doc, ...numbers(option('--seqs') ?? (gpu
 /** Chunk-stage sequence counts (it generates up to 256 tokens per chunk), the default first. */
 const chunkSequenceCounts = unique([defaults.chunk, ...numbers(option('--chunk-seqs') ?? (quick ? '' : gpu ? '64' : '16,32'))]);
 /** Enough documents that every sequence count is filled several times over. */
-const docStageDocs = Number(option('--docs') ?? (gpu ? 4 * Math.max(...sequenceCounts) : quick ? 8 : 16));
+const docStageDocs = Number(option('--docs') ?? (gpu ? 8 * Math.max(...sequenceCounts) : quick ? 8 : 16));
 /** Raw reference: one long prompt on a CPU; on a GPU, sequences x tokens in 2,048-token batches (a GPU needs wide batches). */
 const raw = gpu ? { sequences: 16, tokens: 1024, batchSize: 2048 } : { sequences: 1, tokens: quick ? 256 : 512, batchSize: 512 };
 const rawGeneratedTokens = quick ? 16 : 32;
