@@ -9,7 +9,10 @@
 #   bash .gpu-kit/run.sh --full     the full bench instead of --quick
 #   bash .gpu-kit/run.sh -- ARGS    extra bench:model arguments, e.g. -- --seqs 16,64
 # Environment: KIT_WORK (work folder, default /tmp/refinery-gpu-kit), KIT_CUDA_ARCH,
-# KIT_BENCH_TIMEOUT (seconds, default 300), KIT_BUILD_TIMEOUT (seconds, default 420),
+# KIT_DEADLINE (seconds the whole run may take, default 540: the device tool kills a command at
+# 600 s, and a run stopped by this script still prints its logs and copies them to OUT),
+# KIT_BENCH_RESERVE (seconds of the deadline kept for the bench, default 150: the build stops
+# when only this much is left), KIT_BUILD_TIMEOUT and KIT_BENCH_TIMEOUT (tighter caps, optional),
 # KIT_REUSE=1 (keep the unpacked kit and the finished build of an earlier run in KIT_WORK: only
 # the bench runs again), OUT (if set, bench.json, run.log, build.log and bench.log are copied there).
 set -uo pipefail
@@ -17,8 +20,8 @@ set -uo pipefail
 KIT_DIR=$(cd "$(dirname "$0")" && pwd)
 WORK=${KIT_WORK:-/tmp/refinery-gpu-kit}
 ARCH=${KIT_CUDA_ARCH:-90}
-BENCH_TIMEOUT=${KIT_BENCH_TIMEOUT:-300}
-BUILD_TIMEOUT=${KIT_BUILD_TIMEOUT:-420}
+DEADLINE=${KIT_DEADLINE:-540}
+BENCH_RESERVE=${KIT_BENCH_RESERVE:-150}
 MODE=gpu
 QUICK=--quick
 EXTRA=()
@@ -56,6 +59,14 @@ fail() {
   say "FAILED: $what (exit $code)"
   copy_out
   exit "$code"
+}
+left() { echo $(( DEADLINE - ($(date +%s) - T0) )); }
+# A step's time limit: what is left of the deadline less what later steps need, capped by $2.
+limit() {
+  local keep=$1 cap=${2:-} n
+  n=$(( $(left) - keep ))
+  [ -n "$cap" ] && [ "$cap" -lt "$n" ] && n=$cap
+  echo "$n"
 }
 stage() {
   local name=$1 started=$2
@@ -167,14 +178,27 @@ t=$(date +%s)
 if [ "$MODE" = gpu ]; then
   # Read by node-llama-cpp both when building and when loading, so the bench finds this build.
   export NODE_LLAMA_CPP_CMAKE_OPTION_CMAKE_CUDA_ARCHITECTURES="$ARCH"
+  # One GPU: NCCL (multi-GPU collectives) is of no use, and the nvidia-nccl Python package some
+  # images carry could be half-found (a header without a linkable library).
+  export NODE_LLAMA_CPP_CMAKE_OPTION_GGML_CUDA_NCCL=OFF
   GPU_FLAG=cuda
 else
   GPU_FLAG=false
 fi
-say "=== build: node-llama-cpp source build --gpu $GPU_FLAG (log: $WORK/build.log) ==="
-timeout "$BUILD_TIMEOUT" node "$NLC/dist/cli/cli.js" source build --gpu "$GPU_FLAG" --noUsageExample > "$WORK/build.log" 2>&1
+BUILD_TIMEOUT=$(limit "$BENCH_RESERVE" "${KIT_BUILD_TIMEOUT:-}")
+[ "$BUILD_TIMEOUT" -gt 30 ] || fail 12 "no time left to build (KIT_DEADLINE=$DEADLINE s, KIT_BENCH_RESERVE=$BENCH_RESERVE s)"
+say "=== build: node-llama-cpp source build --gpu $GPU_FLAG on $(nproc) cores, time limit $BUILD_TIMEOUT s (log: $WORK/build.log) ==="
+: > "$WORK/build.log"
+# Ninja's [done/total] every 30 s, so a build stopped from outside still shows how far it got.
+( while sleep 30; do
+    p=$(grep -aoE '^\[[0-9]+/[0-9]+\]' "$WORK/build.log" | tail -n 1)
+    say "build: ${p:-configuring}"
+  done ) &
+TICKER=$!
+timeout "$BUILD_TIMEOUT" node "$NLC/dist/cli/cli.js" source build --gpu "$GPU_FLAG" --noUsageExample >> "$WORK/build.log" 2>&1
 code=$?
-[ "$code" -eq 124 ] && fail 12 "build ran past ${BUILD_TIMEOUT} s" "$WORK/build.log"
+kill "$TICKER" 2>/dev/null; wait "$TICKER" 2>/dev/null
+[ "$code" -eq 124 ] && fail 12 "build ran past its ${BUILD_TIMEOUT} s ($(grep -aoE '^\[[0-9]+/[0-9]+\]' "$WORK/build.log" | tail -n 1) done)" "$WORK/build.log"
 [ "$code" -eq 0 ] || fail 12 "build (exit $code)" "$WORK/build.log"
 addon=$(find "$NLC/llama/localBuilds" -name llama-addon.node 2>/dev/null | head -n 1)
 [ -n "$addon" ] || fail 12 "build finished but no llama-addon.node was made" "$WORK/build.log"
@@ -186,7 +210,7 @@ fi
 if [ "$MODE" = gpu ]; then
   # The bench asks node-llama-cpp for the best backend it detects; make sure that is this build.
   say "=== check: node-llama-cpp loads the CUDA build ==="
-  (cd "$WORK/app" && timeout 120 node --input-type=module -e "
+  (cd "$WORK/app" && timeout "$(limit 60 120)" node --input-type=module -e "
     const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
     const common = { build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false };
     const auto = await getLlama({ ...common, gpu: 'auto' });
@@ -200,6 +224,8 @@ if [ "$MODE" = gpu ]; then
 fi
 
 t=$(date +%s)
+BENCH_TIMEOUT=$(limit 5 "${KIT_BENCH_TIMEOUT:-}")
+[ "$BENCH_TIMEOUT" -gt 10 ] || fail 13 "no time left for the bench (KIT_DEADLINE=$DEADLINE s)"
 BENCH_ARGS=()
 [ -n "$QUICK" ] && BENCH_ARGS+=("$QUICK")
 [ "$MODE" = gpu ] && BENCH_ARGS+=(--gpu)
