@@ -24,6 +24,7 @@ import { createEventHub } from '../main/api/transport/event-hub';
 import { RENDERER_OUT, ensureRendererBuilt } from '../main/api/transport/renderer-build';
 import { executeProgram } from '../main/prox/executor';
 import { startServer } from '../main/server';
+import { toOperationView } from '../main/workspace/views';
 
 const quick = process.argv.includes('--quick');
 const CHROMIUM = process.env.REFINERY_CHROMIUM ?? '/usr/bin/chromium';
@@ -76,19 +77,7 @@ function bigExecution(): ExecutionView {
     replacements: ex.replacements.map((r) => ({ op: r.op, start: r.start, end: r.end, to: r.to })),
     errorCount: ex.errorCount,
     cancelled: ex.cancelled,
-    operations: ex.operations.map((op) => ({
-      stage: op.stage,
-      line: op.line,
-      kind: op.kind,
-      source: op.source,
-      enabled: op.enabled,
-      kindDisabled: disabledKinds.has(op.kind),
-      reason: op.kind === 'remove_lines' ? 'navigation / share line' : null,
-      probability: null,
-      linesRemoved: op.linesRemoved,
-      replacements: op.replacements,
-      errors: [...op.errors],
-    })),
+    operations: ex.operations.map((op) => toOperationView(op, disabledKinds.has(op.kind), op.kind === 'remove_lines' ? { reason: 'navigation / share line' } : undefined)),
   };
 }
 

@@ -105,6 +105,12 @@ export const OperationViewSchema = z.object({
   enabled: z.boolean(),
   /** Off because its whole kind is switched off for the workspace. */
   kindDisabled: z.boolean(),
+  /**
+   * remove_lines: the document lines it names (0-based, inclusive, as written: a range past
+   * the end or reversed is possible), or 'all'; null for other kinds. The UI predicts a
+   * toggle's effect from it without reading program text.
+   */
+  lines: z.union([z.literal('all'), z.object({ start: z.number().int(), end: z.number().int() })]).nullable(),
   reason: z.string().nullable(),
   probability: z.number().nullable(),
   /** What it did in this execution: lines removed, occurrences replaced. */
@@ -325,6 +331,13 @@ export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 export const ApiErrorSchema = z.object({ code: ApiErrorCodeSchema, message: z.string() });
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
 
+/**
+ * The answer to one call, as every transport carries it (the HTTP body, the IPC reply): the
+ * error travels as data, never packed into an exception's message.
+ */
+export type CallReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+export const CallReplySchema = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), result: z.unknown() }), z.object({ ok: z.literal(false), error: ApiErrorSchema })]);
+
 export function isMethodName(name: string): name is MethodName {
   return Object.prototype.hasOwnProperty.call(methods, name);
 }
@@ -332,12 +345,15 @@ export function isMethodName(name: string): name is MethodName {
 // ---------------------------------------------------------------- desktop shell (added by the UI)
 
 /**
- * What the Electron preload exposes to the renderer as `window.refinery`: the API client plus
- * the native dialogs a browser cannot offer. The browser shell has no bridge; the UI then
+ * What the Electron preload exposes to the renderer as `window.refinery`: calls and events,
+ * plus the native dialogs a browser cannot offer. The browser shell has no bridge; the UI then
  * asks for paths in text fields.
  */
-export interface ShellBridge extends ApiClient {
+export interface ShellBridge {
   readonly shell: 'electron';
+  /** One call; a failure is a reply with `ok: false`, not a rejection (rejections are for a broken IPC link). */
+  invoke(method: MethodName, input: unknown): Promise<CallReply>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Native folder picker; null when cancelled. */
   chooseFolder(): Promise<string | null>;
   /** Native save dialog for an export; null when cancelled. */

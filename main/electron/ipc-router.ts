@@ -4,8 +4,8 @@
  * arguments are validated (method inputs by the contract's zod schemas inside dispatch).
  */
 import { z } from 'zod';
-import type { Handlers } from '../../contract/api';
-import { type CallResult, dispatch } from '../api/transport/dispatch';
+import type { CallReply, Handlers } from '../../contract/api';
+import { dispatch } from '../api/transport/dispatch';
 import { CALL_CHANNEL, DIALOG_CHANNEL } from './channels';
 
 const CallArgs = z.tuple([z.string().max(100), z.unknown()]);
@@ -31,7 +31,7 @@ export function isTrustedOrigin(url: string, rendererUrl: string): boolean {
   }
 }
 
-export async function routeIpc(services: IpcServices, channel: string, args: readonly unknown[]): Promise<CallResult | string | null> {
+export async function routeIpc(services: IpcServices, channel: string, args: readonly unknown[]): Promise<CallReply | string | null> {
   if (channel === CALL_CHANNEL) {
     const parsed = CallArgs.safeParse(args);
     if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: 'IPC call needs (method: string, input)' } };

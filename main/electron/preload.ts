@@ -3,19 +3,13 @@
  * window.refinery, and nothing else. No Node, no ipcRenderer, no generic send reach the page.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiErrorBody, EventName, MenuCommand, ShellBridge } from '../../contract/api';
+import type { CallReply, EventName, MenuCommand, ShellBridge } from '../../contract/api';
 import { CALL_CHANNEL, DIALOG_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL } from './channels';
-
-type CallReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
 
 const bridge: ShellBridge = {
   shell: 'electron',
-  async call(method, input) {
-    const reply = (await ipcRenderer.invoke(CALL_CHANNEL, String(method), input)) as CallReply;
-    if (reply.ok) return reply.result as never;
-    // contextBridge copies only the message of an Error, so the code travels inside it.
-    throw new Error(`${reply.error.code}: ${reply.error.message}`);
-  },
+  // The reply is plain data, which contextBridge copies whole (of an Error it keeps only the message).
+  invoke: (method, input) => ipcRenderer.invoke(CALL_CHANNEL, String(method), input) as Promise<CallReply>,
   on(event, listener) {
     const wanted: EventName = event;
     const handler = (_e: unknown, name: unknown, payload: unknown): void => {

@@ -59,6 +59,11 @@ export interface OperationTrace {
   readonly kind: OperationKind;
   readonly source: string;
   readonly enabled: boolean;
+  /**
+   * remove_lines: the lines it names, as parsed (0-based, inclusive; reference mode keeps
+   * negative or reversed numbers, which remove nothing), or 'all'. Null for other kinds.
+   */
+  readonly lines: { readonly start: number; readonly end: number } | 'all' | null;
   /** Original lines this operation removed (a line covered by several counts for the first). */
   linesRemoved: number;
   /** Occurrences this normalize replaced. */
@@ -336,6 +341,7 @@ function traceOperations(
       kind: op.kind,
       source: op.source,
       enabled: !disabledLines.has(op.line) && !disabledKinds.has(op.kind),
+      lines: op.kind !== 'remove_lines' ? null : op.all ? 'all' : { start: op.start, end: op.end },
       linesRemoved: 0,
       replacements: 0,
       errors: [],

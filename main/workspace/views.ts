@@ -3,7 +3,7 @@ import type { DocumentRow, ExecutionView, OperationView, ProgramView } from '../
 import type { StoredDocument } from '../execution/document';
 import type { ExecutionSettings } from '../execution/settings';
 import { notesByLine, parseNotes } from '../execution/stored-program';
-import type { Execution } from '../prox/executor';
+import type { Execution, OperationTrace } from '../prox/executor';
 import type { Stage } from '../prox/program';
 import type { ProgramRecord } from '../store';
 import type { ListedDocument } from '../store/document-list';
@@ -36,22 +36,7 @@ export function toProgramView(stage: Stage, program: ProgramRecord | undefined):
 
 export function toExecutionView(loaded: StoredDocument, execution: Execution, settings: ExecutionSettings): ExecutionView {
   const notes = { doc: notesByLine(loaded.programs.doc?.notes), chunk: notesByLine(loaded.programs.chunk?.notes) };
-  const operations: OperationView[] = execution.operations.map((op) => {
-    const note = notes[op.stage].get(op.line);
-    return {
-      stage: op.stage,
-      line: op.line,
-      kind: op.kind,
-      source: op.source,
-      enabled: op.enabled,
-      kindDisabled: settings.disabledKinds.has(op.kind),
-      reason: note?.reason ?? op.inert ?? null,
-      probability: note?.probability ?? null,
-      linesRemoved: op.linesRemoved,
-      replacements: op.replacements,
-      errors: [...op.errors],
-    };
-  });
+  const operations = execution.operations.map((op) => toOperationView(op, settings.disabledKinds.has(op.kind), notes[op.stage].get(op.line)));
   return {
     original: loaded.doc.text,
     refined: execution.text,
@@ -62,5 +47,23 @@ export function toExecutionView(loaded: StoredDocument, execution: Execution, se
     errorCount: execution.errorCount,
     cancelled: execution.cancelled,
     operations,
+  };
+}
+
+/** One executed operation as the review screen shows it; the programmer's note, when it left one, gives the reason. */
+export function toOperationView(op: OperationTrace, kindDisabled: boolean, note?: { readonly reason?: string; readonly probability?: number }): OperationView {
+  return {
+    stage: op.stage,
+    line: op.line,
+    kind: op.kind,
+    source: op.source,
+    enabled: op.enabled,
+    kindDisabled,
+    lines: op.lines === null || op.lines === 'all' ? op.lines : { start: op.lines.start, end: op.lines.end },
+    reason: note?.reason ?? op.inert ?? null,
+    probability: note?.probability ?? null,
+    linesRemoved: op.linesRemoved,
+    replacements: op.replacements,
+    errors: [...op.errors],
   };
 }

@@ -5,9 +5,7 @@
  * bad request can never take the app down.
  */
 import { z } from 'zod';
-import { type ApiErrorBody, type ApiErrorCode, ApiErrorCodeSchema, type EventName, type Handlers, type MethodName, events, isMethodName, methods } from '../../../contract/api';
-
-export type CallResult = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
+import { type ApiErrorBody, type ApiErrorCode, ApiErrorCodeSchema, type CallReply, type EventName, type Handlers, type MethodName, events, isMethodName, methods } from '../../../contract/api';
 
 /** Handlers signal a specific error code by throwing an error carrying one (a WorkspaceError). */
 const knownCodes: ReadonlySet<string> = new Set<ApiErrorCode>(ApiErrorCodeSchema.options);
@@ -38,7 +36,7 @@ export function toApiError(err: unknown): ApiErrorBody {
  * Validate and run one call. `rawInput` is whatever arrived over the wire; `undefined`
  * counts as `{}` so that input-less methods can be called with no body.
  */
-export async function dispatch(handlers: Handlers, method: string, rawInput: unknown): Promise<CallResult> {
+export async function dispatch(handlers: Handlers, method: string, rawInput: unknown): Promise<CallReply> {
   if (!isMethodName(method)) return { ok: false, error: { code: 'unknown_method', message: `unknown method "${method}"; see contract/api.ts for the list` } };
   const parsed = methods[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) return { ok: false, error: { code: 'invalid_input', message: `${method}: ${describeIssues(parsed.error)}` } };

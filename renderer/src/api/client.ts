@@ -3,13 +3,24 @@
  * (window.refinery) carries calls over IPC; in a browser the same calls go over HTTP and
  * events arrive by server-sent events. Both satisfy the contract's ApiClient.
  */
-import type { ApiClient, ApiErrorBody, EventName, EventPayload, MethodInput, MethodName, MethodOutput, ShellBridge } from '../../../contract/api';
+import { CallReplySchema, type ApiClient, type ApiErrorBody, type EventName, type EventPayload, type MethodInput, type MethodName, type MethodOutput, type ShellBridge } from '../../../contract/api';
 
 export class ApiError extends Error {
   constructor(readonly code: ApiErrorBody['code'] | 'network', message: string) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/**
+ * A call's reply as the caller wants it: the result, or an ApiError with the reply's own code.
+ * Anything that is not a reply (a broken server or preload) is a 'failed' error naming the call.
+ */
+export function resultOf<M extends MethodName>(method: M, reply: unknown, transport: string): MethodOutput<M> {
+  const parsed = CallReplySchema.safeParse(reply);
+  if (!parsed.success) throw new ApiError('failed', `${method}: ${transport} gave an answer that is not a call reply`);
+  if (!parsed.data.ok) throw new ApiError(parsed.data.error.code, parsed.data.error.message);
+  return parsed.data.result as MethodOutput<M>;
 }
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
@@ -81,14 +92,13 @@ function httpClient(): RendererClient {
         throw new ApiError('network', `the Refinery server did not answer (${err instanceof Error ? err.message : String(err)}); is it still running?`);
       }
       if (state === 'lost' && source?.readyState === EventSource.OPEN) setState('open');
-      let body: { ok: boolean; result?: unknown; error?: ApiErrorBody };
+      let body: unknown;
       try {
-        body = (await response.json()) as typeof body;
+        body = await response.json();
       } catch {
         throw new ApiError('failed', `${method}: the server answered ${response.status} without a JSON body`);
       }
-      if (!body.ok) throw new ApiError(body.error?.code ?? 'failed', body.error?.message ?? `${method} failed (${response.status})`);
-      return body.result as MethodOutput<M>;
+      return resultOf(method, body, `the server (HTTP ${response.status})`);
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
       let set = listeners.get(event);
@@ -110,18 +120,18 @@ function httpClient(): RendererClient {
   };
 }
 
-function electronClient(bridge: ShellBridge): RendererClient {
+export function electronClient(bridge: ShellBridge): RendererClient {
   return {
     bridge,
     async call(method, input) {
+      let reply: unknown;
       try {
-        return await bridge.call(method, input);
+        reply = await bridge.invoke(method, input);
       } catch (err) {
-        // IPC rejections arrive as plain Errors; the preload puts "code: message" in them.
-        const text = err instanceof Error ? err.message : String(err);
-        const match = /^(invalid_input|not_found|no_workspace|busy|failed|unknown_method): ([\s\S]*)$/.exec(text.replace(/^Error invoking remote method '[^']+': (Error: )?/, ''));
-        throw match ? new ApiError(match[1] as ApiErrorBody['code'], match[2]!) : new ApiError('failed', text);
+        // Only a broken IPC link rejects: API errors come back as replies.
+        throw new ApiError('failed', `${method}: the app's main process did not answer (${err instanceof Error ? err.message : String(err)})`);
       }
+      return resultOf(method, reply, 'the main process');
     },
     on: (event, listener) => bridge.on(event, listener),
     onConnection(listener) {

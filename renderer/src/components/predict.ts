@@ -8,13 +8,9 @@
  */
 import type { ExecutionView, OperationView } from '../../../contract/api';
 
-const RANGE = /\b(?:line_start|start)\s*=\s*(-?\d+)\s*,\s*(?:line_end|end)\s*=\s*(-?\d+)/;
-const ALL = /\ball\s*=\s*True\b/;
-
 function rangeOf(op: OperationView, lineCount: number): [number, number] | null {
-  if (ALL.test(op.source)) return [0, lineCount - 1];
-  const m = RANGE.exec(op.source);
-  return m ? [Number(m[1]), Number(m[2])] : null;
+  if (op.lines === 'all') return [0, lineCount - 1];
+  return op.lines ? [op.lines.start, op.lines.end] : null;
 }
 
 const active = (op: OperationView): boolean => op.enabled && !op.kindDisabled && op.errors.length === 0;

@@ -86,4 +86,24 @@ describe('operation counts', () => {
     expect(operations.cancelled).toEqual({});
     expect(workspace.stats().operations).toEqual({ keep_chunk: 1, remove_lines: 3, normalize: 1, lines_removed: 10, replacements: 0 });
   });
+
+  it("show in the document view which lines each remove_lines names, as written, for the UI's toggle preview", async () => {
+    const { workspace } = await workspaceWithPrograms();
+    workspace.saveProgram('untouched', 'chunk', 'remove_lines(all=True)\nremove_lines(line_start=5, line_end=3)');
+    const lines = (id: string) => workspace.getDoc(id).execution.operations.map((op) => [op.stage, op.kind, op.lines]);
+    expect(lines('edited')).toEqual([
+      ['doc', 'keep_doc', null],
+      ['chunk', 'remove_lines', { start: 0, end: 1 }],
+      ['chunk', 'normalize', null],
+      ['chunk', 'normalize', null],
+    ]);
+    expect(lines('cancelled').slice(1)).toEqual([
+      ['chunk', 'remove_lines', { start: 100, end: 101 }],
+      ['chunk', 'remove_lines', { start: 200, end: 201 }],
+    ]);
+    expect(lines('untouched')).toEqual([
+      ['chunk', 'remove_lines', 'all'],
+      ['chunk', 'remove_lines', { start: 5, end: 3 }],
+    ]);
+  });
 });
