@@ -1,7 +1,7 @@
 /**
  * `npm run eval:rules [-- --devset <folder>] [--folds 5] [--seeds 5]`: how well each rule
  * preset agrees with human labels on a labelled page set (by default the development set in
- * ../shared/fixtures/devset), scored as the held-out evaluation is:
+ * test/fixtures/devset), scored as the held-out evaluation is:
  * - doc macro-F1: the mean of the F1 of "keep" and of "drop" over every page;
  * - line P / R / F1: removed lines against the gold noisy lines, micro-averaged over the pages
  *   labelled keep.

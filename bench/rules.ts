@@ -6,7 +6,7 @@
  * load on the machine disturbs them less than wall time would. Target: the default preset
  * (`web`, what `--programmer rules` and the app use) >= 20 MB/s; `all` is measured beside it.
  * Real raw pages have many more short lines than the generated ones, and the `web` rules look
- * at short lines most, so when the labelled development set is there (../shared/fixtures/devset,
+ * at short lines most, so when the labelled development set is there (test/fixtures/devset,
  * or `--devset <folder>`) every preset is measured on its pages too, against the same floor.
  * The last line is one JSON object with every figure.
  */

@@ -1,17 +1,15 @@
 /**
  * Reads a labelled page set in the devset layout (`docs.jsonl` + `gold.jsonl`, see the
  * devset's README): one document per line, one label per document, same ids. The set itself
- * is not part of the product; scripts and tests find it beside the repository.
+ * is test data, not part of the product (test/fixtures/devset).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { LabelledDocument } from '../../main/rules/agreement';
+import { DEVSET_DIR } from '../../test/support/fixtures';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Where the development set lives when nothing else is said: `../shared/fixtures/devset`. */
-export const DEFAULT_DEVSET_DIR = resolve(repoRoot, '../shared/fixtures/devset');
+/** Where the development set lives when nothing else is said. */
+export const DEFAULT_DEVSET_DIR = DEVSET_DIR;
 
 export function hasDevset(dir: string = DEFAULT_DEVSET_DIR): boolean {
   return existsSync(join(dir, 'docs.jsonl')) && existsSync(join(dir, 'gold.jsonl'));

@@ -1,6 +1,6 @@
 /**
  * Refining profiles: which programmer writes each stage's programs. The built-in ones are the
- * released ProX refiners (reference section 1); a stage may also be run by the rules, and the
+ * released ProX refiners (gair-prox's web/math doc and chunk refining models); a stage may also be run by the rules, and the
  * two stages may mix (rules for the doc stage, a model for the chunk stage).
  */
 import { existsSync, readdirSync } from 'node:fs';

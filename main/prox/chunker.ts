@@ -1,6 +1,6 @@
 /**
- * Splits a document into the numbered chunks the chunk-stage model reads (reference
- * section 2.3, `trunc_text`): document-global `[000]`-numbered lines packed greedily under a
+ * Splits a document into the numbered chunks the chunk-stage model reads (GAIR-NLP/ProX's
+ * `trunc_text`): document-global `[000]`-numbered lines packed greedily under a
  * token budget, no overlap. Line numbers stay document-global so the programs of all chunks
  * can be joined and executed against the whole document.
  */

@@ -1,6 +1,6 @@
 /**
  * The executor: applies a document's doc-stage and chunk-stage programs to its original text
- * with GAIR-NLP/ProX's semantics (prox-reference.md section 4) and returns the refined text
+ * with GAIR-NLP/ProX's semantics (utils/chunk_utils.py) and returns the refined text
  * plus a trace the UI can highlight. Pure and total: any input gives a result, never a throw.
  *
  * Doc stage (when a doc program is given): see parse.ts `evaluateDocStage`; a drop there skips

@@ -2,7 +2,7 @@
  * GBNF grammars (llama.cpp syntax) of the program languages the released ProX refining
  * models write, so that every constrained generation parses.
  *
- * Spelling (reference section 3.1): the chunk models were fine-tuned on programs written from
+ * Spelling: the chunk models were fine-tuned on programs written from
  * the SFT prompts, which define `remove_lines(start, end)`, `normalize(source_str, target_str)`
  * and `untouch_doc()`; the real model outputs seen (paper Table 36, a third-party run of
  * web-chunk-refining-lm) use exactly that spelling. The paper table's `keep_chunk()` and

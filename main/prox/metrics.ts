@@ -1,5 +1,5 @@
 /**
- * Evaluation metrics of the ProX paper (appendix A.3, reference section 7): document-level
+ * Evaluation metrics of the ProX paper (appendix A.3): document-level
  * keep/drop classification and line-level F1 of removed lines, plus retention figures.
  * The paper leaves the positive class, the averaging and the both-empty case open; every
  * choice made here is named in the result so reports cannot mix them up.

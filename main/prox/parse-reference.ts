@@ -1,7 +1,7 @@
 /**
  * Reference-mode parser: reads program text exactly the way GAIR-NLP/ProX's chunk executor
  * (utils/chunk_utils.py) slices it, quirks included, so published ProX corpora can be
- * reproduced bit for bit. See prox-reference.md (the shared design notes beside the repository, ../shared/) sections 3-4.
+ * reproduced bit for bit.
  *
  * What the slicing does, per line (only the whole program is space-stripped, so an indented
  * line other than the first is ignored):

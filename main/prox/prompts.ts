@@ -1,5 +1,5 @@
 /**
- * Prompts of the released ProX refining models (reference section 2): the Llama-2 chat
+ * Prompts of the released ProX refining models (GAIR-NLP/ProX's data_gen refining tasks): the Llama-2 chat
  * template with one system and one user message, rendered as text, and a token-level
  * builder that fits a prompt into the model's 2,048-token context.
  */

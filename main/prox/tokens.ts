@@ -22,7 +22,7 @@ export interface Tokenizer extends TokenCounter {
 
 /*
  * Coefficients of a linear model fitted by least squares on the 9,540 `[NNN]`-numbered lines of
- * the devset (../shared/fixtures/devset) against llama.cpp's Llama-2 SPM token counts. Document
+ * the devset (test/fixtures/devset) against llama.cpp's Llama-2 SPM token counts. Document
  * sums came within 1.7% on average (worst document 7.5%); two-fold cross-validation by
  * document gave 1.8-2.1% (worst 8.3%). test/unit/prox/tokens.test.ts re-measures this.
  * Why these features: SPM merges common lowercase words into one piece (per-word cost), longer

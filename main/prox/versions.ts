@@ -5,7 +5,7 @@
  * by an older version are then not reused.
  */
 
-/** Llama-2 chat wrapper of reference section 2, doc + chunk templates, one BOS. */
+/** Llama-2 chat wrapper of the released ProX models (prompts.ts), doc + chunk templates, one BOS. */
 export const PROMPT_VERSION = 'prox-llama2-chat-1';
 
 /** GBNF of the doc and chunk program languages (untouch_doc, start=/end= spelling, bounds). */

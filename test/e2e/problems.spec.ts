@@ -6,10 +6,10 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeSandbox, needBrowserAndFixtures, screenshot, startShell } from './support';
+import { makeSandbox, needBrowser, screenshot, startShell } from './support';
 
 test('the Problems view lists unreadable input with file and line', async ({ page }) => {
-  needBrowserAndFixtures();
+  needBrowser();
   const box = makeSandbox();
   const clean = join(box.root, 'clean');
   mkdirSync(clean);

@@ -3,13 +3,13 @@
  * again on the same data folder, and the UI shows the work kept and finishes the rest.
  */
 import { expect, test } from '@playwright/test';
-import { makeSandbox, needBrowserAndFixtures, screenshot, startShell } from './support';
+import { makeSandbox, needBrowser, screenshot, startShell } from './support';
 
 const COPIES = 40;
 const TOTAL = 69 * COPIES;
 
 test('kill the server during a batch, restart it, and resume', async ({ page }) => {
-  needBrowserAndFixtures();
+  needBrowser();
   const box = makeSandbox(COPIES);
   let shell = await startShell(box.home, box.corpus);
   const nav = (name: string) => page.locator('nav.sidebar').getByRole('button', { name, exact: true });

@@ -6,10 +6,10 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeSandbox, needBrowserAndFixtures, screenshot, startShell } from './support';
+import { makeSandbox, needBrowser, screenshot, startShell } from './support';
 
 test('open a folder, refine with rules, review, toggle an operation, export', async ({ page }) => {
-  needBrowserAndFixtures();
+  needBrowser();
   const box = makeSandbox();
   const shell = await startShell(box.home);
   const nav = (name: string) => page.locator('nav.sidebar').getByRole('button', { name, exact: true });

@@ -2,14 +2,13 @@
  * The rule programmer's default in the browser shell: refine raw web pages with `web`, see on
  * the Stats screen what each rule took, switch an eager rule off from there, refine again and
  * see it take nothing. The corpus is generated here (raw pages with menus, articles, teaser
- * lists and footers), so the test needs no fixtures outside the repository.
+ * lists and footers).
  */
 import { expect, test } from '@playwright/test';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM } from '../../playwright.config';
-import { screenshot, startShell } from './support';
+import { needBrowser, screenshot, startShell } from './support';
 
 const SENTENCES = [
   'The council approved the new bridge after a long debate about its cost and its route.',
@@ -51,7 +50,7 @@ function page(i: number): string {
 }
 
 test('web is the default; Stats says what each rule took; a rule switched off there takes nothing in the next batch', async ({ page: browser }) => {
-  test.skip(!existsSync(CHROMIUM), `Debian's Chromium is missing at ${CHROMIUM} (apt-get install chromium, or set REFINERY_CHROMIUM)`);
+  needBrowser();
   const root = mkdtempSync(join(tmpdir(), 'refinery-e2e-rules-'));
   const home = join(root, 'home');
   const corpus = join(root, 'corpus');

@@ -10,16 +10,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { CHROMIUM } from '../../playwright.config';
+import { DEVSET_DOCS } from '../support/fixtures';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const FIXTURES = resolve(REPO_ROOT, '..', 'shared', 'fixtures');
-export const DEVSET = join(FIXTURES, 'devset', 'docs.jsonl');
 const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 
-/** Skips the calling test, saying why, when the browser or the fixtures are missing. */
-export function needBrowserAndFixtures(): void {
+/** Skips the calling test, saying why, when the browser is missing (scripts/test.sh installs it). */
+export function needBrowser(): void {
   test.skip(!existsSync(CHROMIUM), `Debian's Chromium is missing at ${CHROMIUM} (apt-get install chromium, or set REFINERY_CHROMIUM)`);
-  test.skip(!existsSync(DEVSET), `fixtures missing: ${DEVSET} (the e2e tests read ../shared/fixtures relative to the repository)`);
 }
 
 export interface Sandbox {
@@ -36,7 +34,7 @@ export function makeSandbox(copies = 1): Sandbox {
   const corpus = join(root, 'corpus');
   mkdirSync(home);
   mkdirSync(corpus);
-  const lines = readFileSync(DEVSET, 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(DEVSET_DOCS, 'utf8').split('\n').filter(Boolean);
   const out: string[] = [];
   for (let c = 0; c < copies; c++) {
     for (const line of lines) {

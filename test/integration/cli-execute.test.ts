@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { executeJsonl, register } from '../../main/cli/execute';
+import { loadDevset } from '../support/devset';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const DEVSET = resolve(ROOT, '../shared/fixtures/devset');
 const work = mkdtempSync(join(tmpdir(), 'refinery-execute-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -100,13 +100,8 @@ describe('refinery execute', () => {
     await expect(program.parseAsync(['execute', '--in', 'a', '--out', 'b', '--mode', 'fast'], { from: 'user' })).rejects.toThrow(/Allowed choices are strict, reference/);
   });
 
-  it('applies gold programs to the real devset documents', async (context) => {
-    if (!existsSync(join(DEVSET, 'docs.jsonl'))) {
-      context.skip(`../shared/fixtures/devset is absent (looked in ${DEVSET})`);
-      return;
-    }
-    const docs = readJsonl(join(DEVSET, 'docs.jsonl')) as { id: string; text: string }[];
-    const gold = readJsonl(join(DEVSET, 'gold.jsonl')) as { id: string; doc: string; noisy_lines: number[]; normalize: [string, string][] }[];
+  it('applies gold programs to the real devset documents', async () => {
+    const { docs, gold } = loadDevset();
     const input = join(work, 'devset.jsonl');
     writeFileSync(input, docs.map((d, i) => {
       const g = gold[i]!;

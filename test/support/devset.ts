@@ -1,7 +1,6 @@
-/** The shared devset (../shared/fixtures/devset): real web pages with ProX-style gold labels. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FIXTURES_DIR } from './llama-vocab';
+/** The devset (test/fixtures/devset): real web pages with ProX-style gold labels. */
+import { readFileSync } from 'node:fs';
+import { DEVSET_DOCS, DEVSET_GOLD } from './fixtures';
 
 export interface DevDoc {
   id: string;
@@ -16,17 +15,14 @@ export interface DevGold {
   normalize: [string, string][];
 }
 
-const DEVSET = join(FIXTURES_DIR, 'devset');
-
-function readJsonl<T>(name: string): T[] {
-  return readFileSync(join(DEVSET, name), 'utf8')
+function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
 }
 
-/** The devset documents and gold labels in file order, or a message saying why they are unavailable. */
-export function loadDevset(): { docs: DevDoc[]; gold: DevGold[] } | string {
-  if (!existsSync(join(DEVSET, 'docs.jsonl'))) return `devset not found at ${DEVSET} (shared fixtures absent)`;
-  return { docs: readJsonl<DevDoc>('docs.jsonl'), gold: readJsonl<DevGold>('gold.jsonl') };
+/** The devset documents and gold labels in file order. */
+export function loadDevset(): { docs: DevDoc[]; gold: DevGold[] } {
+  return { docs: readJsonl<DevDoc>(DEVSET_DOCS), gold: readJsonl<DevGold>(DEVSET_GOLD) };
 }

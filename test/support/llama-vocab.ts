@@ -6,14 +6,10 @@
  * GGUF of the Llama SPM tokenizer for its own tokenizer tests (models/ggml-vocab-llama-spm.gguf).
  * We extract that file once into test/.generated and load it with `vocabOnly: true`.
  */
-import { resolve } from 'node:path';
 import type { Tokenizer } from '../../main/prox/tokens';
 import { llamaCppBundleFiles, REPO_ROOT } from './llama-cpp-bundle';
 
 export { REPO_ROOT };
-/** Shared fixtures live beside the repository, never inside it (licensed test data). */
-export const FIXTURES_DIR = resolve(REPO_ROOT, '../shared/fixtures');
-
 /** Path of the vocab-only GGUF, extracted on first use; undefined (with the reason) when it cannot be had. */
 export function llamaSpmVocabPath(): { path?: string; reason?: string } {
   const { paths, reason } = llamaCppBundleFiles(['models/ggml-vocab-llama-spm.gguf']);
@@ -25,7 +21,7 @@ let cached: Promise<Tokenizer | string> | undefined;
 /**
  * The Llama-2 SPM tokenizer as a `Tokenizer`, or a string saying why it is unavailable
  * (tests skip with that message). llama.cpp tokenizes "legacy" style: a space is prefixed
- * to the text, as reference section 2.5 describes.
+ * to the text after BOS.
  */
 export function loadLlamaSpmTokenizer(): Promise<Tokenizer | string> {
   cached ??= (async () => {

@@ -20,8 +20,6 @@ export { tinyVocabulary } from './tiny-vocabulary';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const GENERATED_DIR = join(REPO_ROOT, 'test/.generated');
-/** ../shared/fixtures relative to the repo root; may be absent. */
-export const FIXTURES_DIR = resolve(REPO_ROOT, '../shared/fixtures');
 
 export interface TinyLlamaOptions {
   layers?: number;

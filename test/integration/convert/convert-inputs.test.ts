@@ -1,6 +1,6 @@
 /**
- * Converter inputs: the real Llama-2 tokenizer survives conversion (token ids of
- * prox-reference 2.5 in llama.cpp), and bad checkpoints fail early with errors that name the
+ * Converter inputs: the real Llama-2 tokenizer survives conversion (the Llama-2 ids of the
+ * ProX prompt pieces in llama.cpp), and bad checkpoints fail early with errors that name the
  * file and what to do, leaving no output behind.
  */
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,17 +13,13 @@ import type { LlamaHyperparameters } from '../../../main/convert/llama-gguf';
 import { parseSentencePieceModel, sentencePieceVocabulary } from '../../../main/convert/sentencepiece';
 import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
 import { tinyVocabulary } from '../../support/tiny-vocabulary';
-import { FIXTURES_DIR } from '../../support/tiny-model';
+import { LLAMA2_TOKENIZER_MODEL as tokenizerModel } from '../../support/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'convert-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tokenizerModel = join(FIXTURES_DIR, 'llama2-tokenizer.model');
-const haveFixture = existsSync(tokenizerModel);
-if (!haveFixture) console.warn(`skipping the Llama-2 vocabulary fidelity test: ${tokenizerModel} is absent (../shared/fixtures not present)`);
-
-describe.skipIf(!haveFixture)('vocabulary fidelity with the real Llama-2 tokenizer.model', () => {
-  it('llama.cpp tokenizes the ProX prompt pieces to the ids of prox-reference 2.5', async () => {
+describe('vocabulary fidelity with the real Llama-2 tokenizer.model', () => {
+  it('llama.cpp tokenizes the ProX prompt pieces to their Llama-2 ids', async () => {
     const vocabulary = sentencePieceVocabulary(parseSentencePieceModel(readFileSync(tokenizerModel), tokenizerModel));
     const folder = join(dir, 'llama2-ckpt');
     const h: LlamaHyperparameters = { layers: 1, hidden: 32, heads: 2, kvHeads: 1, ffn: 64, context: 2048, vocabSize: 32000, rmsEps: 1e-5, ropeTheta: 10000 };
@@ -41,7 +37,7 @@ describe.skipIf(!haveFixture)('vocabulary fidelity with the real Llama-2 tokeniz
       const ids = model.tokenize(prompt, true);
       expect(ids.slice(0, 9)).toEqual([1, 518, 25580, 29962, 3532, 14816, 29903, 6778, 13]);
       expect(ids.slice(-4)).toEqual([518, 29914, 25580, 29962]);
-      // Template overhead of prox-reference 2.2: BOS + 27 prefix tokens + 4 for " [/INST]".
+      // Template overhead of the doc prompt: BOS + 27 prefix tokens + 4 for " [/INST]".
       const docIds = model.tokenize(doc, false, 'trimLeadingSpace');
       expect(ids.length - docIds.length).toBe(32);
       // SentencePiece's dummy prefix makes the first piece "▁drop" (5768), not "drop" (8865).

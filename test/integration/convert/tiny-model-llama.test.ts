@@ -74,7 +74,7 @@ describe('synthetic tiny llama GGUF in llama.cpp', () => {
     expect(pieces.length).toBeLessThanOrEqual(14);
   });
 
-  it('llama2 vocabulary (from the node-llama-cpp bundle) gives the Llama-2 ids of prox-reference 2.5', async () => {
+  it('llama2 vocabulary (from the node-llama-cpp bundle) gives the Llama-2 ids of the ProX prompt pieces', async () => {
     const path = join(dir, 'tiny-llama2.gguf');
     writeTinyLlamaGguf(path, { vocab: 'llama2', hidden: 32, heads: 2, kvHeads: 1, ffn: 64, layers: 1 });
     const model = await llama.loadModel({ modelPath: path });

@@ -3,18 +3,14 @@
  * fixture tokenizer.model, and llama.cpp's own conversion of it (the vocab-only GGUF in
  * node-llama-cpp's bundle).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseSentencePieceModel, sentencePieceVocabulary } from '../../../main/convert/sentencepiece';
 import { TOKEN_TYPE } from '../../../main/convert/vocabulary';
-import { FIXTURES_DIR, llama2Vocabulary } from '../../support/tiny-model';
+import { LLAMA2_TOKENIZER_MODEL as tokenizerModel } from '../../support/fixtures';
+import { llama2Vocabulary } from '../../support/tiny-model';
 
-const tokenizerModel = join(FIXTURES_DIR, 'llama2-tokenizer.model');
-const haveFixture = existsSync(tokenizerModel);
-if (!haveFixture) console.warn(`skipping SentencePiece fixture tests: ${tokenizerModel} is absent (../shared/fixtures not present)`);
-
-describe.skipIf(!haveFixture)('SentencePiece tokenizer.model (fixture ../shared/fixtures/llama2-tokenizer.model)', () => {
+describe('SentencePiece tokenizer.model (fixture test/fixtures/llama2-tokenizer.model)', () => {
   it('parses 32000 pieces with the Llama-2 specials and byte tokens', () => {
     const m = parseSentencePieceModel(readFileSync(tokenizerModel), tokenizerModel);
     expect(m.pieces).toHaveLength(32000);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { devsetDocs, devsetSkipReason, disposedAfterEach, hasDevset } from './helpers';
+import { devsetDocs, disposedAfterEach } from './helpers';
 
 const opened = disposedAfterEach();
 
@@ -55,7 +55,7 @@ interface RemovedRow {
   lines: { line: number; text: string; by: number; operation: string; reason: string | null; programmer: string }[];
 }
 
-describe.skipIf(!hasDevset)(`export fidelity ${hasDevset ? '' : devsetSkipReason}`, () => {
+describe('export fidelity', () => {
   it('audits carry the rules’ reasons, the main file the input’s own fields, and the name decides the compression', { timeout: 120_000 }, async () => {
     const home = opened.home('refinery-fidelity-');
     const records = writeCorpus(home.folder);

@@ -1,5 +1,5 @@
-/** Shared setup for the workspace integration tests: temp homes and the shared fixtures. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+/** Shared setup for the workspace integration tests: temp homes and the fixtures. */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,7 @@ import { afterEach } from 'vitest';
 import { Workspace } from '../../../main/workspace/service';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const sharedFixtures = resolve(repoRoot, '../shared/fixtures');
-export const devsetDocs = join(sharedFixtures, 'devset', 'docs.jsonl');
-export const hasDevset = existsSync(devsetDocs);
-export const devsetSkipReason = `skipped: ${devsetDocs} is absent (the shared fixtures live beside the repository as ../shared/fixtures)`;
-export const badInputFixtures = join(repoRoot, 'test', 'fixtures', 'corpus');
+export { DEVSET_DOCS as devsetDocs, BAD_INPUT_DIR as badInputFixtures } from '../../support/fixtures';
 
 export interface TempHome {
   home: string;

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Workspace } from '../../../main/workspace/service';
-import { devsetDocs, devsetSkipReason, hasDevset, tempHome, type TempHome } from './helpers';
+import { devsetDocs, tempHome, type TempHome } from './helpers';
 
 let homes: TempHome[] = [];
 afterEach(() => {
@@ -16,7 +16,7 @@ function setup(): TempHome {
 }
 
 describe('indexing', () => {
-  it.skipIf(!hasDevset)(`indexes the devset with input ids, provenance and full-text search ${hasDevset ? '' : devsetSkipReason}`, async () => {
+  it('indexes the devset with input ids, provenance and full-text search', async () => {
     const h = setup();
     copyFileSync(devsetDocs, join(h.folder, 'docs.jsonl'));
     const ws = Workspace.open(h.folder, { env: h.env });

@@ -11,7 +11,7 @@ import { readSettings } from '../../../main/execution/settings';
 import { runRefine } from '../../../main/jobs/refine-runner';
 import { openStore, type Store } from '../../../main/store';
 import { Workspace } from '../../../main/workspace/service';
-import { devsetDocs, devsetSkipReason, hasDevset, tempHome, type TempHome } from './helpers';
+import { devsetDocs, tempHome, type TempHome } from './helpers';
 
 let homes: TempHome[] = [];
 const open: Workspace[] = [];
@@ -53,7 +53,7 @@ const readJsonl = (path: string) =>
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as { id: string; text: string; metadata: Record<string, unknown> });
 
-describe.skipIf(!hasDevset)(`refine, toggles, export, stats on the devset ${hasDevset ? '' : devsetSkipReason}`, () => {
+describe('refine, toggles, export, stats on the devset', () => {
   it('writes doc programs for all, chunk programs for kept, and never asks twice for the same text and programmer', async () => {
     const { ws } = await devsetWorkspace();
     const total = ws.summary().documents;

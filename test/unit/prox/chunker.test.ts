@@ -10,7 +10,7 @@ const wordCounter: TokenCounter = { count: (text) => splitWords(text).length };
 
 const words = (n: number, word = 'the'): string => Array.from({ length: n }, () => word).join(' ');
 
-/** The document of reference section 4.7's chunking vector: five 300-word lines, one ~2000-token line, one short line. */
+/** The document of the reference's chunking vector (utils/chunk_utils.py): five 300-word lines, one ~2000-token line, one short line. */
 function referenceChunkingDocument(): string {
   return [...Array.from({ length: 5 }, () => words(300)), words(2000), 'short last line'].join('\n');
 }

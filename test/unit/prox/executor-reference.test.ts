@@ -1,6 +1,6 @@
 /**
- * The test vectors of prox-reference.md section 4.7 (obtained by running GAIR-NLP/ProX's
- * executor functions), executed in reference mode.
+ * Test vectors obtained by running GAIR-NLP/ProX's executor functions (utils/chunk_utils.py)
+ * on a five-line document, executed in reference mode.
  */
 import { describe, expect, it } from 'vitest';
 import { executeProgram } from '../../../main/prox/executor';
@@ -21,7 +21,7 @@ function run(program: string) {
   return executeProgram({ text: DOC, chunkProgram: program, mode: 'reference' });
 }
 
-describe('reference mode: prox-reference.md 4.7 vectors', () => {
+describe('reference mode: vectors from the reference executor', () => {
   const vectors: { program: string; errors: number; result: string }[] = [
     { program: 'remove_lines(line_start=0, line_end=0)\nremove_lines(line_start=4, line_end=4)', errors: 0, result: linesOf(1, 2, 3) },
     { program: 'remove_lines(start=0, end=0)', errors: 0, result: linesOf(1, 2, 3, 4) },

@@ -157,7 +157,7 @@ describe('docGrammar / chunkGrammar', () => {
     expect(cleanSamples).toBeGreaterThan(SAMPLES / 4);
   });
 
-  it('a remove-only program at the call bound with 3-digit line numbers fits the reference 256 new tokens', async (ctx) => {
+  it('a remove-only program at the call bound with 3-digit line numbers fits the reference’s 256 new tokens', async (ctx) => {
     const tokenizer = await loadLlamaSpmTokenizer();
     if (typeof tokenizer === 'string') return ctx.skip(`Llama SPM vocab unavailable: ${tokenizer}`);
     const program = Array.from({ length: MAX_CHUNK_CALLS }, (_, i) => `remove_lines(start=${100 + i * 10}, end=${105 + i * 10})`).join('\n');

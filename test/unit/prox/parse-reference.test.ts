@@ -1,4 +1,4 @@
-/** Reference-mode parsing: GAIR-NLP/ProX's string slicing, quirks included (prox-reference.md 4.2-4.3). */
+/** Reference-mode parsing: GAIR-NLP/ProX's string slicing, quirks included (utils/chunk_utils.py). */
 import { describe, expect, it } from 'vitest';
 import { parseProgram } from '../../../main/prox/parse';
 import { pythonInt } from '../../../main/prox/parse-reference';

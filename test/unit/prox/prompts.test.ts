@@ -7,7 +7,7 @@ import { loadLlamaSpmTokenizer } from '../../support/llama-vocab';
 
 const EXAMPLE = 'Home | About\nWelcome to the page.\nSome body text.\n';
 
-describe('renderDocPrompt / renderChunkPrompt (reference sections 2.1-2.3)', () => {
+describe('renderDocPrompt / renderChunkPrompt', () => {
   it('renders the doc prompt exactly as the reference example', () => {
     expect(renderDocPrompt(EXAMPLE)).toBe(
       '<s>[INST] <<SYS>>\nYou are a helpful, respectful and honest assistant.\n<</SYS>>\n\n' +
@@ -38,18 +38,17 @@ describe('renderDocPrompt / renderChunkPrompt (reference sections 2.1-2.3)', () 
 
 describe('buildPromptTokens with the real Llama-2 vocabulary', () => {
   let tokenizer: Tokenizer | string;
-  let docs: DevDoc[] | string;
+  let docs: DevDoc[];
   beforeAll(async () => {
     tokenizer = await loadLlamaSpmTokenizer();
-    const devset = loadDevset();
-    docs = typeof devset === 'string' ? devset : devset.docs;
+    docs = loadDevset().docs;
   });
 
   const HEAD = [1, 518, 25580, 29962, 3532, 14816, 29903, 6778, 13];
   const INST_CLOSE = [518, 29914, 25580, 29962];
   const onlyOneBos = (tokens: number[]): void => expect(tokens.filter((t) => t === 1)).toHaveLength(1);
 
-  it('gives the template ids of reference 2.5, one BOS, 32 tokens of template overhead', (ctx) => {
+  it('gives the Llama-2 template ids, one BOS, 32 tokens of template overhead', (ctx) => {
     if (typeof tokenizer === 'string') return ctx.skip(`Llama SPM vocab unavailable: ${tokenizer}`);
     const { tokens, truncated, droppedChars } = buildPromptTokens('doc', EXAMPLE, tokenizer);
     expect(tokens.slice(0, HEAD.length)).toEqual(HEAD);
@@ -64,7 +63,6 @@ describe('buildPromptTokens with the real Llama-2 vocabulary', () => {
 
   it('equals tokenizing the whole rendered prompt at once, for every devset document and its chunks', (ctx) => {
     if (typeof tokenizer === 'string') return ctx.skip(`Llama SPM vocab unavailable: ${tokenizer}`);
-    if (typeof docs === 'string') return ctx.skip(docs);
     const tok = tokenizer;
     for (const doc of docs) {
       const whole = tok.tokenize(renderDocPrompt(doc.text), { special: true });
@@ -79,7 +77,6 @@ describe('buildPromptTokens with the real Llama-2 vocabulary', () => {
 
   it("'keep-inst' truncates the longest devset document so [/INST] survives and the answer fits, cutting as little as possible", (ctx) => {
     if (typeof tokenizer === 'string') return ctx.skip(`Llama SPM vocab unavailable: ${tokenizer}`);
-    if (typeof docs === 'string') return ctx.skip(docs);
     const tok = tokenizer;
     const longest = docs.reduce((a, b) => (b.text.length > a.text.length ? b : a));
     for (const [stage, limit] of [['doc', Math.min(2000, 2048 - 16)], ['chunk', 2048 - 256]] as const) {
@@ -106,7 +103,6 @@ describe('buildPromptTokens with the real Llama-2 vocabulary', () => {
 
   it("'reference' cuts the whole prompt on the right at 2000 tokens, losing [/INST] like GAIR-NLP/ProX", (ctx) => {
     if (typeof tokenizer === 'string') return ctx.skip(`Llama SPM vocab unavailable: ${tokenizer}`);
-    if (typeof docs === 'string') return ctx.skip(docs);
     const tok = tokenizer;
     const longest = docs.reduce((a, b) => (b.text.length > a.text.length ? b : a));
     const whole = tok.tokenize(renderDocPrompt(longest.text), { special: true });

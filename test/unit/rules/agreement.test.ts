@@ -6,18 +6,15 @@
  * (NLTK in the reference run, a spaCy-like approximation here, see main/rules/tokenize.ts).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEVSET_DIR, hasDevset as hasLabelledSet, readLabelledSet } from '../../../bench/support/devset';
+import { readLabelledSet } from '../../../bench/support/devset';
 import { scoreRules } from '../../../main/rules/agreement';
 import { parseRuleSpec } from '../../../main/rules/config';
+import { DEVSET_DIR as devsetDir, DEVSET_DOCS, FIXTURES_DIR } from '../../support/fixtures';
 import { compareC4Lines, compareDecisions, GROUPS, type ReferenceResult } from './reference-agreement';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtureDir = join(repoRoot, 'test/fixtures/rules');
-const devsetDir = DEFAULT_DEVSET_DIR;
-const hasDevset = hasLabelledSet(devsetDir);
+const fixtureDir = join(FIXTURES_DIR, 'rules');
 
 function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
@@ -55,15 +52,15 @@ describe('agreement with the reference filters', () => {
     expect(lines.agreed).toBe(lines.lines);
   });
 
-  it.skipIf(!hasDevset)('the devset (real pages): same decisions and C4 kept lines (skipped when ../shared/fixtures is absent)', () => {
-    const texts = new Map(readJsonl<{ id: string; text: string }>(join(devsetDir, 'docs.jsonl')).map((d) => [d.id, d.text]));
+  it('the devset (real pages): same decisions and C4 kept lines', () => {
+    const texts = new Map(readJsonl<{ id: string; text: string }>(DEVSET_DOCS).map((d) => [d.id, d.text]));
     const expected = readJsonl<ReferenceResult>(join(fixtureDir, 'devset-expected.jsonl'));
     const { decisions, lines } = report('the devset', texts, expected);
     for (const group of GROUPS) expect(decisions[group].agreed / decisions[group].compared, group).toBeGreaterThanOrEqual(0.9);
     expect(lines.agreed / lines.lines).toBeGreaterThanOrEqual(0.99);
   });
 
-  it.skipIf(!hasDevset)('devset gold labels: per preset, doc macro-F1 and line P/R/F1 (printed); web, the default, beats every other preset on both (skipped when ../shared/fixtures is absent)', () => {
+  it('devset gold labels: per preset, doc macro-F1 and line P/R/F1 (printed); web, the default, beats every other preset on both', () => {
     const labelled = readLabelledSet(devsetDir);
     const rows: string[] = [];
     const results = new Map<string, ReturnType<typeof scoreRules>>();
