@@ -7,4 +7,5 @@ export * from './parse';
 export * from './postprocess';
 export * from './execute';
 export * from './windows';
+export * from './grammar';
 export { pyRepr, splitlinesKeepends } from './python';
