@@ -13,6 +13,7 @@ import { readHfLlamaConfig } from './hf-config';
 import { readCheckpointVocabulary } from './hf-tokenizer';
 import { headDim, llamaTensorShapes, tensorTypeFor, writeLlamaMetadata, type OutputType } from './llama-gguf';
 import { qwen3TensorShapes, writeQwen3Metadata } from './qwen3-gguf';
+import { INSTRUCTION_GGUF_KEY, instructionInCheckpoint } from './ultrax-instruction';
 import { SafetensorsSource, indexCheckpointTensors, type SafetensorsTensor } from './safetensors';
 import { ggufNameFor, permuteHeadRows, permutedHeads } from './tensor-map';
 
@@ -98,8 +99,12 @@ export function convertCheckpoint(folder: string, outPath: string, options: Conv
   const source = new SafetensorsSource();
   try {
     const meta = { name: config.name, outType: options.outType };
-    if (vocab.kind === 'bpe') writeQwen3Metadata(writer, h, vocab.vocab, meta);
-    else writeLlamaMetadata(writer, h, vocab.vocab, meta);
+    if (vocab.kind === 'bpe') {
+      writeQwen3Metadata(writer, h, vocab.vocab, meta);
+      // An UltraX checkpoint from its Hub repository brings the system instruction its prompts need.
+      const instruction = instructionInCheckpoint(folder);
+      if (instruction) writer.set(INSTRUCTION_GGUF_KEY, 'string', instruction.text);
+    } else writeLlamaMetadata(writer, h, vocab.vocab, meta);
     for (const t of plan) writer.addTensor(t.ggufName, t.shape, t.type);
     ensureFreeSpace(dirname(out), writer.plannedFileSize(), options.freeSpace ?? freeBytesOnDisk);
     writer.begin();

@@ -5,8 +5,9 @@
  * parallel connections), not a second download implementation.
  */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { downloadModelFile } from '../../native/llama/download';
+import { INFERENCE_SCRIPT_IN_MODEL_REPO } from './ultrax-instruction';
 
 export interface HubCheckpointOptions {
   /** Where the checkpoint folder is created (one sub-folder per repository). */
@@ -19,6 +20,11 @@ export interface HubCheckpointOptions {
 }
 
 const WANTED = /^(config\.json|tokenizer\.model|tokenizer\.json|tokenizer_config\.json|model\.safetensors\.index\.json|[^/]+\.safetensors)$/;
+/**
+ * UltraX's model repository also holds its code; its inference script carries the system
+ * instruction the model needs, which the conversion keeps in the GGUF (ultrax-instruction.ts).
+ */
+const WANTED_EXTRA = new Set([INFERENCE_SCRIPT_IN_MODEL_REPO]);
 
 /** `hf:owner/repo` or `owner/repo` -> `owner/repo`, or undefined when it is not a Hub reference. */
 export function parseHubRepo(reference: string): string | undefined {
@@ -47,7 +53,7 @@ export async function listRepoFiles(endpoint: string, repo: string, revision: st
 export async function fetchHubCheckpoint(repo: string, options: HubCheckpointOptions): Promise<string> {
   const endpoint = (options.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '');
   const revision = options.revision ?? 'main';
-  const files = (await listRepoFiles(endpoint, repo, revision, options.signal)).filter((f) => WANTED.test(f));
+  const files = (await listRepoFiles(endpoint, repo, revision, options.signal)).filter((f) => WANTED.test(f) || WANTED_EXTRA.has(f));
   if (!files.includes('config.json')) throw new Error(`${repo} has no config.json at the top level; it is not a Hugging Face transformers checkpoint`);
   if (!files.some((f) => f.endsWith('.safetensors'))) {
     throw new Error(`${repo} has no .safetensors weights; only safetensors checkpoints can be converted (if it ships GGUF files, use \`refinery models add hf:${repo}\`)`);
@@ -60,13 +66,14 @@ export async function fetchHubCheckpoint(repo: string, options: HubCheckpointOpt
   for (const [fileIndex, file] of files.entries()) {
     const target = join(folder, file);
     if (existsSync(target)) continue;
+    mkdirSync(dirname(target), { recursive: true });
     const downloaded = await downloadModelFile({
       uri: `${endpoint}/${repo}/resolve/${encodeURIComponent(revision)}/${file}`,
-      dir: folder,
+      dir: dirname(target),
       signal: options.signal,
       onProgress: ({ bytes, total }) => options.onProgress?.({ file, fileIndex, files: files.length, bytes, total }),
     });
-    if (basename(downloaded.path) !== file) renameSync(downloaded.path, target);
+    if (basename(downloaded.path) !== basename(file)) renameSync(downloaded.path, target);
   }
   return folder;
 }
