@@ -14,26 +14,46 @@ export { compressionFor, EXPORT_EXTENSION, withCompression } from './export-name
 
 // ---------------------------------------------------------------- shared shapes
 
-export const OperationKindSchema = z.enum(['drop_doc', 'keep_doc', 'keep_chunk', 'remove_lines', 'normalize']);
+/** Operation kinds of both dialects: ProX (doc, chunk stages) and UltraX (remove_lines is shared). */
+export const OperationKindSchema = z.enum(['drop_doc', 'keep_doc', 'keep_chunk', 'remove_lines', 'normalize', 'keep_all', 'remove_all', 'replace_str', 'add_line']);
 export type OperationKind = z.infer<typeof OperationKindSchema>;
 
-export const StageSchema = z.enum(['doc', 'chunk']);
+/** Where a program is stored: ProX's doc and chunk stages, or UltraX's one whole-document program. */
+export const StageSchema = z.enum(['doc', 'chunk', 'ultrax']);
 export type Stage = z.infer<typeof StageSchema>;
 
 export const ParseModeSchema = z.enum(['strict', 'reference']);
 
-/** Which stages a refine runs. */
-export const StageSelectionSchema = z.enum(['doc', 'chunk', 'both']);
+/** Which stages a refine runs: ProX's (doc, chunk, both) or UltraX's. */
+export const StageSelectionSchema = z.enum(['doc', 'chunk', 'both', 'ultrax']);
 export type StageSelection = z.infer<typeof StageSelectionSchema>;
+
+/**
+ * How faithfully models run their reference pipeline: 'improved' (the default: answers
+ * constrained by a grammar, ...) or 'reference' (as the reference implementation runs it).
+ * UltraX models take it today; ProX models take it with issue 11's fidelity work.
+ */
+export const FidelitySchema = z.enum(['improved', 'reference']);
+export type Fidelity = z.infer<typeof FidelitySchema>;
+
+/** How an UltraX model cuts and answers: window size, answer length, the instruction file. */
+export const UltraxOptionsSchema = z.object({
+  maxChars: z.number().int().min(1).optional(),
+  /** Longest answer per window (UltraX's default 4,096). */
+  maxNewTokens: z.number().int().min(1).optional(),
+  /** Path of UltraX's inference.py (or a text file with the instruction), when the model file does not carry it. */
+  instruction: z.string().optional(),
+});
+export type UltraxOptions = z.infer<typeof UltraxOptionsSchema>;
 
 /** Which programmer writes the programs of a run. */
 export const ProgrammerSpecSchema = z.discriminatedUnion('type', [
   /** Heuristic rules projected into the program space; preset web (the default) | c4 | gopher | fineweb | prox-lines | all, combined with + and tuned with ,rule=value / ,-rule */
   z.object({ type: z.literal('rules'), preset: z.string().default(DEFAULT_RULE_PRESET) }),
-  /** A built-in refining profile (prox-web, prox-math) naming a model per stage. */
-  z.object({ type: z.literal('profile'), name: z.string() }),
-  /** One programmer per stage: a model id / GGUF path / hf: URI, or `rules[:preset]`. */
-  z.object({ type: z.literal('stages'), doc: z.string().optional(), chunk: z.string().optional() }),
+  /** A built-in refining profile (prox-web, prox-math, ultrax) naming a model per stage. */
+  z.object({ type: z.literal('profile'), name: z.string(), fidelity: FidelitySchema.optional(), ultraxOptions: UltraxOptionsSchema.optional() }),
+  /** One programmer per stage: a model id / GGUF path / hf: URI, or `rules[:preset]` (ProX stages only). */
+  z.object({ type: z.literal('stages'), doc: z.string().optional(), chunk: z.string().optional(), ultrax: z.string().optional(), fidelity: FidelitySchema.optional(), ultraxOptions: UltraxOptionsSchema.optional() }),
 ]);
 export type ProgrammerSpec = z.infer<typeof ProgrammerSpecSchema>;
 
@@ -113,9 +133,10 @@ export const OperationViewSchema = z.object({
   lines: z.union([z.literal('all'), z.object({ start: z.number().int(), end: z.number().int() })]).nullable(),
   reason: z.string().nullable(),
   probability: z.number().nullable(),
-  /** What it did in this execution: lines removed, occurrences replaced. */
+  /** What it did in this execution: lines removed, occurrences replaced, lines inserted (UltraX add_line). */
   linesRemoved: z.number().int(),
   replacements: z.number().int(),
+  linesAdded: z.number().int().optional(),
   errors: z.array(z.string()),
 });
 export type OperationView = z.infer<typeof OperationViewSchema>;
@@ -125,10 +146,15 @@ export const ExecutionViewSchema = z.object({
   refined: z.string(),
   dropped: z.boolean(),
   dropReason: z.string().nullable(),
-  /** For each original line (0-based): program line of the remove_lines that removed it, or null. */
+  /**
+   * For each original line (0-based): program line of the remove_lines that removed it, or null;
+   * -1 for a blank line UltraX's final newline cleanup collapsed.
+   */
   removedBy: z.array(z.number().int().nullable()),
   /** Normalized spans as [start, end) offsets in the original text, with the replacement. */
   replacements: z.array(z.object({ op: z.number().int(), start: z.number().int(), end: z.number().int(), to: z.string() })),
+  /** Lines an UltraX program inserted, after original line `after` (-1: before the first), by program line `op`. */
+  added: z.array(z.object({ after: z.number().int(), text: z.string(), op: z.number().int() })).optional(),
   errorCount: z.number().int(),
   cancelled: z.boolean(),
   operations: z.array(OperationViewSchema),
@@ -139,6 +165,8 @@ export const DocumentDetailSchema = z.object({
   row: DocumentRowSchema,
   doc: ProgramViewSchema.nullable(),
   chunk: ProgramViewSchema.nullable(),
+  /** The UltraX program, when the document was refined in that dialect (then doc and chunk are null). */
+  ultrax: ProgramViewSchema.nullable().optional(),
   execution: ExecutionViewSchema,
 });
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
@@ -226,7 +254,7 @@ export const StatsSchema = z.object({
   documents: z.object({ before: z.number().int(), after: z.number().int() }),
   words: z.object({ before: z.number(), after: z.number() }),
   tokens: z.object({ before: z.number(), after: z.number(), estimated: z.boolean() }),
-  refined: z.object({ doc: z.number().int(), chunk: z.number().int() }),
+  refined: z.object({ doc: z.number().int(), chunk: z.number().int(), ultrax: z.number().int() }),
   operations: z.record(z.string(), z.number().int()),
   /** Per rule key (`web.menus`), or per reason with its numbers masked for notes that name no rule. */
   rules: z.record(z.string(), RuleStatsSchema),
@@ -271,7 +299,8 @@ export const methods = {
   'docs.neighbor': { input: z.object({ docId: z.string(), direction: z.enum(['next', 'previous']), filter: DocFilterSchema.default('all') }), output: z.string().nullable() },
   'doc.get': { input: DocRef, output: DocumentDetailSchema },
   /** Execute an edited program without saving it (live preview while editing by hand). */
-  'doc.preview': { input: z.object({ docId: z.string(), doc: z.string().nullable(), chunk: z.string().nullable() }), output: ExecutionViewSchema },
+  /** Executes edited program texts without storing them; give doc + chunk (ProX) or ultrax. */
+  'doc.preview': { input: z.object({ docId: z.string(), doc: z.string().nullable(), chunk: z.string().nullable(), ultrax: z.string().nullable().optional() }), output: ExecutionViewSchema },
   /** Save a hand-edited program; it replaces the programmer's for this document. */
   'doc.saveProgram': { input: z.object({ docId: z.string(), stage: StageSchema, text: z.string() }), output: DocumentDetailSchema },
   'doc.setOperation': { input: z.object({ docId: z.string(), stage: StageSchema, line: z.number().int().min(0), enabled: z.boolean() }), output: ExecutionViewSchema },

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { isRemoteModelSource } from '../../contract/programmer-ref';
 import { addModel, describeModel, findModel, listModels, modelsDir, type RegisteredModel } from '../models/registry';
-import { PROFILES, ProfileError, resolveProfile } from '../models/profiles';
+import { PROFILES, ProfileError, profileStages, resolveProfile } from '../models/profiles';
 import { checkModelFile, ModelFileError } from '../models/gguf-check';
 import { createModelProgrammer } from '../models/model-programmer';
 import { loadRuntime } from '../../native/llama/runtime';
@@ -50,8 +50,11 @@ export function registerModelsList(models: Command): void {
     for (const name of Object.keys(PROFILES)) {
       try {
         const profile = resolveProfile(name, dir);
-        const show = (s: typeof profile.doc): string => (s.type === 'model' ? basename(s.path) : `rules:${s.preset}`);
-        console.log(`profile ${name}: ready (doc ${show(profile.doc)}, chunk ${show(profile.chunk)})`);
+        const stages = profileStages(name).map((stage) => {
+          const s = profile[stage]!;
+          return `${stage} ${s.type === 'model' ? basename(s.path) : `rules:${s.preset}`}`;
+        });
+        console.log(`profile ${name}: ready (${stages.join(', ')})`);
       } catch (err) {
         if (!(err instanceof ProfileError)) throw err;
         console.log(`profile ${name}: incomplete — ${err.message}`);

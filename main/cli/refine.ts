@@ -4,8 +4,9 @@
  * crash) and run it again: it continues where it stopped.
  */
 import type { Command } from 'commander';
-import { DEFAULT_RULE_PRESET, parseProgrammerRef, StageSelectionSchema, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
-import { checkProgrammerSpec, ProgrammerSpecError } from '../stage-programmers/resolve';
+import { resolve } from 'node:path';
+import { DEFAULT_RULE_PRESET, FidelitySchema, parseProgrammerRef, StageSelectionSchema, type Fidelity, type JobStatus, type ProgrammerSpec, type StageSelection, type UltraxOptions } from '../../contract/api';
+import { checkProgrammerSpec, ProgrammerSpecError, stagesFor } from '../stage-programmers/resolve';
 import { CliError } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, type DbOptions } from './workspace-options';
@@ -15,6 +16,11 @@ interface RefineOptions extends DbOptions {
   profile?: string;
   docModel?: string;
   chunkModel?: string;
+  ultraxModel?: string;
+  fidelity?: string;
+  maxChars?: string;
+  maxNewTokens?: string;
+  ultraxInstruction?: string;
   stage: string;
   batchSize: string;
   quiet?: boolean;
@@ -24,13 +30,18 @@ export function register(program: Command): void {
   addDbOption(
     program
       .command('refine')
-      .description('write a program for every document (doc stage) and every kept chunk (chunk stage); resumable')
+      .description('write a program for every document (doc stage) and every kept chunk (chunk stage), or one UltraX program per document; resumable')
       .argument('<folder>', 'the indexed folder (indexed first if needed)')
       .option('--programmer <rules[:preset]>', `rule programmer, e.g. rules, rules:c4+prox-lines, rules:web,-web.repeated (default rules:${DEFAULT_RULE_PRESET})`)
-      .option('--profile <name>', 'built-in model profile: prox-web | prox-math')
+      .option('--profile <name>', 'built-in model profile: prox-web | prox-math | ultrax')
       .option('--doc-model <model>', 'doc-stage programmer: GGUF path, hf: URI, or rules[:preset]')
       .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, hf: URI, or rules[:preset]')
-      .option('--stage <stage>', 'doc | chunk | both', 'both')
+      .option('--ultrax-model <model>', 'UltraX programmer: a model id from the models folder or a GGUF path')
+      .option('--fidelity <fidelity>', 'UltraX: improved (answers constrained to the function space, default) or reference (free generation and context as UltraX ran)')
+      .option('--max-chars <n>', 'UltraX: window size in characters (default 48000, as UltraX)')
+      .option('--max-new-tokens <n>', 'UltraX: longest answer per window (default 4096, as UltraX)')
+      .option('--ultrax-instruction <file>', "UltraX: your copy of UltraX's inference.py (or a text file with its system instruction), when the model file does not carry it")
+      .option('--stage <stage>', 'doc | chunk | both | ultrax (both runs an UltraX programmer\'s one stage)', 'both')
       .option('--batch-size <n>', 'documents per committed batch', '32')
       .option('-q, --quiet', 'no progress display'),
   ).action(async (folder: string, options: RefineOptions) => {
@@ -38,7 +49,7 @@ export function register(program: Command): void {
     const stages = stageOf(options.stage);
     // A mistyped rule or preset is reported now, not after the folder was read again.
     try {
-      checkProgrammerSpec(spec, stages === 'both' ? ['doc', 'chunk'] : [stages]);
+      checkProgrammerSpec(spec, stagesFor(spec, stages));
     } catch (err) {
       if (err instanceof ProgrammerSpecError) throw new CliError(err.message, 2);
       throw err;
@@ -76,6 +87,29 @@ function report(final: JobStatus): void {
   if (final.state === 'cancelled') process.exitCode = 130;
 }
 
+export function fidelityOf(value: string | undefined): Fidelity | undefined {
+  if (value === undefined) return undefined;
+  const parsed = FidelitySchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new CliError(`--fidelity must be ${FidelitySchema.options.join(' or ')}, not "${value}"`);
+}
+
+function ultraxOptionsFromFlags(options: Pick<RefineOptions, 'maxChars' | 'maxNewTokens' | 'ultraxInstruction'>): UltraxOptions | undefined {
+  const result: { -readonly [K in keyof UltraxOptions]: UltraxOptions[K] } = {};
+  const count = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} must be a whole number of at least 1, not "${value}"`);
+    return n;
+  };
+  const maxChars = count('--max-chars', options.maxChars);
+  const maxNewTokens = count('--max-new-tokens', options.maxNewTokens);
+  if (maxChars !== undefined) result.maxChars = maxChars;
+  if (maxNewTokens !== undefined) result.maxNewTokens = maxNewTokens;
+  if (options.ultraxInstruction !== undefined) result.instruction = resolve(options.ultraxInstruction);
+  return Object.keys(result).length > 0 ? result : undefined;
+}
+
 export function stageOf(value: string): StageSelection {
   const parsed = StageSelectionSchema.safeParse(value);
   if (parsed.success) return parsed.data;
@@ -83,10 +117,17 @@ export function stageOf(value: string): StageSelection {
 }
 
 /** Exactly one way of naming the programmer; none means the rules' default preset. */
-export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profile' | 'docModel' | 'chunkModel'>): ProgrammerSpec {
-  const given = [options.programmer !== undefined, options.profile !== undefined, options.docModel !== undefined || options.chunkModel !== undefined].filter(Boolean).length;
-  if (given > 1) throw new CliError('give only one of --programmer, --profile, or --doc-model/--chunk-model');
-  if (options.profile !== undefined) return { type: 'profile', name: options.profile };
+export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profile' | 'docModel' | 'chunkModel' | 'ultraxModel' | 'fidelity' | 'maxChars' | 'maxNewTokens' | 'ultraxInstruction'>): ProgrammerSpec {
+  const given = [options.programmer !== undefined, options.profile !== undefined, options.docModel !== undefined || options.chunkModel !== undefined, options.ultraxModel !== undefined].filter(Boolean).length;
+  if (given > 1) throw new CliError('give only one of --programmer, --profile, --doc-model/--chunk-model, or --ultrax-model');
+  const ultraxOptions = ultraxOptionsFromFlags(options);
+  const fidelity = fidelityOf(options.fidelity);
+  const ultrax = options.ultraxModel !== undefined || options.profile === 'ultrax';
+  if (ultraxOptions !== undefined && !ultrax) throw new CliError('--max-chars, --max-new-tokens and --ultrax-instruction apply to UltraX models (--profile ultrax or --ultrax-model)');
+  if (fidelity !== undefined && !ultrax) throw new CliError('--fidelity applies to UltraX models here (--profile ultrax or --ultrax-model)');
+  const extra = { ...(fidelity ? { fidelity } : {}), ...(ultraxOptions ? { ultraxOptions } : {}) };
+  if (options.profile !== undefined) return { type: 'profile', name: options.profile, ...extra };
+  if (options.ultraxModel !== undefined) return { type: 'stages', ultrax: options.ultraxModel, ...extra };
   if (options.docModel !== undefined || options.chunkModel !== undefined) return { type: 'stages', doc: options.docModel, chunk: options.chunkModel };
   const value = options.programmer ?? 'rules';
   const ref = parseProgrammerRef(value);

@@ -1,7 +1,6 @@
 /** Walking the whole corpus in order, a page at a time, as export and the statistics do. */
-import type { Stage } from '../prox/program';
 import type { Store } from '../store';
-import type { DisabledOps } from './stored-program';
+import { addDisabledOp, type DisabledOps } from './stored-program';
 
 /**
  * Pages of rows in corpus order (source, then position), read after a (source_id, ord) cursor
@@ -20,12 +19,12 @@ export function* corpusPages<R extends { source_id: number; ord: number }>(read:
 
 /** The switched-off operations of a page's documents, by document; documents without any are absent. */
 export function disabledOpsOfPage(store: Store, seqs: readonly number[]): Map<number, DisabledOps> {
-  const byDoc = new Map<number, Record<Stage, number[]>>();
+  const byDoc = new Map<number, { doc: number[]; chunk: number[]; ultrax?: number[] }>();
   // Rows come ordered by document, stage and line, so each list is already sorted.
   for (const row of store.toggles.disabledOpsOfDocs.all(JSON.stringify(seqs))) {
     let disabled = byDoc.get(row.doc_seq);
     if (!disabled) byDoc.set(row.doc_seq, (disabled = { doc: [], chunk: [] }));
-    disabled[row.stage as Stage].push(row.line);
+    addDisabledOp(disabled, row.stage, row.line);
   }
   return byDoc;
 }

@@ -4,8 +4,9 @@
  * its program as written and P(keep). Export's audit files carry these, so an audit says
  * what the review screen says.
  */
-import type { Execution, OperationTrace } from '../prox/executor';
-import type { Stage } from '../prox/program';
+import type { ProgramSlot } from '../prox/programmer';
+import { REMOVED_BY_CLEANUP } from '../ultrax';
+import type { DocumentExecution, DocumentOperation } from './document-execution';
 import { appliedOperations, notesByLine } from './stored-program';
 
 /** What the audits need of one stage's stored program. */
@@ -18,10 +19,10 @@ export interface ProgramFacts {
   readonly keepProbability: number | null;
 }
 
-export type StagePrograms = Readonly<Partial<Record<Stage, ProgramFacts>>>;
+export type StagePrograms = Readonly<Partial<Record<ProgramSlot, ProgramFacts>>>;
 
 export interface DropExplanation {
-  readonly stage: Stage | null;
+  readonly stage: ProgramSlot | null;
   /** The operation that dropped it; null when the executor's word thresholds did. */
   readonly operation: string | null;
   readonly reason: string;
@@ -42,13 +43,14 @@ export interface RemovedLine {
   readonly programmer: string | null;
 }
 
-export function explainDrop(execution: Execution, programs: StagePrograms): DropExplanation {
+export function explainDrop(execution: DocumentExecution, programs: StagePrograms): DropExplanation {
   const stage = execution.stage;
   const facts = stage ? programs[stage] : undefined;
   const base = { stage, programmer: facts?.programmer ?? null, keepProbability: facts?.keepProbability ?? null, output: facts?.program ?? null };
-  const op = stage === 'doc' ? appliedOperations(execution).find((o) => o.stage === 'doc' && o.kind === 'drop_doc') : undefined;
+  const dropping = stage === 'doc' ? 'drop_doc' : stage === 'ultrax' ? 'remove_all' : null;
+  const op = dropping ? appliedOperations(execution).find((o) => o.stage === stage && o.kind === dropping) : undefined;
   if (!op) {
-    // The executor's thresholds: what the chunk program left was too little.
+    // ProX: the executor's thresholds (what the chunk program left was too little); UltraX: every line removed.
     return { ...base, operation: null, reason: `${execution.dropReason ?? 'dropped'}${stage === 'chunk' ? ' after the chunk program' : ''}` };
   }
   const note = notesByLine(facts?.notes).get(op.line);
@@ -56,23 +58,26 @@ export function explainDrop(execution: Execution, programs: StagePrograms): Drop
 }
 
 /** The removed lines of an execution with the operation that removed each and its reason. */
-export function explainRemovedLines(execution: Execution, original: string, programs: StagePrograms): RemovedLine[] {
-  if (!execution.removedBy.some((by) => by !== null)) return [];
-  const facts = programs.chunk;
+export function explainRemovedLines(execution: DocumentExecution, original: string, programs: StagePrograms): RemovedLine[] {
+  if (!execution.removedBy.some((by) => by !== null && by !== REMOVED_BY_CLEANUP)) return [];
+  // Lines are removed by the chunk program (ProX) or the one UltraX program.
+  const stage: ProgramSlot = programs.ultrax ? 'ultrax' : 'chunk';
+  const facts = programs[stage];
   const notes = notesByLine(facts?.notes);
-  const ops = new Map<number, OperationTrace>();
-  for (const op of execution.operations) if (op.stage === 'chunk') ops.set(op.line, op);
-  const lines = original.split('\n');
+  const ops = new Map<number, DocumentOperation>();
+  for (const op of execution.operations) if (op.stage === stage) ops.set(op.line, op);
+  // UltraX numbers the lines of the text with its line endings normalized.
+  const lines = (execution.original ?? original).split('\n');
   const removed: RemovedLine[] = [];
   execution.removedBy.forEach((by, line) => {
-    if (by === null) return;
+    if (by === null || by === REMOVED_BY_CLEANUP) return;
     removed.push({ line, text: lines[line] ?? '', by, operation: ops.get(by)?.source ?? null, reason: notes.get(by)?.reason ?? null, programmer: facts?.programmer ?? null });
   });
   return removed;
 }
 
 /** A programmer that gave no reason (a model without P(keep)): its decision is the reason. */
-function modelReason(op: OperationTrace, facts: ProgramFacts | undefined): string {
+function modelReason(op: DocumentOperation, facts: ProgramFacts | undefined): string {
   const p = facts?.keepProbability;
   return `${facts?.programmer ?? 'programmer'} wrote ${op.source}${p !== null && p !== undefined ? `, P(keep) ${p.toFixed(3)}` : ''}`;
 }

@@ -1,8 +1,10 @@
 /** The workspace-wide settings every execution of a stored program follows. */
+import type { OperationKind } from '../../contract/api';
 import type { Thresholds } from '../prox/executor';
-import type { OperationKind, ParseMode } from '../prox/program';
+import type { ParseMode } from '../prox/program';
 import type { Store } from '../store';
 
+/** Operation kinds of both dialects (contract/api.ts) may be switched off. */
 export interface ExecutionSettings {
   readonly mode: ParseMode;
   readonly disabledKinds: ReadonlySet<OperationKind>;

@@ -7,9 +7,10 @@
 import { ProgrammerSpecSchema, type JobState, type JobStatus, type ProgrammerSpec, type StageSelection } from '../../contract/api';
 import { recomputeDerived } from '../execution/document';
 import { readSettings } from '../execution/settings';
-import { describeSpec, distinctProgrammers, resolveProgrammers } from '../stage-programmers/resolve';
+import type { ProgramSlot } from '../prox/programmer';
+import { describeSpec, distinctProgrammers, resolveProgrammers, stagesFor } from '../stage-programmers/resolve';
 import type { Store } from '../store';
-import { runRefine, stagesOf, type RefineProgress } from './refine-runner';
+import { runRefine, type RefineProgress } from './refine-runner';
 
 export type { JobStatus };
 
@@ -77,8 +78,10 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
   emit({});
 
   let programmers;
+  let stages: ProgramSlot[];
   try {
-    programmers = await resolveProgrammers(request.spec, stagesOf(request.stages), { modelsDir: request.modelsDir });
+    stages = stagesFor(request.spec, request.stages);
+    programmers = await resolveProgrammers(request.spec, stages, { modelsDir: request.modelsDir });
   } catch (err) {
     return finish('failed', err instanceof Error ? err.message : String(err), 0);
   }
@@ -87,7 +90,7 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
   const priorErrors = last?.id === jobId ? last.errors : 0;
   try {
     const outcome = await runRefine(store, {
-      stages: request.stages,
+      stages,
       programmers,
       batchSize: request.batchSize,
       signal: hooks.signal,

@@ -1,6 +1,7 @@
 /**
  * The batch refine loop: stage 1 (doc programs) over every document, then stage 2 (chunk
- * programs) over the documents stage 1 kept. Work is taken in batches in document order; each
+ * programs) over the documents stage 1 kept; or UltraX's one stage (a whole-document program)
+ * over every document. Work is taken in batches in document order; each
  * batch's programs, cache entries and derived columns are committed in one transaction, so a
  * process killed at any moment restarts exactly where the last commit left off: what is
  * committed is never redone, what was in flight is redone once.
@@ -9,20 +10,19 @@
  * program cache and never sent to the programmer twice, also across re-indexing.
  */
 import type { StageSelection } from '../../contract/api';
-import type { Stage } from '../prox/program';
-import type { ChunkProgram, Programmer, StageProgram } from '../prox/programmer';
-import type { PendingDoc, Store } from '../store';
+import type { ChunkProgram, Programmer, ProgramSlot, StageProgram } from '../prox/programmer';
+import { clearOtherDialect, type PendingDoc, type Store } from '../store';
 import { programmerKey } from './programmer-key';
 import { RateMeter } from './rate-meter';
 
 export interface StageStatus {
-  stage: Stage;
+  stage: ProgramSlot;
   done: number;
   total: number;
 }
 
 export interface RefineProgress {
-  stage: Stage | null;
+  stage: ProgramSlot | null;
   done: number;
   total: number;
   stages: StageStatus[];
@@ -33,8 +33,9 @@ export interface RefineProgress {
 }
 
 export interface RefineRunOptions {
-  readonly stages: StageSelection;
-  readonly programmers: Partial<Record<Stage, Programmer>>;
+  /** ProX's stage selection, or the stages to run in order. */
+  readonly stages: StageSelection | readonly ProgramSlot[];
+  readonly programmers: Partial<Record<ProgramSlot, Programmer>>;
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RefineProgress) => void;
@@ -46,14 +47,16 @@ export interface RefineRunOptions {
 
 export interface RefineOutcome {
   cancelled: boolean;
-  processed: Record<Stage, number>;
+  /** Documents processed per stage run. */
+  processed: Partial<Record<ProgramSlot, number>>;
   cacheHits: number;
   errors: number;
 }
 
 const DEFAULT_BATCH = 32;
 
-export function stagesOf(selection: StageSelection): Stage[] {
+export function stagesOf(selection: StageSelection | readonly ProgramSlot[]): ProgramSlot[] {
+  if (typeof selection !== 'string') return [...selection];
   return selection === 'both' ? ['doc', 'chunk'] : [selection];
 }
 
@@ -64,8 +67,8 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
     if (!programmer) throw new Error(`no programmer for the ${stage} stage`);
     if (!programmer.stages.includes(stage)) throw new Error(`${programmer.info.label} cannot write ${stage}-stage programs`);
   }
-  const keys: Partial<Record<Stage, string>> = {};
-  const runIds: Partial<Record<Stage, number>> = {};
+  const keys: Partial<Record<ProgramSlot, string>> = {};
+  const runIds: Partial<Record<ProgramSlot, number>> = {};
   for (const stage of stages) {
     const programmer = options.programmers[stage]!;
     const key = programmerKey(programmer.info);
@@ -73,17 +76,18 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
     runIds[stage] = ensureRun(store, stage, key, programmer);
   }
 
-  const outcome: RefineOutcome = { cancelled: false, processed: { doc: 0, chunk: 0 }, cacheHits: 0, errors: 0 };
+  const outcome: RefineOutcome = { cancelled: false, processed: Object.fromEntries(stages.map((stage) => [stage, 0])), cacheHits: 0, errors: 0 };
   const docRate = new RateMeter();
   const tokenRate = new RateMeter();
-  let current: Stage | null = null;
+  let current: ProgramSlot | null = null;
 
   const totals = (): StageStatus[] =>
     stages.map((stage) => {
       const key = keys[stage]!;
-      if (stage === 'doc') {
+      if (stage === 'doc' || stage === 'ultrax') {
         const total = store.documents.count.get() ?? 0;
-        return { stage, total, done: total - (store.programs.countPendingDocStage.get(key) ?? 0) };
+        const pending = stage === 'doc' ? store.programs.countPendingDocStage.get(key) : store.programs.countPendingUltraxStage.get(key);
+        return { stage, total, done: total - (pending ?? 0) };
       }
       // Before stage 1 has finished, stage 2's total is the number kept so far.
       const total = store.documents.countKeptAfterDocStage.get() ?? 0;
@@ -120,7 +124,7 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
         outcome.cancelled = true;
         break;
       }
-      const pending = stage === 'doc' ? store.programs.pendingDocStage : store.programs.pendingChunkStage;
+      const pending = stage === 'doc' ? store.programs.pendingDocStage : stage === 'chunk' ? store.programs.pendingChunkStage : store.programs.pendingUltraxStage;
       const batch = pending.all(after, key, options.batchSize ?? DEFAULT_BATCH);
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.seq;
@@ -162,7 +166,7 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
         }
       }).immediate();
 
-      outcome.processed[stage] += batch.length;
+      outcome.processed[stage] = (outcome.processed[stage] ?? 0) + batch.length;
       outcome.cacheHits += fromCache.size;
       docRate.add(batch.length);
       // Programmers that stream onTokens were counted as they went; the rest count on return.
@@ -176,7 +180,7 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
   return outcome;
 }
 
-function ensureRun(store: Store, stage: Stage, key: string, programmer: Programmer): number {
+function ensureRun(store: Store, stage: ProgramSlot, key: string, programmer: Programmer): number {
   const existing = store.runs.byKey.get(stage, key);
   if (existing !== undefined) return existing;
   const info = programmer.info;
@@ -197,7 +201,7 @@ function ensureRun(store: Store, stage: Stage, key: string, programmer: Programm
 }
 
 /** Cache hits, and one representative per distinct text among the misses (duplicates are asked once). */
-function splitByCache(store: Store, stage: Stage, key: string, batch: PendingDoc[]) {
+function splitByCache(store: Store, stage: ProgramSlot, key: string, batch: PendingDoc[]) {
   const fromCache = new Map<number, StageProgram>();
   const toAsk: PendingDoc[] = [];
   const asked = new Set<string>();
@@ -222,7 +226,9 @@ function splitByCache(store: Store, stage: Stage, key: string, batch: PendingDoc
   return { fromCache, toAsk };
 }
 
-function storeProgram(store: Store, doc: PendingDoc, stage: Stage, runId: number, key: string, answer: StageProgram, now: string): void {
+function storeProgram(store: Store, doc: PendingDoc, stage: ProgramSlot, runId: number, key: string, answer: StageProgram, now: string): void {
+  // A document is refined in one dialect at a time: the other dialect's programs go.
+  clearOtherDialect(store, doc.seq, stage);
   store.programs.upsert.run({
     doc_seq: doc.seq,
     stage,
@@ -237,7 +243,8 @@ function storeProgram(store: Store, doc: PendingDoc, stage: Stage, runId: number
     edited: 0,
     created_at: now,
   });
-  if (stage === 'chunk') {
+  // Chunk programs, or UltraX's window answers: one list per document.
+  if (stage !== 'doc') {
     store.programs.deleteChunks.run(doc.seq);
     (answer.chunks ?? []).forEach((chunk, idx) =>
       store.programs.insertChunk.run({ doc_seq: doc.seq, idx, first_line: chunk.firstLine, last_line: chunk.lastLine, program: chunk.program, skipped: chunk.skipped ?? null }),
@@ -247,7 +254,7 @@ function storeProgram(store: Store, doc: PendingDoc, stage: Stage, runId: number
   store.toggles.clearStage.run(doc.seq, stage);
 }
 
-function storeCache(store: Store, hash: string, stage: Stage, key: string, answer: StageProgram): void {
+function storeCache(store: Store, hash: string, stage: ProgramSlot, key: string, answer: StageProgram): void {
   store.programCache.put.run({
     content_hash: hash,
     stage,

@@ -4,7 +4,7 @@
  */
 import { freemem } from 'node:os';
 import type { RuntimeInfo } from '../../native/llama/runtime';
-import type { Stage } from '../prox/program';
+import type { ProgramSlot } from '../prox/programmer';
 import type { ModelShape } from './gguf-check';
 
 /** Every released ProX refiner was trained with a 2,048-token context; prompts are fitted to it. */
@@ -20,9 +20,10 @@ export const CONTEXT_SIZE = 2048;
  * Q8_0 and 65 / 52 tokens/s with 4 / 16 for F16 (bench:model). So 4 on a CPU for both; on a GPU
  * many sequences are what keeps it busy. Always capped by free memory (chooseSequences).
  */
-export const DEFAULT_SEQUENCES: Readonly<Record<'cpu' | 'gpu', Readonly<Record<Stage, number>>>> = {
-  cpu: { doc: 4, chunk: 4 },
-  gpu: { doc: 32, chunk: 32 },
+export const DEFAULT_SEQUENCES: Readonly<Record<'cpu' | 'gpu', Readonly<Record<ProgramSlot, number>>>> = {
+  // UltraX windows are long (up to 48,000 characters): fewer of them fit, memory caps them further.
+  cpu: { doc: 4, chunk: 4, ultrax: 4 },
+  gpu: { doc: 32, chunk: 32, ultrax: 32 },
 };
 
 /** Leave room for the OS, the app and llama.cpp's compute buffers. */
@@ -49,7 +50,7 @@ export async function chooseSequences(options: {
   requested: number | null;
   kvBytesPerToken: number;
   contextSize: number;
-  stage: Stage;
+  stage: ProgramSlot;
 }): Promise<number> {
   const perSequence = options.kvBytesPerToken * options.contextSize;
   const budget = freeBytes(options.runtime) * MEMORY_SHARE;

@@ -7,20 +7,31 @@
  * one at a time, and the one that kills it again gets the crash recorded as its failure,
  * while the batch goes on.
  */
+import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ParseMode, Stage } from '../prox/program';
-import type { DocumentInput, Programmer, ProgrammerInfo, ProgramRequestOptions, StageProgram } from '../prox/programmer';
+import type { ParseMode } from '../prox/program';
+import type { DocumentInput, Programmer, ProgrammerInfo, ProgramRequestOptions, ProgramSlot, StageProgram } from '../prox/programmer';
 import { GRAMMAR_VERSION, PROMPT_VERSION } from '../prox/versions';
+import { ULTRAX_GRAMMAR_VERSION } from '../ultrax';
 import type { PromptTruncation } from '../prox/prompts';
 import { checkModelFile } from './gguf-check';
 import { sha256File } from './file-hash';
 import { assertWeightsFit, kvBytesPerToken } from './memory-plan';
 import { failedProgram, type DocMode } from './stage-runner';
 import { ModelWorker, WorkerCrashError, WorkerInitError } from './worker-host';
-import type { WorkerInit, WorkerReady } from './worker-protocol';
+import type { UltraxWorkerSettings, WorkerInit, WorkerReady } from './worker-protocol';
+import { ULTRAX_PROMPT_VERSION } from './ultrax-runner';
+import type { UltraxInstruction } from '../convert/ultrax-instruction';
+
+/** The UltraX stage's prompt and window settings, resolved from the model file and the user's options (ultrax-model.ts). */
+export interface UltraxProgrammerSettings extends Omit<UltraxWorkerSettings, 'instruction'> {
+  readonly instruction: UltraxInstruction;
+}
 
 export interface ModelProgrammerOptions {
-  stage: Stage;
+  stage: ProgramSlot;
+  /** Required for the UltraX stage. */
+  ultrax?: UltraxProgrammerSettings;
   modelPath: string;
   /**
    * 'on-first-use': the worker (and the model) starts on the first writePrograms, so a job can
@@ -48,7 +59,7 @@ export interface ModelProgrammerOptions {
 
 export interface WorkerCrash {
   readonly docId: string;
-  readonly stage: Stage;
+  readonly stage: ProgramSlot;
   readonly exit: string;
   readonly at: string;
 }
@@ -64,6 +75,7 @@ export interface ModelProgrammer extends Programmer {
 const MAX_RESTARTS_PER_BATCH = 16;
 
 export async function createModelProgrammer(options: ModelProgrammerOptions): Promise<ModelProgrammer> {
+  if (options.stage === 'ultrax' && !options.ultrax) throw new Error(`${options.modelPath}: the UltraX stage needs its prompt settings`);
   const summary = await checkModelFile(options.modelPath);
   assertWeightsFit(options.modelPath, summary.weightBytes, null);
   const sha256 = await sha256File(options.modelPath);
@@ -82,6 +94,7 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     truncation: options.truncation ?? 'keep-inst',
     weightBytes: summary.weightBytes,
     kvBytesPerToken: kvBytesPerToken(summary.shape),
+    ...(options.ultrax ? { ultrax: { ...options.ultrax, instruction: options.ultrax.instruction.text } } : {}),
   };
 
   let beforeStart = options.beforeStart;
@@ -113,20 +126,9 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     return starting;
   };
 
-  const parameters: Record<string, string | number | boolean> = { stage: options.stage, mode, model: basename(options.modelPath) };
-  if (mode === 'probability') parameters.keepThreshold = keepThreshold;
-  parameters.truncation = init.truncation;
-  const info: ProgrammerInfo = {
-    id: ['model', sha256, options.stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', init.truncation, PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
-    kind: 'model',
-    label: `${basename(options.modelPath)} (${options.stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''})`,
-    modelHash: sha256,
-    promptVersion: PROMPT_VERSION,
-    grammarVersion: GRAMMAR_VERSION,
-    parameters,
-  };
+  const info = options.ultrax ? ultraxInfo(options.modelPath, sha256, options.ultrax) : proxInfo(options.modelPath, sha256, options.stage, mode, keepThreshold, init.truncation);
 
-  const writePrograms = async (stage: Stage, docs: readonly DocumentInput[], request: ProgramRequestOptions = {}): Promise<StageProgram[]> => {
+  const writePrograms = async (stage: ProgramSlot, docs: readonly DocumentInput[], request: ProgramRequestOptions = {}): Promise<StageProgram[]> => {
     if (disposed) throw new Error('this model programmer was disposed');
     if (stage !== options.stage) throw new Error(`${info.label} writes ${options.stage}-stage programs, not ${stage}-stage ones`);
     const results: Array<StageProgram | undefined> = new Array(docs.length);
@@ -204,6 +206,47 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
 }
 
 export { WorkerInitError };
+
+function proxInfo(modelPath: string, sha256: string, stage: ProgramSlot, mode: DocMode, keepThreshold: number, truncation: string): ProgrammerInfo {
+  const parameters: Record<string, string | number | boolean> = { stage, mode, model: basename(modelPath) };
+  if (mode === 'probability') parameters.keepThreshold = keepThreshold;
+  parameters.truncation = truncation;
+  return {
+    id: ['model', sha256, stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', truncation, PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
+    kind: 'model',
+    label: `${basename(modelPath)} (${stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''})`,
+    modelHash: sha256,
+    promptVersion: PROMPT_VERSION,
+    grammarVersion: GRAMMAR_VERSION,
+    parameters,
+  };
+}
+
+/** Everything that can change what the model writes is in the id: the instruction and template too. */
+function ultraxInfo(modelPath: string, sha256: string, settings: UltraxProgrammerSettings): ProgrammerInfo {
+  const grammarVersion = settings.fidelity === 'reference' ? 'none' : ULTRAX_GRAMMAR_VERSION;
+  const instruction = settings.instruction.sha256.slice(0, 16);
+  const template = createHash('sha256').update(settings.chatTemplate).digest('hex').slice(0, 16);
+  return {
+    id: ['model', sha256, 'ultrax', settings.fidelity, `chars:${settings.maxChars}`, `overlap:${settings.overlapRatio}`, `context:${settings.contextSize}`, `answer:${settings.maxNewTokens}`, `instruction:${instruction}`, `template:${template}`, ULTRAX_PROMPT_VERSION, grammarVersion].join(':'),
+    kind: 'model',
+    label: `${basename(modelPath)} (UltraX${settings.fidelity === 'reference' ? ', reference fidelity' : ''}${settings.instruction.released ? '' : ', custom instruction'})`,
+    modelHash: sha256,
+    promptVersion: ULTRAX_PROMPT_VERSION,
+    grammarVersion,
+    parameters: {
+      stage: 'ultrax',
+      model: basename(modelPath),
+      fidelity: settings.fidelity,
+      maxChars: settings.maxChars,
+      overlapRatio: settings.overlapRatio,
+      contextSize: settings.contextSize,
+      maxNewTokens: settings.maxNewTokens,
+      instructionSha256: settings.instruction.sha256,
+      instructionReleased: settings.instruction.released,
+    },
+  };
+}
 
 function threadsFromEnvironment(): number | null {
   const value = Number(process.env.REFINERY_LLAMA_THREADS);

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProgrammerRef } from '../../contract/programmer-ref';
-import type { Stage } from '../prox/program';
+import type { ProgramSlot } from '../prox/programmer';
 import { findModel } from './registry';
 
 export type StageSource =
@@ -14,16 +14,18 @@ export type StageSource =
   | { readonly type: 'model'; readonly repo: string; readonly baseName: string; readonly parameters: string }
   | { readonly type: 'rules'; readonly preset: string };
 
+/** A profile names the programmer of each stage it runs: ProX's doc and chunk, or UltraX's one. */
 export interface Profile {
   readonly name: string;
   readonly description: string;
-  readonly doc: StageSource;
-  readonly chunk: StageSource;
+  readonly doc?: StageSource;
+  readonly chunk?: StageSource;
+  readonly ultrax?: StageSource;
 }
 
 const model = (repo: string, parameters: string): StageSource => ({ type: 'model', repo, baseName: repo.split('/')[1]!, parameters });
 
-export const PROFILES: Readonly<Record<'prox-web' | 'prox-math', Profile>> = {
+export const PROFILES = {
   'prox-web': {
     name: 'prox-web',
     description: 'ProX refiners for general web text (0.3B doc + 0.3B chunk model)',
@@ -36,7 +38,19 @@ export const PROFILES: Readonly<Record<'prox-web' | 'prox-math', Profile>> = {
     doc: model('gair-prox/math-doc-refining-lm', '0.7B'),
     chunk: model('gair-prox/math-chunk-refining-lm', '0.3B'),
   },
-};
+  ultrax: {
+    name: 'ultrax',
+    description: 'UltraX refiner (openbmb, 0.6B Qwen3): one whole-document program per document, long documents in sliding windows',
+    ultrax: model('openbmb/UltraX-0.6B-Preview', '0.6B'),
+  },
+} satisfies Record<string, Profile>;
+
+/** The stages a profile runs, in order. */
+export function profileStages(name: string): ProgramSlot[] {
+  const profile = (PROFILES as Record<string, Profile | undefined>)[name];
+  if (!profile) throw new ProfileError(`unknown profile "${name}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`);
+  return (['doc', 'chunk', 'ultrax'] as const).filter((slot) => profile[slot] !== undefined);
+}
 
 /**
  * Preferred file names per model, best first: `<base>.<TYPE>.gguf`, the naming of
@@ -54,8 +68,9 @@ export type ResolvedStage =
 
 export interface ResolvedProfile {
   readonly name: string;
-  readonly doc: ResolvedStage;
-  readonly chunk: ResolvedStage;
+  readonly doc?: ResolvedStage;
+  readonly chunk?: ResolvedStage;
+  readonly ultrax?: ResolvedStage;
 }
 
 export class ProfileError extends Error {
@@ -69,10 +84,12 @@ export class ProfileError extends Error {
 export function resolveProfile(name: string, modelsDir: string): ResolvedProfile {
   const profile = (PROFILES as Record<string, Profile | undefined>)[name];
   if (!profile) throw new ProfileError(`unknown profile "${name}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`);
-  return { name, doc: resolveSource(profile.doc, 'doc', modelsDir), chunk: resolveSource(profile.chunk, 'chunk', modelsDir) };
+  const resolved: { -readonly [K in keyof ResolvedProfile]: ResolvedProfile[K] } = { name };
+  for (const slot of profileStages(name)) resolved[slot] = resolveSource(profile[slot]!, slot, modelsDir);
+  return resolved;
 }
 
-function resolveSource(source: StageSource, stage: Stage, modelsDir: string): ResolvedStage {
+function resolveSource(source: StageSource, stage: ProgramSlot, modelsDir: string): ResolvedStage {
   if (source.type === 'rules') return source;
   const present = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
   const preferred = expectedFileNames(source).find((file) => present.includes(file));
@@ -80,9 +97,9 @@ function resolveSource(source: StageSource, stage: Stage, modelsDir: string): Re
   const file = preferred ?? anyQuant;
   if (file) return { type: 'model', path: join(modelsDir, file) };
   throw new ProfileError(
-    `the ${stage}-stage model ${source.repo} is not in ${modelsDir} (looked for ${source.baseName}.<TYPE>.gguf, e.g. ${source.baseName}.Q8_0.gguf). ` +
-      `Add it with \`refinery models add hf:<owner>/<repo-with-GGUF>:Q8_0\` or a URL, or convert the Hugging Face checkpoint with ` +
-      `\`refinery models convert <folder with ${source.repo} files>\`, then retry.`,
+    `the ${stage === 'ultrax' ? 'UltraX' : `${stage}-stage`} model ${source.repo} is not in ${modelsDir} (looked for ${source.baseName}.<TYPE>.gguf, e.g. ${source.baseName}.Q8_0.gguf). ` +
+      `Add it with \`refinery models add ${source.repo}\` (fetches the Hugging Face checkpoint and converts it), \`refinery models add hf:<owner>/<repo-with-GGUF>:Q8_0\` or a URL, ` +
+      `or convert a local checkpoint with \`refinery models convert <folder with ${source.repo} files>\`, then retry.`,
   );
 }
 

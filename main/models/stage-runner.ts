@@ -7,7 +7,7 @@
  * directly. Documents are processed concurrently so every sequence of the engine stays busy.
  */
 import type { ParseMode, Stage } from '../prox/program';
-import type { ChunkProgram, DocumentInput, ProgrammerProgress, StageProgram } from '../prox/programmer';
+import type { ChunkProgram, DocumentInput, ProgrammerProgress, ProgramSlot, StageProgram } from '../prox/programmer';
 import type { Tokenizer } from '../prox/tokens';
 import { buildPromptTokens, type PromptTruncation } from '../prox/prompts';
 import { chunkDocument, DEFAULT_CHUNK_BUDGET, mergeChunkPrograms } from '../prox/chunker';
@@ -121,7 +121,7 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
   };
 }
 
-export function failedProgram(id: string, stage: Stage, failure: string): StageProgram {
+export function failedProgram(id: string, stage: ProgramSlot, failure: string): StageProgram {
   return { id, stage, program: '', notes: [], failure, promptTokens: 0, generatedTokens: 0 };
 }
 

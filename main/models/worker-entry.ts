@@ -9,6 +9,7 @@ import { loadModel } from '../../native/llama/model';
 import { chooseSequences, CONTEXT_SIZE } from './memory-plan';
 import { proxTokenizer } from './tokenizer';
 import { createStageRunner, type StageRunner } from './stage-runner';
+import { createUltraxRunner } from './ultrax-runner';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol';
 
 function send(message: FromWorker): void {
@@ -22,30 +23,39 @@ async function init(options: WorkerInit): Promise<void> {
   try {
     const runtime = await loadRuntime(options.gpu);
     const model = await loadModel(runtime, options.modelPath);
+    const contextSize = options.ultrax?.contextSize ?? CONTEXT_SIZE;
     const sequences = await chooseSequences({
       runtime: runtime.info,
       requested: options.sequences,
       kvBytesPerToken: options.kvBytesPerToken,
-      contextSize: CONTEXT_SIZE,
+      contextSize,
       stage: options.stage,
     });
     // A GPU digests long prompt batches well; on a CPU llama.cpp's 512 already saturates the cores.
-    const batchSize = runtime.info.gpuAvailable ? Math.min(2048, CONTEXT_SIZE * sequences) : 512;
-    const engine = await model.createEngine({ sequences, contextSize: CONTEXT_SIZE, batchSize, threads: options.threads ?? undefined });
-    runner = createStageRunner({
-      stage: options.stage,
-      engine,
-      tokenizer: proxTokenizer(model.tokenizer, options.modelPath),
-      mode: options.mode,
-      keepThreshold: options.keepThreshold,
-      parseMode: options.parseMode,
-      truncation: options.truncation,
-    });
+    const batchSize = runtime.info.gpuAvailable ? Math.min(2048, contextSize * sequences) : 512;
+    const engine = await model.createEngine({ sequences, contextSize, batchSize, threads: options.threads ?? undefined });
+    runner =
+      options.stage === 'ultrax'
+        ? createUltraxRunner({ engine, tokenizer: model.tokenizer, ...ultraxSettings(options) })
+        : createStageRunner({
+            stage: options.stage,
+            engine,
+            tokenizer: proxTokenizer(model.tokenizer, options.modelPath),
+            mode: options.mode,
+            keepThreshold: options.keepThreshold,
+            parseMode: options.parseMode,
+            truncation: options.truncation,
+          });
     send({ type: 'ready', ready: { runtime: runtime.info, model: model.info, engine: engine.info } });
     for (const request of pending.splice(0)) void write(request);
   } catch (err) {
     send({ type: 'init-error', message: err instanceof Error ? err.message : String(err) });
   }
+}
+
+function ultraxSettings(options: WorkerInit): NonNullable<WorkerInit['ultrax']> {
+  if (!options.ultrax) throw new Error('the UltraX stage needs its prompt settings (internal error)');
+  return options.ultrax;
 }
 
 async function write(request: Extract<ToWorker, { type: 'write' }>): Promise<void> {

@@ -1,14 +1,28 @@
 /** Messages between the app and the model worker process (worker-entry.ts). */
-import type { ParseMode, Stage } from '../prox/program';
-import type { DocumentInput, StageProgram } from '../prox/programmer';
+import type { ParseMode } from '../prox/program';
+import type { DocumentInput, ProgramSlot, StageProgram } from '../prox/programmer';
 import type { RuntimeInfo } from '../../native/llama/runtime';
 import type { ModelLoadInfo } from '../../native/llama/model';
 import type { EngineInfo } from '../../native/llama/engine';
 import type { DocMode } from './stage-runner';
 import type { PromptTruncation } from '../prox/prompts';
+import type { UltraxFidelity } from './ultrax-runner';
+
+/** What an UltraX worker needs beyond the model: the prompt parts and the window settings. */
+export interface UltraxWorkerSettings {
+  readonly chatTemplate: string;
+  readonly instruction: string;
+  readonly maxChars: number;
+  readonly overlapRatio: number;
+  readonly fidelity: UltraxFidelity;
+  /** Tokens each sequence holds (prompt + answer). */
+  readonly contextSize: number;
+  /** Longest answer per window (UltraX's `--max_new_tokens`, 4,096). */
+  readonly maxNewTokens: number;
+}
 
 export interface WorkerInit {
-  readonly stage: Stage;
+  readonly stage: ProgramSlot;
   readonly modelPath: string;
   readonly mode: DocMode;
   readonly keepThreshold: number;
@@ -23,6 +37,8 @@ export interface WorkerInit {
   readonly weightBytes: number;
   /** KV-cache bytes one token of context costs (sizes the number of sequences). */
   readonly kvBytesPerToken: number;
+  /** Set for the UltraX stage. */
+  readonly ultrax?: UltraxWorkerSettings;
 }
 
 export interface WorkerReady {

@@ -48,8 +48,8 @@ export interface ExecuteInput {
   readonly mode?: ParseMode;
   /** Program lines (0-based) switched off, per stage. */
   readonly disabled?: { readonly doc?: ReadonlySet<number>; readonly chunk?: ReadonlySet<number> };
-  /** Operation kinds switched off everywhere. */
-  readonly disabledKinds?: ReadonlySet<OperationKind>;
+  /** Operation kinds switched off everywhere (kinds of other dialects may be in the set; they do nothing here). */
+  readonly disabledKinds?: ReadonlySet<string>;
   readonly thresholds?: Partial<Thresholds>;
 }
 
@@ -329,7 +329,7 @@ function traceOperations(
   stage: Stage,
   ops: readonly Operation[],
   disabledLines: ReadonlySet<number>,
-  disabledKinds: ReadonlySet<OperationKind>,
+  disabledKinds: ReadonlySet<string>,
   into: OperationTrace[],
 ): (OperationTrace | undefined)[] {
   // Indexed by program line (parsers give at most one operation per line); sparse where a line has none.
@@ -358,7 +358,7 @@ function collectErrors(
   stage: Stage,
   parsed: readonly ProgramError[],
   disabledLines: ReadonlySet<number>,
-  disabledKinds: ReadonlySet<OperationKind>,
+  disabledKinds: ReadonlySet<string>,
   traces: readonly (OperationTrace | undefined)[],
   into: ExecutionError[],
 ): number {

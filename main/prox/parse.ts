@@ -7,7 +7,7 @@
  * is an error; in reference mode such lines are ignored. Comments, code fences and blank lines
  * are ignored in both.
  */
-import type { Operation, OperationKind, ParseMode, ParsedProgram, ProgramError } from './program';
+import type { Operation, ParseMode, ParsedProgram, ProgramError } from './program';
 import { parseReferenceProgram } from './parse-reference';
 import { parseStrictProgram } from './parse-strict';
 
@@ -47,7 +47,7 @@ export function evaluateDocStage(
   program: string,
   mode: ParseMode = 'strict',
   disabledLines: ReadonlySet<number> = EMPTY,
-  disabledKinds: ReadonlySet<OperationKind> = EMPTY,
+  disabledKinds: ReadonlySet<string> = EMPTY,
 ): DocStage {
   const parsed = parseProgram(program, mode);
   const operations = mode === 'reference' ? referenceDocOperations(program, parsed.operations) : parsed.operations;

@@ -4,6 +4,12 @@
  */
 import type { OperationNote, Stage } from './program';
 
+/**
+ * Where a document's program is stored and which programmer writes it: ProX's two stages, or
+ * the whole-document program of the UltraX dialect (main/ultrax), which replaces both.
+ */
+export type ProgramSlot = Stage | 'ultrax';
+
 export interface DocumentInput {
   /** Stable document id (workspace id, or the `id` field of an input line). */
   readonly id: string;
@@ -13,13 +19,14 @@ export interface DocumentInput {
 /** What one programmer call produced for one document. */
 export interface StageProgram {
   readonly id: string;
-  readonly stage: Stage;
+  readonly stage: ProgramSlot;
   /**
    * Program text, one call per line. For the chunk stage: the programs of all chunks of the
    * document joined with "\n", line numbers document-global (the reference `chunk_program`).
+   * For UltraX: the windows' replies merged as UltraX stores them (its `model_output`).
    */
   readonly program: string;
-  /** Per-chunk programs (chunk stage only), in chunk order. */
+  /** Per-chunk programs (chunk stage), or each window's raw reply (UltraX), in order. */
   readonly chunks?: readonly ChunkProgram[];
   readonly notes: readonly OperationNote[];
   /** Doc stage: probability that the document should be kept, where the programmer knows it. */
@@ -31,7 +38,7 @@ export interface StageProgram {
 }
 
 export interface ChunkProgram {
-  /** 0-based document line range this chunk covers, inclusive. */
+  /** 0-based document line range this chunk (or UltraX window) covers, inclusive. */
   readonly firstLine: number;
   readonly lastLine: number;
   readonly program: string;
@@ -66,11 +73,11 @@ export interface ProgramRequestOptions {
 export interface Programmer {
   readonly info: ProgrammerInfo;
   /** Which stages this programmer can write programs for. */
-  readonly stages: readonly Stage[];
+  readonly stages: readonly ProgramSlot[];
   /**
    * Write programs for a batch of documents. Results come back in input order. A failure on
    * one document is reported in its result (`failure`), never thrown for the whole batch.
    */
-  writePrograms(stage: Stage, docs: readonly DocumentInput[], options?: ProgramRequestOptions): Promise<StageProgram[]>;
+  writePrograms(stage: ProgramSlot, docs: readonly DocumentInput[], options?: ProgramRequestOptions): Promise<StageProgram[]>;
   dispose(): Promise<void>;
 }

@@ -3,20 +3,22 @@
  * indexing, rules and export never load the native runtime, and a missing or broken runtime
  * becomes one clear error instead of a crash.
  */
-import type { Stage } from '../prox/program';
-import type { Programmer } from '../prox/programmer';
+import type { ProgramSlot, Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/rule-programmer';
+import type { UltraxOptions } from '../models/ultrax-model';
 
 export interface StageProgrammerOptions {
   /** Start the model on the first request instead of now. */
   readonly lazy?: boolean;
   /** Awaited once before the model is loaded. */
   readonly beforeStart?: () => Promise<void>;
+  /** The UltraX stage's settings (fidelity, window size, instruction file). */
+  readonly ultrax?: UltraxOptions;
 }
 
 export interface ModelRuntime {
-  profileProgrammer(profile: string, stage: Stage, modelsDir: string | undefined, options?: StageProgrammerOptions): Promise<Programmer>;
-  modelProgrammer(model: string, stage: Stage, modelsDir: string | undefined, options?: StageProgrammerOptions): Promise<Programmer>;
+  profileProgrammer(profile: string, stage: ProgramSlot, modelsDir: string | undefined, options?: StageProgrammerOptions): Promise<Programmer>;
+  modelProgrammer(model: string, stage: ProgramSlot, modelsDir: string | undefined, options?: StageProgrammerOptions): Promise<Programmer>;
   /**
    * Whether the models behind two programmers fit in memory at once (memory-plan.ts
    * stagesFitTogether); rule programmers take no model memory. `freeBytes` replaces the free memory measured (tests, callers that know better).
@@ -40,27 +42,42 @@ export async function loadModelRuntime(): Promise<ModelRuntime> {
   let registry: typeof import('../models/registry');
   let memory: typeof import('../models/memory-plan');
   let check: typeof import('../models/gguf-check');
+  let ultrax: typeof import('../models/ultrax-model');
   try {
-    [models, profiles, registry, memory, check] = await Promise.all([
+    [models, profiles, registry, memory, check, ultrax] = await Promise.all([
       import('../models/model-programmer'),
       import('../models/profiles'),
       import('../models/registry'),
       import('../models/memory-plan'),
       import('../models/gguf-check'),
+      import('../models/ultrax-model'),
     ]);
   } catch (err) {
     throw new ModelRuntimeUnavailableError(err instanceof Error ? err.message : String(err));
   }
   const dirOf = (given: string | undefined) => given ?? registry.modelsDir();
-  const fromResolved = async (resolved: { type: 'model'; path: string } | { type: 'rules'; preset: string }, stage: Stage, options: StageProgrammerOptions = {}): Promise<Programmer> => {
-    if (resolved.type === 'rules') return createRuleProgrammer(resolved.preset);
-    const programmer = await models.createModelProgrammer({ stage, modelPath: resolved.path, start: options.lazy ? 'on-first-use' : 'now', beforeStart: options.beforeStart });
+  const fromResolved = async (resolved: { type: 'model'; path: string } | { type: 'rules'; preset: string }, stage: ProgramSlot, modelsDir: string, options: StageProgrammerOptions = {}): Promise<Programmer> => {
+    if (resolved.type === 'rules') {
+      if (stage === 'ultrax') throw new Error('the rules write ProX programs; the UltraX stage needs an UltraX model');
+      return createRuleProgrammer(resolved.preset);
+    }
+    const programmer = await models.createModelProgrammer({
+      stage,
+      modelPath: resolved.path,
+      start: options.lazy ? 'on-first-use' : 'now',
+      beforeStart: options.beforeStart,
+      ...(stage === 'ultrax' ? { ultrax: ultrax.ultraxSettingsFor(resolved.path, options.ultrax, modelsDir) } : {}),
+    });
     modelPaths.set(programmer, resolved.path);
     return programmer;
   };
   return {
-    profileProgrammer: async (profile, stage, modelsDir, options) => fromResolved(profiles.resolveProfile(profile, dirOf(modelsDir))[stage], stage, options),
-    modelProgrammer: async (model, stage, modelsDir, options) => fromResolved(profiles.resolveStageSource(model, dirOf(modelsDir)), stage, options),
+    profileProgrammer: async (profile, stage, modelsDir, options) => {
+      const resolved = profiles.resolveProfile(profile, dirOf(modelsDir))[stage];
+      if (!resolved) throw new profiles.ProfileError(`profile "${profile}" has no ${stage} stage (it runs ${profiles.profileStages(profile).join(', ')})`);
+      return fromResolved(resolved, stage, dirOf(modelsDir), options);
+    },
+    modelProgrammer: async (model, stage, modelsDir, options) => fromResolved(profiles.resolveStageSource(model, dirOf(modelsDir)), stage, dirOf(modelsDir), options),
     fitTogether: async (a, b, freeBytes) => {
       const paths = [modelPaths.get(a), modelPaths.get(b)];
       if (paths.some((p) => p === undefined) || a === b) return true;

@@ -4,9 +4,8 @@
  * `rules[:preset]` runs the rule programmer; anything else names a model and goes to the model
  * runtime.
  */
-import { parseProgrammerRef, type ProgrammerSpec } from '../../contract/api';
-import type { Stage } from '../prox/program';
-import type { Programmer } from '../prox/programmer';
+import { parseProgrammerRef, type ProgrammerSpec, type StageSelection } from '../../contract/api';
+import type { ProgramSlot, Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/rule-programmer';
 import { parseRuleSpec, RuleSpecError } from '../rules/config';
 import { loadModelRuntime, type ModelRuntime, type StageProgrammerOptions } from './model-runtime';
@@ -26,7 +25,7 @@ export interface ResolveOptions {
   readonly freeMemoryBytes?: number;
 }
 
-export type StageProgrammers = Partial<Record<Stage, Programmer>>;
+export type StageProgrammers = Partial<Record<ProgramSlot, Programmer>>;
 
 export function describeSpec(spec: ProgrammerSpec): string {
   switch (spec.type) {
@@ -35,8 +34,29 @@ export function describeSpec(spec: ProgrammerSpec): string {
     case 'profile':
       return `profile ${spec.name}`;
     case 'stages':
-      return `doc=${spec.doc ?? '-'} chunk=${spec.chunk ?? '-'}`;
+      return spec.ultrax !== undefined ? `ultrax=${spec.ultrax}` : `doc=${spec.doc ?? '-'} chunk=${spec.chunk ?? '-'}`;
   }
+}
+
+/** The built-in profile that runs UltraX (main/models/profiles.ts). */
+const ULTRAX_PROFILE = 'ultrax';
+
+/**
+ * The stages a spec runs for a stage selection. An UltraX programmer writes one whole-document
+ * program (stage `ultrax`); the ProX programmers write the doc and chunk stages. A document is
+ * refined in one dialect at a time, so a spec names programmers of one dialect only.
+ */
+export function stagesFor(spec: ProgrammerSpec, selection: StageSelection): ProgramSlot[] {
+  const ultrax = (spec.type === 'profile' && spec.name === ULTRAX_PROFILE) || (spec.type === 'stages' && spec.ultrax !== undefined);
+  if (spec.type === 'stages' && spec.ultrax !== undefined && (spec.doc !== undefined || spec.chunk !== undefined)) {
+    throw new ProgrammerSpecError('give either an UltraX model or doc/chunk-stage programmers, not both: a document is refined in one dialect at a time');
+  }
+  if (ultrax) {
+    if (selection !== 'both' && selection !== 'ultrax') throw new ProgrammerSpecError(`UltraX writes one program per document (stage ultrax); --stage ${selection} is a ProX stage`);
+    return ['ultrax'];
+  }
+  if (selection === 'ultrax') throw new ProgrammerSpecError('the ultrax stage needs an UltraX programmer: --profile ultrax or --ultrax-model <model>');
+  return selection === 'both' ? ['doc', 'chunk'] : [selection];
 }
 
 /**
@@ -45,11 +65,13 @@ export function describeSpec(spec: ProgrammerSpec): string {
  * (memory-plan.ts), the doc-stage programmer is disposed first, so the stages run one after
  * the other. The caller still disposes every programmer (disposing twice is harmless).
  */
-export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly Stage[], options: ResolveOptions = {}): Promise<StageProgrammers> {
+export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly ProgramSlot[], options: ResolveOptions = {}): Promise<StageProgrammers> {
   const created: Programmer[] = [];
   const result: StageProgrammers = {};
+  const ultraxOptions = spec.type === 'rules' ? undefined : { ...spec.ultraxOptions, ...(spec.fidelity ? { fidelity: spec.fidelity } : {}) };
   /** Lazy loading for the chunk model when a doc stage runs before it. */
-  const stageOptions = (stage: Stage, runtime: ModelRuntime): StageProgrammerOptions => {
+  const stageOptions = (stage: ProgramSlot, runtime: ModelRuntime): StageProgrammerOptions => {
+    if (stage === 'ultrax') return { ultrax: ultraxOptions ?? {} };
     if (stage !== 'chunk' || !stages.includes('doc')) return {};
     return {
       lazy: true,
@@ -63,6 +85,7 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
   };
   try {
     if (spec.type === 'rules') {
+      if (stages.includes('ultrax')) throw new ProgrammerSpecError('the rules write ProX programs; the ultrax stage needs an UltraX model');
       const programmer = rules(spec.preset);
       created.push(programmer);
       for (const stage of stages) result[stage] = programmer;
@@ -79,7 +102,7 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
     }
     for (const stage of stages) {
       const value = spec[stage];
-      if (!value) throw new ProgrammerSpecError(`no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`);
+      if (!value) throw missingProgrammer(stage);
       const ref = parseProgrammerRef(value);
       let programmer: Programmer;
       if (ref.type === 'rules') programmer = rules(ref.preset);
@@ -101,7 +124,7 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
  * Checks what can be checked of a spec without loading anything (rule presets and overrides,
  * that each stage has a programmer), so a mistake is reported before any long work starts.
  */
-export function checkProgrammerSpec(spec: ProgrammerSpec, stages: readonly Stage[]): void {
+export function checkProgrammerSpec(spec: ProgrammerSpec, stages: readonly ProgramSlot[]): void {
   const checkRules = (preset: string): void => {
     try {
       parseRuleSpec(preset);
@@ -114,10 +137,18 @@ export function checkProgrammerSpec(spec: ProgrammerSpec, stages: readonly Stage
   if (spec.type !== 'stages') return;
   for (const stage of stages) {
     const value = spec[stage];
-    if (!value) throw new ProgrammerSpecError(`no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`);
+    if (!value) throw missingProgrammer(stage);
     const ref = parseProgrammerRef(value);
     if (ref.type === 'rules') checkRules(ref.preset);
   }
+}
+
+function missingProgrammer(stage: ProgramSlot): ProgrammerSpecError {
+  return new ProgrammerSpecError(
+    stage === 'ultrax'
+      ? 'no UltraX model given: pass --ultrax-model <gguf | model id>, or --profile ultrax'
+      : `no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`,
+  );
 }
 
 function rules(preset: string): Programmer {

@@ -33,7 +33,7 @@ export interface DocumentRecord extends DerivedColumns {
   extra: string | null;
 }
 
-/** Both stages' programs of a document as columns (NULL when that stage has none). */
+/** A document's programs as columns (NULL when that stage has none): ProX's two stages and UltraX's one. */
 export interface ProgramColumns {
   doc_program: string | null;
   doc_failure: string | null;
@@ -41,6 +41,9 @@ export interface ProgramColumns {
   chunk_program: string | null;
   chunk_failure: string | null;
   chunk_label: string | null;
+  ultrax_program: string | null;
+  ultrax_failure: string | null;
+  ultrax_label: string | null;
 }
 
 /** One document as export needs it, with both stages' programs. */
@@ -56,15 +59,17 @@ export interface ExportRow extends ProgramColumns {
   extra: string | null;
 }
 
-/** One document as the statistics need it: its text and word count, both stages' programs and their notes. */
+/** One document as the statistics need it: its text and word count, its programs and their notes. */
 export interface StatsRow extends ProgramColumns {
   seq: number;
   source_id: number;
   ord: number;
   text: string;
   words: number;
+  content_hash: string;
   doc_notes: string | null;
   chunk_notes: string | null;
+  ultrax_notes: string | null;
 }
 
 export type DocumentInsert = {
@@ -82,13 +87,15 @@ export type DocumentInsert = {
   extra: string | null;
 };
 
-/** Both stages' programs joined to a document, with the label of the run that wrote each. */
+/** Every stage's program joined to a document, with the label of the run that wrote each. */
 const WITH_PROGRAMS = `FROM documents d JOIN sources s ON s.id = d.source_id
        LEFT JOIN programs pd ON pd.doc_seq = d.seq AND pd.stage = 'doc' LEFT JOIN runs rd ON rd.id = pd.run_id
        LEFT JOIN programs pc ON pc.doc_seq = d.seq AND pc.stage = 'chunk' LEFT JOIN runs rc ON rc.id = pc.run_id
+       LEFT JOIN programs pu ON pu.doc_seq = d.seq AND pu.stage = 'ultrax' LEFT JOIN runs ru ON ru.id = pu.run_id
        WHERE (d.source_id, d.ord) > (?, ?) ORDER BY d.source_id, d.ord LIMIT ?`;
 const PROGRAM_COLUMNS = `pd.program AS doc_program, pd.failure AS doc_failure, coalesce(rd.label, CASE WHEN pd.edited = 1 THEN 'edited by hand' END) AS doc_label,
-         pc.program AS chunk_program, pc.failure AS chunk_failure, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label`;
+         pc.program AS chunk_program, pc.failure AS chunk_failure, coalesce(rc.label, CASE WHEN pc.edited = 1 THEN 'edited by hand' END) AS chunk_label,
+         pu.program AS ultrax_program, pu.failure AS ultrax_failure, coalesce(ru.label, CASE WHEN pu.edited = 1 THEN 'edited by hand' END) AS ultrax_label`;
 
 export function documentStatements(p: Prepare) {
   return {
@@ -120,8 +127,8 @@ export function documentStatements(p: Prepare) {
          ${PROGRAM_COLUMNS}
        ${WITH_PROGRAMS}`),
     /** The statistics' page after a (source_id, ord) cursor. */
-    statsPage: p<[number, number, number], StatsRow>(`SELECT d.seq, d.source_id, d.ord, d.text, d.words,
-         ${PROGRAM_COLUMNS}, pd.notes AS doc_notes, pc.notes AS chunk_notes
+    statsPage: p<[number, number, number], StatsRow>(`SELECT d.seq, d.source_id, d.ord, d.text, d.words, d.content_hash,
+         ${PROGRAM_COLUMNS}, pd.notes AS doc_notes, pc.notes AS chunk_notes, pu.notes AS ultrax_notes
        ${WITH_PROGRAMS}`),
   };
 }

@@ -25,6 +25,7 @@ export type { PendingDoc, ProgramRecord } from './programs';
 export type { ScanErrorRecord } from './scan-errors';
 export type { SourceRow } from './sources';
 export { workspaceMigrations };
+export { clearOtherDialect, otherDialectSlots } from './dialect';
 
 /** Prepares every statement on an open, migrated connection. */
 export function prepareStore(db: SqliteDatabase) {

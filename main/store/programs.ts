@@ -1,6 +1,7 @@
 /**
  * The `programs` table (one program per document and stage, with the programmer's notes) and
- * `chunk_programs` (the chunk stage's per-chunk programs behind a document's merged one).
+ * `chunk_programs` (the chunk stage's per-chunk programs behind a document's merged one, or an
+ * UltraX program's per-window answers). Stages: ProX's `doc` and `chunk`, UltraX's `ultrax`.
  */
 import type { Prepare } from './statement';
 
@@ -72,5 +73,18 @@ export function programStatements(p: Prepare) {
       `SELECT count(*) FROM documents d LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'chunk'
        WHERE d.doc_dropped = 0 AND (p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0))`,
     ).pluck(),
+    /** Documents still needing an UltraX program from this programmer (hand edits are kept). */
+    pendingUltraxStage: p<[number, string, number], PendingDoc>(
+      `SELECT d.seq, d.id, d.text, d.content_hash FROM documents d
+       LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'ultrax'
+       WHERE d.seq > ? AND (p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0))
+       ORDER BY d.seq LIMIT ?`,
+    ),
+    countPendingUltraxStage: p<[string], number>(
+      `SELECT count(*) FROM documents d LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'ultrax'
+       WHERE p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0)`,
+    ).pluck(),
+    /** A stage's program of a document goes (a program of the other dialect replaced it). */
+    delete: p<[number, string]>('DELETE FROM programs WHERE doc_seq = ? AND stage = ?'),
   };
 }

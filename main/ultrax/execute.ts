@@ -33,8 +33,8 @@ export interface UltraxExecuteInput {
   readonly program: string;
   /** Program lines (0-based) switched off. */
   readonly disabled?: ReadonlySet<number>;
-  /** Call kinds switched off everywhere. */
-  readonly disabledKinds?: ReadonlySet<UltraxKind>;
+  /** Call kinds switched off everywhere (kinds of other dialects may be in the set). */
+  readonly disabledKinds?: ReadonlySet<string>;
 }
 
 export interface UltraxCallTrace {

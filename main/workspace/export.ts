@@ -7,13 +7,13 @@
 import type { Compression, ExportProgress, ExportRequest } from '../../contract/api';
 import { corpusPages, disabledOpsOfPage } from '../execution/corpus';
 import type { ExecutionSettings } from '../execution/settings';
-import { appliedCounts, executeStored, hasRunnableProgram, NO_DISABLED_OPS, runnablePrograms, type DisabledOps, type RunnablePrograms } from '../execution/stored-program';
+import { appliedCounts, executeStored, hasRunnableProgram, linesRemoved, NO_DISABLED_OPS, runnablePrograms, type DisabledOps, type RunnablePrograms } from '../execution/stored-program';
 import { explainDrop, explainRemovedLines, type StagePrograms } from '../execution/explain';
 import { inputFieldParts } from '../export/input-fields';
 import { jsonString } from '../export/json-string';
 import { compressionFor, ExportError, openJsonlWriter, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
-import type { Execution } from '../prox/executor';
+import type { DocumentExecution } from '../execution/document-execution';
 import type { ExportRow, Store } from '../store';
 
 export type { ExportProgress, ExportRequest };
@@ -98,10 +98,11 @@ type ResolvedRequest = ExportRequest & { compression: Compression };
 
 /** The stored programs of an audited document, with what the audits say about them. */
 function auditPrograms(store: Store, row: Row): StagePrograms {
-  const facts = (stage: 'doc' | 'chunk', label: string | null) => {
+  const facts = (stage: 'doc' | 'chunk' | 'ultrax', label: string | null) => {
     const record = store.programs.of.get(row.seq, stage);
     return record ? { program: record.program, notes: record.notes, programmer: label, keepProbability: record.keep_probability } : undefined;
   };
+  if (row.ultrax_program !== null) return { ultrax: facts('ultrax', row.ultrax_label) };
   return { doc: facts('doc', row.doc_label), chunk: facts('chunk', row.chunk_label) };
 }
 
@@ -164,7 +165,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
           const wait = main.writeJsonLine(encoder.head(row), text, encoder.tail(row, programs, execution, disabled));
           if (wait) await wait;
         }
-        if (removed && execution && execution.removedBy.some((by) => by !== null)) {
+        if (removed && execution && linesRemoved(execution) > 0) {
           await removed.write({ id: row.id, source: row.path, locator: row.locator, lines: explainRemovedLines(execution, row.text, auditPrograms(store, row)) });
         }
       }
@@ -215,6 +216,9 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
     chunkProgram: index('chunk_program'),
     chunkFailure: index('chunk_failure'),
     chunkLabel: index('chunk_label'),
+    ultraxProgram: index('ultrax_program'),
+    ultraxFailure: index('ultrax_failure'),
+    ultraxLabel: index('ultrax_label'),
   };
   return (sourceId, ord, limit) =>
     query.all(sourceId, ord, limit).map(
@@ -233,6 +237,9 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
         chunk_program: r[c.chunkProgram] as string | null,
         chunk_failure: r[c.chunkFailure] as string | null,
         chunk_label: r[c.chunkLabel] as string | null,
+        ultrax_program: r[c.ultraxProgram] as string | null,
+        ultrax_failure: r[c.ultraxFailure] as string | null,
+        ultrax_label: r[c.ultraxLabel] as string | null,
       }),
     );
 }
@@ -253,6 +260,7 @@ class MainLineEncoder {
   private readonly source = lastOf((path: string) => JSON.stringify(path));
   private readonly programmer = lastOfPair((doc: string | null, chunk: string | null) => JSON.stringify({ doc, chunk }));
   private readonly programs = lastOfPair((doc: string | null, chunk: string | null) => JSON.stringify({ doc, chunk }));
+  private readonly ultrax = lastOfPair((program: string, label: string | null) => `"programmer":${JSON.stringify({ ultrax: label })},"programs":${JSON.stringify({ ultrax: program })}`);
 
   constructor(disabledKinds: readonly string[]) {
     this.disabledKinds = disabledKinds;
@@ -265,12 +273,17 @@ class MainLineEncoder {
   }
 
   /** The line from the closing quote of its text. */
-  tail(row: Row, programs: RunnablePrograms, execution: Execution | null, disabled: DisabledOps): string {
+  tail(row: Row, programs: RunnablePrograms, execution: DocumentExecution | null, disabled: DisabledOps): string {
     const toggles = disabled === NO_DISABLED_OPS ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
     const input = inputFieldParts(row.extra, PROVENANCE_KEYS);
+    // UltraX-refined documents name their one program; ProX ones keep the doc/chunk shape.
+    const provenance =
+      programs.ultrax != null
+        ? this.ultrax(programs.ultrax, row.ultrax_label)
+        : `"programmer":${this.programmer(row.doc_label, row.chunk_label)},"programs":${this.programs(programs.doc, programs.chunk)}`;
     return (
-      `"${input.topLevel},"metadata":{${input.metadata}"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},"programmer":${this.programmer(row.doc_label, row.chunk_label)},` +
-      `"programs":${this.programs(programs.doc, programs.chunk)},"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}}`
+      `"${input.topLevel},"metadata":{${input.metadata}"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},${provenance},` +
+      `"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}}`
     );
   }
 }

@@ -4,13 +4,14 @@
  * their notes which rule removed which lines (OperationNote.rules); notes written before
  * that, or by hand, only have a reason, and count under the reason with its numbers masked.
  */
-import type { RuleStats } from '../../contract/api';
-import type { OperationKind, OperationNote, Stage } from '../prox/program';
+import type { OperationKind, RuleStats } from '../../contract/api';
+import type { OperationNote } from '../prox/program';
+import type { ProgramSlot } from '../prox/programmer';
 import { RULES, type RuleKey } from '../rules/config';
 
 /** An operation that took part in a document's result (enabled, and its stage ran). */
 export interface AppliedOperation {
-  readonly stage: Stage;
+  readonly stage: ProgramSlot;
   readonly line: number;
   readonly kind: OperationKind;
   readonly linesRemoved: number;
@@ -45,7 +46,7 @@ function describe(rule: string): string | null {
 export function tallyRules(
   tally: Record<string, RuleStats>,
   applied: Iterable<AppliedOperation>,
-  notes: Readonly<Record<Stage, ReadonlyMap<number, OperationNote>>>,
+  notes: Readonly<Partial<Record<ProgramSlot, ReadonlyMap<number, OperationNote>>>>,
   removedBy: readonly (number | null)[],
 ): void {
   const touched = new Set<string>();
@@ -53,7 +54,7 @@ export function tallyRules(
   for (const op of applied) {
     // A rule counts where it took something: the page, lines or text.
     const took = op.kind === 'drop_doc' || (op.kind === 'remove_lines' && op.linesRemoved > 0) || (op.kind === 'normalize' && op.replacements > 0);
-    const note = took ? notes[op.stage].get(op.line) : undefined;
+    const note = took ? notes[op.stage]?.get(op.line) : undefined;
     if (note === undefined) continue;
     if (note.rules !== undefined && note.rules.length > 0) {
       for (const { rule, start, end } of note.rules) {

@@ -4,13 +4,13 @@
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { OperationKindSchema, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
+import { OperationKindSchema, type OperationKind, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
 import { readSettings, type ExecutionSettings } from '../execution/settings';
 import { RefineJobController } from '../jobs/job-controller';
 import { runRefineJob, type RefineJobHooks, type RefineRequest } from '../jobs/refine-job';
-import type { OperationKind, Stage } from '../prox/program';
-import { openStore, type DocumentRecord, type Store } from '../store';
+import type { ProgramSlot } from '../prox/programmer';
+import { clearOtherDialect, openStore, type DocumentRecord, type Store } from '../store';
 import { listDocuments, neighborDocument } from '../store/document-list';
 import { WorkspaceError } from './errors';
 import { WorkspaceEvents } from './events';
@@ -148,22 +148,30 @@ export class Workspace {
       row: toDocumentRow({ ...doc, path }),
       doc: toProgramView('doc', loaded.programs.doc),
       chunk: toProgramView('chunk', loaded.programs.chunk),
+      ultrax: toProgramView('ultrax', loaded.programs.ultrax),
       execution: toExecutionView(loaded, executeDocument(loaded, settings), settings),
     };
   }
 
-  preview(docId: string, docProgram: string | null, chunkProgram: string | null): ExecutionView {
+  /** Executes edited programs without storing them: ProX's two (doc, chunk), or an UltraX one when `ultrax` is given. */
+  preview(docId: string, docProgram: string | null, chunkProgram: string | null, ultraxProgram?: string | null): ExecutionView {
     const loaded = loadStoredDocument(this.store, this.document(docId));
     const settings = this.settings();
-    return toExecutionView(loaded, executeDocument(loaded, settings, { doc: docProgram, chunk: chunkProgram }), settings);
+    const override = ultraxProgram != null ? { doc: null, chunk: null, ultrax: ultraxProgram } : { doc: docProgram, chunk: chunkProgram };
+    return toExecutionView(loaded, executeDocument(loaded, settings, override), settings);
   }
 
-  /** A hand-edited program replaces the programmer's; a later refine with any programmer keeps it. */
-  saveProgram(docId: string, stage: Stage, text: string): DocumentDetail {
+  /**
+   * A hand-edited program replaces the programmer's; a later refine with any programmer keeps
+   * it. A document has programs of one dialect at a time: saving an UltraX program removes its
+   * ProX ones, and the other way round.
+   */
+  saveProgram(docId: string, stage: ProgramSlot, text: string): DocumentDetail {
     const doc = this.document(docId);
     const { db, programs, toggles } = this.store;
     db
       .transaction(() => {
+        clearOtherDialect(this.store, doc.seq, stage);
         programs.upsert.run({
           doc_seq: doc.seq,
           stage,
@@ -178,7 +186,7 @@ export class Workspace {
           edited: 1,
           created_at: new Date().toISOString(),
         });
-        if (stage === 'chunk') programs.deleteChunks.run(doc.seq);
+        if (stage !== 'doc') programs.deleteChunks.run(doc.seq);
         toggles.clearStage.run(doc.seq, stage);
         recomputeDerived(this.store, doc.seq, this.settings());
       })
@@ -186,7 +194,7 @@ export class Workspace {
     return this.getDoc(docId);
   }
 
-  setOperation(docId: string, stage: Stage, line: number, enabled: boolean): ExecutionView {
+  setOperation(docId: string, stage: ProgramSlot, line: number, enabled: boolean): ExecutionView {
     const doc = this.document(docId);
     const { db, toggles } = this.store;
     db
@@ -322,8 +330,8 @@ export class Workspace {
   refineFinished(): Promise<JobStatus> {
     return this.jobs.finished();
   }
-  refineErrors(limit: number): { docId: string; stage: Stage; message: string }[] {
-    return this.store.programs.failures.all(limit).map((r) => ({ docId: r.id, stage: r.stage as Stage, message: r.failure }));
+  refineErrors(limit: number): { docId: string; stage: ProgramSlot; message: string }[] {
+    return this.store.programs.failures.all(limit).map((r) => ({ docId: r.id, stage: r.stage as ProgramSlot, message: r.failure }));
   }
 
   // ------------------------------------------------------------------ export, stats

@@ -36,7 +36,7 @@ export function computeStats(store: Store, settings: ExecutionSettings, signal?:
     documents: { before: 0, after: 0 },
     words: { before: 0, after: 0 },
     tokens: { before: 0, after: 0, estimated: true },
-    refined: { doc: 0, chunk: 0 },
+    refined: { doc: 0, chunk: 0, ultrax: 0 },
     operations: {},
     rules: {},
     lengthHistogram: { edges: [...HISTOGRAM_EDGES], before: HISTOGRAM_EDGES.map(() => 0), after: HISTOGRAM_EDGES.map(() => 0) },
@@ -59,6 +59,7 @@ function addDocument(stats: Stats, row: StatsRow, disabled: DisabledOps, setting
   stats.lengthHistogram.before[binOf(tokensBefore)]! += 1;
   if (row.doc_program !== null) stats.refined.doc += 1;
   if (row.chunk_program !== null) stats.refined.chunk += 1;
+  if (row.ultrax_program !== null) stats.refined.ultrax += 1;
 
   let words = row.words;
   let tokens = tokensBefore;
@@ -66,7 +67,7 @@ function addDocument(stats: Stats, row: StatsRow, disabled: DisabledOps, setting
   if (hasRunnableProgram(programs)) {
     const execution = executeStored(row.text, programs, disabled, settings);
     for (const [kind, n] of Object.entries(appliedCounts(execution))) stats.operations[kind] = (stats.operations[kind] ?? 0) + n;
-    const notes = { doc: notesByLine(row.doc_notes), chunk: notesByLine(row.chunk_notes) };
+    const notes = { doc: notesByLine(row.doc_notes), chunk: notesByLine(row.chunk_notes), ultrax: notesByLine(row.ultrax_notes) };
     tallyRules(stats.rules, appliedOperations(execution), notes, execution.removedBy);
     if (execution.dropped) return;
     if (execution.text !== row.text) {

@@ -3,8 +3,8 @@ import type { DocumentRow, ExecutionView, OperationView, ProgramView } from '../
 import type { StoredDocument } from '../execution/document';
 import type { ExecutionSettings } from '../execution/settings';
 import { notesByLine, parseNotes } from '../execution/stored-program';
-import type { Execution, OperationTrace } from '../prox/executor';
-import type { Stage } from '../prox/program';
+import type { DocumentExecution, DocumentOperation } from '../execution/document-execution';
+import type { ProgramSlot } from '../prox/programmer';
 import type { ProgramRecord } from '../store';
 import type { ListedDocument } from '../store/document-list';
 
@@ -22,7 +22,7 @@ export function toDocumentRow(doc: ListedDocument): DocumentRow {
   };
 }
 
-export function toProgramView(stage: Stage, program: ProgramRecord | undefined): ProgramView | null {
+export function toProgramView(stage: ProgramSlot, program: ProgramRecord | undefined): ProgramView | null {
   if (!program) return null;
   return {
     stage,
@@ -34,16 +34,18 @@ export function toProgramView(stage: Stage, program: ProgramRecord | undefined):
   };
 }
 
-export function toExecutionView(loaded: StoredDocument, execution: Execution, settings: ExecutionSettings): ExecutionView {
-  const notes = { doc: notesByLine(loaded.programs.doc?.notes), chunk: notesByLine(loaded.programs.chunk?.notes) };
+export function toExecutionView(loaded: StoredDocument, execution: DocumentExecution, settings: ExecutionSettings): ExecutionView {
+  const notes = { doc: notesByLine(loaded.programs.doc?.notes), chunk: notesByLine(loaded.programs.chunk?.notes), ultrax: notesByLine(loaded.programs.ultrax?.notes) };
   const operations = execution.operations.map((op) => toOperationView(op, settings.disabledKinds.has(op.kind), notes[op.stage].get(op.line)));
   return {
-    original: loaded.doc.text,
+    // UltraX numbers the lines of the text with its line endings normalized: the view shows that text.
+    original: execution.original ?? loaded.doc.text,
     refined: execution.text,
     dropped: execution.dropped,
     dropReason: execution.dropReason,
     removedBy: execution.removedBy,
     replacements: execution.replacements.map((r) => ({ op: r.op, start: r.start, end: r.end, to: r.to })),
+    added: (execution.added ?? []).map((a) => ({ after: a.after, text: a.text, op: a.op })),
     errorCount: execution.errorCount,
     cancelled: execution.cancelled,
     operations,
@@ -51,7 +53,7 @@ export function toExecutionView(loaded: StoredDocument, execution: Execution, se
 }
 
 /** One executed operation as the review screen shows it; the programmer's note, when it left one, gives the reason. */
-export function toOperationView(op: OperationTrace, kindDisabled: boolean, note?: { readonly reason?: string; readonly probability?: number }): OperationView {
+export function toOperationView(op: DocumentOperation, kindDisabled: boolean, note?: { readonly reason?: string; readonly probability?: number }): OperationView {
   return {
     stage: op.stage,
     line: op.line,
@@ -64,6 +66,7 @@ export function toOperationView(op: OperationTrace, kindDisabled: boolean, note?
     probability: note?.probability ?? null,
     linesRemoved: op.linesRemoved,
     replacements: op.replacements,
+    linesAdded: op.linesAdded ?? 0,
     errors: [...op.errors],
   };
 }

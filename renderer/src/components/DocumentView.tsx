@@ -240,7 +240,7 @@ export function DocumentView({ docId }: { docId: string }) {
     if (!draft || !detail) return;
     try {
       let saved = detail;
-      for (const stage of ['doc', 'chunk'] as Stage[]) {
+      for (const stage of ['doc', 'chunk'] as const) {
         const before = (stage === 'doc' ? detail.doc?.text : detail.chunk?.text) ?? '';
         if (draft[stage] !== before) saved = await client.call('doc.saveProgram', { docId, stage, text: draft[stage] });
       }
@@ -298,7 +298,7 @@ export function DocumentView({ docId }: { docId: string }) {
         <aside className="program" aria-label="program">
           {draft ? (
             <div className="editor">
-              {(['doc', 'chunk'] as Stage[]).map((stage) => (
+              {(['doc', 'chunk'] as const).map((stage) => (
                 <label key={stage} className="editor-field">
                   <span>{stage === 'doc' ? 'Document program' : 'Chunk program (document-global line numbers)'}</span>
                   <textarea

@@ -252,7 +252,7 @@ describe('export encoding', () => {
     expect(plain.result.documents).toBeGreaterThan(1000);
 
     // Per-document toggles on a few documents (doc and chunk lines), and a kind switched off.
-    const switchedOff: [string, (stage: Stage, line: number) => boolean][] = [
+    const switchedOff: [string, (stage: string, line: number) => boolean][] = [
       ['a-2', (_, line) => line % 2 === 0],
       ['a-7', (stage) => stage === 'doc'],
       ['a-9', (stage) => stage === 'chunk'],

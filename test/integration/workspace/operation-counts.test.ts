@@ -65,7 +65,7 @@ describe('operation counts', () => {
     const stats = workspace.stats();
     expect(stats.operations).toEqual({ keep_doc: 3, drop_doc: 1, keep_chunk: 1, remove_lines: 3, normalize: 2, lines_removed: 6, replacements: 2 });
     expect(stats.documents).toEqual({ before: 6, after: 5 });
-    expect(stats.refined).toEqual({ doc: 4, chunk: 5 });
+    expect(stats.refined).toEqual({ doc: 4, chunk: 5, ultrax: 0 });
     expect(stats.words.before).toBe(6 * 12 * 9);
     expect(stats.words.after).toBe(5 * 12 * 9 - 2 * 9 - 4 * 9);
   });
