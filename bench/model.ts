@@ -14,16 +14,17 @@
  * same threads; the JSON line's top-level figures are the defaults'.
  *
  * Usage: npm run bench:model [-- --quick] [--gpu] [--threads N] [--types q8_0,f16] [--seqs 1,2,4,8,16]
- *        [--chunk-seqs 8,16] [--docs N]
+ *        [--chunk-seqs 8,16] [--docs N] [--prepare]
  * --quick: Q8_0 only, doc stage at the default and 1 sequence (GPU: the default and 64), chunk
  *   stage at the default, fewer documents (about 2 minutes on 2 CPU cores).
  * The chunk stage is also compared with the raw model doing the same work (its prompt tokens at
  * the raw prompt speed + its generated tokens at the raw generation speed of steps as wide).
  * --gpu: let node-llama-cpp pick a GPU build (CUDA/Vulkan/Metal); default is the CPU.
+ * --prepare: only write the model files the other flags would use (bench/.data), then exit.
  * --threads N: also run everything with N llama.cpp threads, beside the default.
  * Last line: one JSON object with the figures.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
@@ -71,7 +72,10 @@ function modelFile(type: OutputType): string {
     mkdirSync(dataDir, { recursive: true });
     const started = performance.now();
     process.stdout.write(`generating ${path} (0.3B shape, ${type}) ... `);
-    writeTinyLlamaGguf(path, { ...PROX_03B_SHAPE, type, seed: 1 });
+    // Under a temporary name, so that a run stopped while writing leaves no truncated model behind.
+    const partial = `${path}.partial`;
+    writeTinyLlamaGguf(partial, { ...PROX_03B_SHAPE, type, seed: 1 });
+    renameSync(partial, path);
     console.log(`${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
   return path;
@@ -244,6 +248,12 @@ function printRow(r: PipelineResult): void {
       `prompt ${fmt(r.promptTokensPerSecond)} tok/s  gen ${fmt(r.generatedTokensPerSecond)} tok/s  all ${fmt(r.tokensPerSecond)} tok/s  ` +
       `${fmt(r.docsPerSecond, 3)} docs/s  raw ${fmt(r.rawBefore)}/${fmt(r.rawAfter).trim()} tok/s  ratio ${r.ratio.toFixed(2)}${r.sameWorkRatio === undefined ? '' : `  raw gen ${r.rawGeneration!.toFixed(1)} tok/s  same-work ratio ${r.sameWorkRatio.toFixed(2)}`}  load ${r.load.toFixed(1)}${r.failures ? `  FAILURES ${r.failures}` : ''}`,
   );
+}
+
+if (flag('--prepare')) {
+  // Only write the model files (the GPU kit does this while llama.cpp builds).
+  for (const type of types) console.log(`${type}: ${modelFile(type)}`);
+  process.exit(0);
 }
 
 const benchStarted = performance.now();
