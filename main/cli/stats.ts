@@ -41,10 +41,11 @@ export function formatStats(s: Stats): string {
   lines.push(`refined: ${s.refined.doc} doc programs, ${s.refined.chunk} chunk programs`);
   lines.push('', 'operations applied:');
   for (const [kind, n] of Object.entries(s.operations).sort((a, b) => b[1] - a[1])) lines.push(`  ${kind.padEnd(14)} ${n}`);
-  lines.push('', 'what each rule took:', `  ${'pages'.padStart(7)} ${'dropped'.padStart(7)} ${'lines'.padStart(9)}  rule`);
+  // The same three figures as the Stats screen: a page a rule dropped is not also counted as changed.
+  lines.push('', 'what each rule took:', `  ${'pages dropped'.padStart(15)} ${'pages changed'.padStart(15)} ${'lines removed'.padStart(15)}  rule`);
   const rules = Object.entries(s.rules).sort((a, b) => b[1].dropped - a[1].dropped || b[1].lines - a[1].lines || b[1].pages - a[1].pages || a[0].localeCompare(b[0]));
   for (const [rule, r] of rules) {
-    lines.push(`  ${String(r.pages).padStart(7)} ${String(r.dropped).padStart(7)} ${String(r.lines).padStart(9)}  ${rule}${r.description ? ` (${r.description})` : ''}`);
+    lines.push(`  ${String(r.dropped).padStart(15)} ${String(r.pages - r.dropped).padStart(15)} ${String(r.lines).padStart(15)}  ${rule}${r.description ? ` (${r.description})` : ''}`);
   }
   if (rules.length === 0) lines.push('  none yet');
   lines.push('', 'document length (tokens~): before | after');
