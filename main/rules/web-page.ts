@@ -13,6 +13,8 @@ import {
   BYLINE_OR_DATE,
   CITATION_LIKE,
   CODE_LIKE,
+  endsQuestion,
+  endsSentence,
   FIRST_WORD,
   HAS_LETTER,
   LONG_PROSE_WORDS,
@@ -20,9 +22,7 @@ import {
   MAX_SEE_ALSO,
   normalizeTitle,
   PROSE_WORDS,
-  QUESTION_END,
   REFERENCE_HEADING,
-  SENTENCE_END,
 } from './web-patterns';
 
 /**
@@ -114,7 +114,7 @@ export class WebPage {
       const words = this.words[i] as number;
       if (words === 0) continue;
       const line = this.lines[i] as string;
-      const sentence = SENTENCE_END.test(line);
+      const sentence = endsSentence(line);
       if (sentence) this.sentence[i] = 1;
       if (words >= LONG_PROSE_WORDS || (words >= PROSE_WORDS && sentence)) this.kinds[i] = LineKind.Prose;
       else if (words <= maxLinkWords && !sentence && !this.isCode(i) && HAS_LETTER.test(line) && !this.isBylineOrDate(i)) this.kinds[i] = LineKind.LinkLike;
@@ -202,7 +202,7 @@ export class WebPage {
     const words = this.words[i] as number;
     if (words === 0 || words > MAX_HEADLINE_WORDS || this.isCode(i)) return false;
     const line = this.lines[i] as string;
-    if ((this.sentence[i] === 1 && !QUESTION_END.test(line)) || BULLET.test(line) || line.endsWith(':')) return false;
+    if ((this.sentence[i] === 1 && !endsQuestion(line)) || BULLET.test(line) || line.endsWith(':')) return false;
     // A question in sentence case is a headline only in a list of questions (three in a row).
     if (this.questionRun(i) >= 3) return true;
     return capitalisedShare(line) >= 0.6;
@@ -225,7 +225,7 @@ export class WebPage {
 
   private isShortQuestion(i: number): boolean {
     const words = this.words[i] as number;
-    return words > 0 && words <= MAX_HEADLINE_WORDS + 5 && this.sentence[i] === 1 && QUESTION_END.test(this.lines[i] as string);
+    return words > 0 && words <= MAX_HEADLINE_WORDS + 5 && this.sentence[i] === 1 && endsQuestion(this.lines[i] as string);
   }
 
   private matchesTitle(raw: string, lineWords: number): boolean {

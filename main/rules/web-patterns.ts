@@ -4,9 +4,27 @@
  * (English), not phrases of particular sites.
  */
 
-/** A sentence ending, before closing quotes or brackets. */
-export const SENTENCE_END = /[.!?]["'”’)\]]*$/;
-export const QUESTION_END = /\?["'”’)\]]*$/;
+/**
+ * The last character of a line before its closing quotes and brackets (" ' ” ’ ) ]), or '' when
+ * there is none: what `/[.!?]["'”’)\]]*$/` asks, read from the end of the line instead of
+ * scanned from its start (it is asked of every line of a page, and prose lines are long).
+ */
+export function lastBeforeClosers(line: string): string {
+  let k = line.length - 1;
+  while (k >= 0 && CLOSERS.has(line.charCodeAt(k))) k--;
+  return k >= 0 ? (line[k] as string) : '';
+}
+const CLOSERS = new Set([...`"'”’)]`].map((ch) => ch.charCodeAt(0)));
+
+/** A sentence ending (. ! ?), before closing quotes or brackets. */
+export function endsSentence(line: string): boolean {
+  const last = lastBeforeClosers(line);
+  return last === '.' || last === '!' || last === '?';
+}
+/** A question mark, before closing quotes or brackets. */
+export function endsQuestion(line: string): boolean {
+  return lastBeforeClosers(line) === '?';
+}
 export const URL_ONLY = /^(?:<?(?:https?:\/\/|www\.)\S+>?|[^\s@]+\.(?:com|org|net|edu|gov|io|co\.uk)(?:\/\S*)?)$/i;
 /** Whole-line labels of buttons and widgets (share, reply, log in, read more ...) and bare counts. */
 export const WIDGET_LABEL =

@@ -90,10 +90,12 @@ export function evaluateRules(text: string, config: RuleConfig): RuleVerdict {
 /** The rule of each run of consecutive lines a merged range removes, in order. */
 function rangeRules(range: readonly LineRemoval[]): NoteRule[] {
   const rules: NoteRule[] = [];
-  for (const removal of range) {
-    const last = rules[rules.length - 1];
-    if (last !== undefined && last.rule === removal.rule && last.end === removal.line - 1) rules[rules.length - 1] = { ...last, end: removal.line };
-    else rules.push({ rule: removal.rule, start: removal.line, end: removal.line });
+  let i = 0;
+  while (i < range.length) {
+    const first = range[i] as LineRemoval;
+    let end = first.line;
+    for (i++; i < range.length && (range[i] as LineRemoval).rule === first.rule && (range[i] as LineRemoval).line === end + 1; i++) end++;
+    rules.push({ rule: first.rule, start: first.line, end });
   }
   return rules;
 }
