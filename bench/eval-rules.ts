@@ -18,6 +18,7 @@
  * its scores: real raw pages have many more short lines than bench:rules' generated ones.
  * The last line is one JSON object with every figure.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { scorePredictions, scoreRules, type AgreementReport } from '../main/rules/agreement';
 import { DEFAULT_RULE_PRESET, parseRuleSpec, RULE_KEYS, type RuleKey } from '../main/rules/config';
 import { evaluateRules } from '../main/rules/write-programs';
@@ -76,6 +77,7 @@ const presets: { name: string; spec: string }[] = [
   ...['fineweb', 'all', 'prox-lines', 'fineweb+prox-lines', 'web'].map((name) => ({ name, spec: name })),
 ];
 const results: Record<string, { docMacroF1: number; lineF1: number; lineP: number; lineR: number; mbPerCpuSecond: number }> = {};
+const loadAtStart = loadavg()[0] as number;
 const setBytes = documents.reduce((sum, d) => sum + Buffer.byteLength(d.text), 0);
 console.log(`\npreset                 doc F1  line F1 (P / R)   (nothing here is chosen on the set: cross-validated = these figures)`);
 const keepAll = scorePredictions(
@@ -151,6 +153,8 @@ console.log(`  doc macro-F1 ${spread(switchDoc)}  line F1 ${spread(switchLine)} 
 console.log(`  switched off on the training folds (of ${folds * seeds.length}): ${LINE_RULES.map((key) => `${key} ${offCounts.get(key) ?? 0}`).join(', ')}`);
 console.log(`  selected on the whole set: ${switchCv.selectedOnAll}`);
 
+const load = [loadAtStart, loadavg()[0] as number];
+console.log(`\nload average ${load.map((l) => l.toFixed(1)).join(' -> ')} on ${availableParallelism()} cores (the MB/s figures above are CPU time, depressed on a loaded machine)`);
 console.log(
   JSON.stringify({
     eval: 'rules',
@@ -179,5 +183,6 @@ console.log(
       switchedOff: Object.fromEntries(offCounts),
       selectedOnAll: switchCv.selectedOnAll,
     },
+    loadAverage: load.map((l) => Number(l.toFixed(2))),
   }),
 );

@@ -10,6 +10,7 @@
  * or `--devset <folder>`) every preset is measured on its pages too, against the same floor.
  * The last line is one JSON object with every figure.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { DEFAULT_RULE_PRESET, parseRuleSpec } from '../main/rules/config';
 import { splitIntoWords } from '../main/rules/tokenize';
 import { writeRulePrograms } from '../main/rules/write-programs';
@@ -96,6 +97,9 @@ function measure(docs: readonly string[], bytes: number, minSeconds: number, fn:
   return { docsPerSecond: (docs.length * rounds) / seconds, mbPerSecond: (bytes * rounds) / seconds / 1e6 };
 }
 
+// CPU time still slows under load (cores shared with hyperthreads, caches, clocks): the load
+// is printed with the figures, and the ratios to the floor measured beside them hold better.
+const loadAtStart = loadavg()[0] as number;
 const docs = corpus(quick ? 1_000_000 : 8_000_000);
 const bytes = docs.reduce((sum, doc) => sum + Buffer.byteLength(doc), 0);
 const minSeconds = quick ? 0.5 : 3;
@@ -139,6 +143,9 @@ if (hasDevset(devsetDir)) {
   console.log(`\nreal pages: none at ${devsetDir} (pass --devset <folder>); generated pages only`);
 }
 
+const load = [loadAtStart, loadavg()[0] as number];
+const cores = availableParallelism();
+console.log(`load average ${load.map((l) => l.toFixed(1)).join(' -> ')} on ${cores} cores${Math.max(...load) > cores ? ' (loaded: MB/s figures are depressed; compare the x-floor ratios)' : ''}`);
 const measuredDefault = figures[DEFAULT_RULE_PRESET]?.mbPerSecond ?? 0;
 const realDefault = realPages?.presets[DEFAULT_RULE_PRESET]?.mbPerSecond;
 console.log(
@@ -159,5 +166,7 @@ console.log(
     targetMBps: TARGET_MBPS,
     targetMet: measuredDefault >= TARGET_MBPS,
     targetMetOnRealPages: realDefault === undefined ? null : realDefault >= TARGET_MBPS,
+    loadAverage: load.map((l) => Number(l.toFixed(2))),
+    cores,
   }),
 );
