@@ -52,7 +52,7 @@ export const ProgrammerSpecSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rules'), preset: z.string().default(DEFAULT_RULE_PRESET) }),
   /** A built-in refining profile (prox-web, prox-math, ultrax) naming a model per stage. */
   z.object({ type: z.literal('profile'), name: z.string(), fidelity: FidelitySchema.optional(), ultraxOptions: UltraxOptionsSchema.optional() }),
-  /** One programmer per stage: a model id / GGUF path / hf: URI, or `rules[:preset]` (ProX stages only). */
+  /** One programmer per stage: a model id / GGUF path / hf: URI, `openai:<url>[#model][@N][,<url>...]` (remote servers), or `rules[:preset]` (ProX stages only). */
   z.object({ type: z.literal('stages'), doc: z.string().optional(), chunk: z.string().optional(), ultrax: z.string().optional(), fidelity: FidelitySchema.optional(), ultraxOptions: UltraxOptionsSchema.optional() }),
 ]);
 export type ProgrammerSpec = z.infer<typeof ProgrammerSpecSchema>;
@@ -173,6 +173,18 @@ export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
 
 export const JobStateSchema = z.enum(['idle', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
+export const EndpointStatusSchema = z.object({
+  url: z.string(),
+  model: z.string(),
+  state: z.enum(['up', 'backing-off', 'retired']),
+  inFlight: z.number().int(),
+  concurrency: z.number().int(),
+  requests: z.number().int(),
+  failures: z.number().int(),
+  tokensPerSecond: z.number(),
+  lastError: z.string().nullable(),
+});
+
 export const JobStatusSchema = z.object({
   id: z.string().nullable(),
   state: JobStateSchema,
@@ -189,6 +201,8 @@ export const JobStatusSchema = z.object({
   errors: z.number().int(),
   message: z.string().nullable(),
   startedAt: z.string().nullable(),
+  /** Remote programmers: each inference server's state and tokens/s. */
+  endpoints: z.array(EndpointStatusSchema).optional(),
 });
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 

@@ -12,10 +12,11 @@ import { register as modelsCommand } from './models';
 import { register as programCommand } from './program';
 import { register as serveCommand } from './serve';
 import { register as promptCommand } from './prompt';
+import { register as llamaServerCommand } from './llama-server';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, promptCommand, modelsCommand, programCommand, serveCommand];
+const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, promptCommand, modelsCommand, programCommand, serveCommand, llamaServerCommand];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

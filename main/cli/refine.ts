@@ -21,6 +21,7 @@ interface RefineOptions extends DbOptions {
   maxChars?: string;
   maxNewTokens?: string;
   ultraxInstruction?: string;
+  endpoint?: string[];
   stage: string;
   batchSize: string;
   quiet?: boolean;
@@ -34,8 +35,9 @@ export function register(program: Command): void {
       .argument('<folder>', 'the indexed folder (indexed first if needed)')
       .option('--programmer <rules[:preset]>', `rule programmer, e.g. rules, rules:c4+prox-lines, rules:web,-web.repeated (default rules:${DEFAULT_RULE_PRESET})`)
       .option('--profile <name>', 'built-in model profile: prox-web | prox-math | ultrax')
-      .option('--doc-model <model>', 'doc-stage programmer: GGUF path, hf: URI, or rules[:preset]')
-      .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, hf: URI, or rules[:preset]')
+      .option('--doc-model <model>', 'doc-stage programmer: GGUF path, hf: URI, openai:<server url>[#model] (llama-server, vLLM, SGLang), or rules[:preset]')
+      .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, hf: URI, openai:<server url>[#model], or rules[:preset]')
+      .option('--endpoint <url[#model][@concurrency]>', 'another server for the openai: stages (repeatable); API key from REFINERY_API_KEY', collect, [])
       .option('--ultrax-model <model>', 'UltraX programmer: a model id from the models folder or a GGUF path')
       .option('--fidelity <fidelity>', 'UltraX: improved (answers constrained to the function space, default) or reference (free generation and context as UltraX ran)')
       .option('--max-chars <n>', 'UltraX: window size in characters (default 48000, as UltraX)')
@@ -77,7 +79,12 @@ export function register(program: Command): void {
 
 function describe(s: JobStatus): string {
   const stages = s.stages.map((x) => `${x.stage} ${x.done}/${x.total}`).join(', ');
-  return `[${s.stage ?? '-'}] ${stages}; ${s.docsPerSecond.toFixed(1)} docs/s, ${Math.round(s.tokensPerSecond)} tok/s, ETA ${formatSeconds(s.etaSeconds)}, ${s.errors} errors`;
+  const endpoints = (s.endpoints ?? []).map((e) => `${e.url} ${Math.round(e.tokensPerSecond)} tok/s${e.state === 'up' ? '' : ` (${e.state})`}`).join(', ');
+  return `[${s.stage ?? '-'}] ${stages}; ${s.docsPerSecond.toFixed(1)} docs/s, ${Math.round(s.tokensPerSecond)} tok/s, ETA ${formatSeconds(s.etaSeconds)}, ${s.errors} errors${endpoints ? `; ${endpoints}` : ''}`;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function report(final: JobStatus): void {
@@ -117,7 +124,7 @@ export function stageOf(value: string): StageSelection {
 }
 
 /** Exactly one way of naming the programmer; none means the rules' default preset. */
-export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profile' | 'docModel' | 'chunkModel' | 'ultraxModel' | 'fidelity' | 'maxChars' | 'maxNewTokens' | 'ultraxInstruction'>): ProgrammerSpec {
+export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profile' | 'docModel' | 'chunkModel' | 'endpoint' | 'ultraxModel' | 'fidelity' | 'maxChars' | 'maxNewTokens' | 'ultraxInstruction'>): ProgrammerSpec {
   const given = [options.programmer !== undefined, options.profile !== undefined, options.docModel !== undefined || options.chunkModel !== undefined, options.ultraxModel !== undefined].filter(Boolean).length;
   if (given > 1) throw new CliError('give only one of --programmer, --profile, --doc-model/--chunk-model, or --ultrax-model');
   const ultraxOptions = ultraxOptionsFromFlags(options);
@@ -125,10 +132,15 @@ export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profi
   const ultrax = options.ultraxModel !== undefined || options.profile === 'ultrax';
   if (ultraxOptions !== undefined && !ultrax) throw new CliError('--max-chars, --max-new-tokens and --ultrax-instruction apply to UltraX models (--profile ultrax or --ultrax-model)');
   if (fidelity !== undefined && !ultrax) throw new CliError('--fidelity applies to UltraX models here (--profile ultrax or --ultrax-model)');
+  const endpoints = options.endpoint ?? [];
+  const withEndpoints = (ref: string | undefined) => (ref !== undefined && parseProgrammerRef(ref).type === 'server' && endpoints.length > 0 ? [ref, ...endpoints].join(',') : ref);
+  if (endpoints.length > 0 && ![options.docModel, options.chunkModel].some((ref) => ref !== undefined && parseProgrammerRef(ref).type === 'server')) {
+    throw new CliError('--endpoint adds servers to an openai: stage; give --doc-model or --chunk-model openai:<url> too');
+  }
   const extra = { ...(fidelity ? { fidelity } : {}), ...(ultraxOptions ? { ultraxOptions } : {}) };
   if (options.profile !== undefined) return { type: 'profile', name: options.profile, ...extra };
   if (options.ultraxModel !== undefined) return { type: 'stages', ultrax: options.ultraxModel, ...extra };
-  if (options.docModel !== undefined || options.chunkModel !== undefined) return { type: 'stages', doc: options.docModel, chunk: options.chunkModel };
+  if (options.docModel !== undefined || options.chunkModel !== undefined) return { type: 'stages', doc: withEndpoints(options.docModel), chunk: withEndpoints(options.chunkModel) };
   const value = options.programmer ?? 'rules';
   const ref = parseProgrammerRef(value);
   if (ref.type !== 'rules') throw new CliError(`--programmer takes rules or rules:<preset>, not "${value}"; for a model use --doc-model/--chunk-model or --profile`);

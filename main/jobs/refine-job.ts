@@ -8,7 +8,8 @@ import { ProgrammerSpecSchema, type JobState, type JobStatus, type ProgrammerSpe
 import { recomputeDerived } from '../execution/document';
 import { readSettings } from '../execution/settings';
 import type { ProgramSlot } from '../prox/programmer';
-import { describeSpec, distinctProgrammers, resolveProgrammers, stagesFor } from '../stage-programmers/resolve';
+import { describeSpec, distinctProgrammers, resolveProgrammers, stagesFor, type StageProgrammers } from '../stage-programmers/resolve';
+import type { EndpointStats } from '../remote/endpoint-pool';
 import type { Store } from '../store';
 import { runRefine, type RefineProgress } from './refine-runner';
 
@@ -48,6 +49,12 @@ function storedSpec(json: string): ProgrammerSpec | null {
   } catch {
     return null;
   }
+}
+
+/** Per-endpoint figures of the remote programmers among `programmers`, if any. */
+function endpointsOf(programmers: StageProgrammers): { endpoints?: EndpointStats[] } {
+  const endpoints = distinctProgrammers(programmers).flatMap((p) => ('endpointStats' in p && typeof p.endpointStats === 'function' ? (p.endpointStats as () => EndpointStats[])() : []));
+  return endpoints.length > 0 ? { endpoints } : {};
 }
 
 export async function runRefineJob(store: Store, request: RefineRequest, hooks: RefineJobHooks = {}): Promise<JobStatus> {
@@ -97,7 +104,7 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
       gate: hooks.gate,
       // Settings are re-read per document so a toggle changed mid-job applies to the rest.
       recompute: (seq) => recomputeDerived(store, seq, readSettings(store)),
-      onProgress: (p: RefineProgress) => emit({ ...p, errors: priorErrors + p.errors }),
+      onProgress: (p: RefineProgress) => emit({ ...p, errors: priorErrors + p.errors, ...endpointsOf(programmers) }),
     });
     const errors = priorErrors + outcome.errors;
     if (outcome.cancelled) return finish('cancelled', 'cancelled: start the same refine again to continue where it stopped', errors);

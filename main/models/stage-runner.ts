@@ -13,7 +13,7 @@ import { buildPromptTokens, type PromptTruncation } from '../prox/prompts';
 import { chunkDocument, DEFAULT_CHUNK_BUDGET, mergeChunkPrograms } from '../prox/chunker';
 import { parseProgram } from '../prox/parse';
 import { docGrammar, chunkGrammar } from '../prox/grammar';
-import { PromptTooLongError, type GenerationEngine } from '../../native/llama/engine';
+import { EngineUnavailableError, PromptTooLongError, type GenerationEngine } from '../../native/llama/engine';
 
 /** Reference generation limits (GAIR-NLP/ProX sampling params): new tokens per answer. */
 export const MAX_NEW_TOKENS: Readonly<Record<Stage, number>> = { doc: 2000, chunk: 256 };
@@ -56,8 +56,9 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
   /** Greedy, grammar-constrained answer for one prompt; the output text with spaces stripped like the reference. */
   const answer = async (prompt: number[], onTokens?: (delta: ProgrammerProgress) => void): Promise<{ text: string; promptTokens: number; generatedTokens: number }> => {
     const result = await engine.generate(prompt, { grammar, maxTokens: MAX_NEW_TOKENS[stage] });
-    onTokens?.({ promptTokens: result.promptTokensEvaluated, generatedTokens: result.tokens.length });
-    return { text: stripSpaces(tokenizer.detokenize(result.tokens)), promptTokens: prompt.length, generatedTokens: result.tokens.length };
+    const generatedTokens = result.generatedTokens ?? result.tokens.length;
+    onTokens?.({ promptTokens: result.promptTokensEvaluated, generatedTokens });
+    return { text: stripSpaces(result.text ?? tokenizer.detokenize(result.tokens)), promptTokens: prompt.length, generatedTokens };
   };
 
   const docByGeneration = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
@@ -115,6 +116,8 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
         if (stage === 'chunk') return await chunkProgram(doc, onTokens);
         return options.mode === 'probability' ? await docByProbability(doc, onTokens) : await docByGeneration(doc, onTokens);
       } catch (err) {
+        // Not this document's fault: the caller stops the batch, and it runs again later.
+        if (err instanceof EngineUnavailableError) throw err;
         return failedProgram(doc.id, stage, `model failed on this document: ${err instanceof Error ? err.message : String(err)}`);
       }
     },

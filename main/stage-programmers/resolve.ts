@@ -9,6 +9,7 @@ import type { ProgramSlot, Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/rule-programmer';
 import { parseRuleSpec, RuleSpecError } from '../rules/config';
 import { loadModelRuntime, type ModelRuntime, type StageProgrammerOptions } from './model-runtime';
+import { EndpointError, parseEndpointRef, type EndpointRef } from '../remote/endpoint';
 
 /** A spec the user can fix: the message says what was wrong and what is accepted. */
 export class ProgrammerSpecError extends Error {
@@ -23,6 +24,8 @@ export interface ResolveOptions {
   readonly modelsDir?: string;
   /** Free memory to plan both stages' models against; default: measured when the chunk stage starts. */
   readonly freeMemoryBytes?: number;
+  /** Worth telling the user, not worth stopping for (a remote endpoint down at start). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export type StageProgrammers = Partial<Record<ProgramSlot, Programmer>>;
@@ -106,6 +109,7 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
       const ref = parseProgrammerRef(value);
       let programmer: Programmer;
       if (ref.type === 'rules') programmer = rules(ref.preset);
+      else if (ref.type === 'server') programmer = await remoteProgrammer(ref.endpoints, stage, options);
       else {
         const runtime = await loadModelRuntime();
         programmer = await runtime.modelProgrammer(value, stage, options.modelsDir, stageOptions(stage, runtime));
@@ -140,6 +144,39 @@ export function checkProgrammerSpec(spec: ProgrammerSpec, stages: readonly Progr
     if (!value) throw missingProgrammer(stage);
     const ref = parseProgrammerRef(value);
     if (ref.type === 'rules') checkRules(ref.preset);
+    if (ref.type === 'server') checkEndpoints(ref.endpoints, stage);
+  }
+}
+
+/** Server addresses are checked for form here; whether they answer, when the stage starts. */
+function checkEndpoints(endpoints: string, stage: ProgramSlot): void {
+  if (stage === 'ultrax') throw ultraxOnServer(endpoints);
+  try {
+    endpointRefs(endpoints);
+  } catch (err) {
+    if (err instanceof EndpointError) throw new ProgrammerSpecError(`openai:${endpoints}: ${err.message}`);
+    throw err;
+  }
+}
+
+function ultraxOnServer(endpoints: string): ProgrammerSpecError {
+  return new ProgrammerSpecError(`openai:${endpoints}: servers write the ProX doc and chunk stages; an UltraX model runs in-process (--ultrax-model <gguf | model id>)`);
+}
+
+function endpointRefs(endpoints: string): EndpointRef[] {
+  const refs = endpoints.split(',').filter((e) => e.trim() !== '').map(parseEndpointRef);
+  if (refs.length === 0) throw new EndpointError('no server address after openai:; expected openai:http://host:port[/v1][#model][@concurrency]');
+  return refs;
+}
+
+async function remoteProgrammer(endpoints: string, stage: ProgramSlot, options: ResolveOptions): Promise<Programmer> {
+  if (stage === 'ultrax') throw ultraxOnServer(endpoints);
+  const { createRemoteProgrammer, RemoteSetupError } = await import('../remote/remote-programmer');
+  try {
+    return await createRemoteProgrammer({ stage, endpoints: endpointRefs(endpoints), onWarning: options.onWarning });
+  } catch (err) {
+    if (err instanceof RemoteSetupError || err instanceof EndpointError) throw new ProgrammerSpecError(`openai:${endpoints}: ${err.message}`);
+    throw err;
   }
 }
 
@@ -147,7 +184,7 @@ function missingProgrammer(stage: ProgramSlot): ProgrammerSpecError {
   return new ProgrammerSpecError(
     stage === 'ultrax'
       ? 'no UltraX model given: pass --ultrax-model <gguf | model id>, or --profile ultrax'
-      : `no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`,
+      : `no programmer given for the ${stage} stage: pass --${stage}-model <gguf or hf: uri | openai:<url> | rules[:preset]>, or choose --stage ${stage === 'doc' ? 'chunk' : 'doc'}`,
   );
 }
 

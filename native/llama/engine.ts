@@ -33,6 +33,13 @@ export type StopReason = 'eos' | 'maxTokens';
 
 export interface GenerationResult {
   readonly tokens: number[];
+  /**
+   * The generated text, where the engine has it without the token ids (a remote server's
+   * OpenAI-compatible answer); otherwise the caller detokenizes `tokens`.
+   */
+  readonly text?: string;
+  /** Tokens generated, where `tokens` is not filled (a remote answer with text only). */
+  readonly generatedTokens?: number;
   readonly stop: StopReason;
   /** Prompt tokens actually evaluated (a prefix shared with the sequence's previous prompt is reused). */
   readonly promptTokensEvaluated: number;
@@ -63,6 +70,17 @@ export interface GenerationEngine {
   /** Evaluates the prompt into a fresh sequence, generating nothing: the raw prompt-processing speed. */
   prefill(prompt: readonly number[]): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/**
+ * The engine cannot answer now (every remote server down, out of retries): not this
+ * document's fault, so the batch stops without recording a failure and runs again later.
+ */
+export class EngineUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineUnavailableError';
+  }
 }
 
 export class PromptTooLongError extends Error {

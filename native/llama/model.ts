@@ -70,3 +70,9 @@ function wrap(runtime: LlamaRuntime, model: LlamaModel, path: string): LoadedMod
     dispose: () => model.dispose(),
   };
 }
+
+/** Only a GGUF's vocabulary (no weights): a tokenizer for prompts sent to a remote server. */
+export async function loadVocabulary(runtime: LlamaRuntime, path: string): Promise<{ tokenizer: NativeTokenizer; dispose(): Promise<void> }> {
+  const model = await runtime.llama.loadModel({ modelPath: path, vocabOnly: true });
+  return { tokenizer: wrap(runtime, model, path).tokenizer, dispose: () => model.dispose() };
+}
