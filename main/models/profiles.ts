@@ -111,5 +111,6 @@ export function resolveStageSource(spec: string, modelsDir: string): ResolvedSta
   const ref = parseProgrammerRef(spec);
   if (ref.type === 'rules') return ref;
   if (ref.type === 'remote') throw new ProfileError(`"${ref.source}" is remote: add it first with \`refinery models add ${ref.source}\`, then refer to it by id.`);
+  if (ref.type === 'server') throw new ProfileError(`"${spec}" names inference servers, not a model file; it runs as a remote programmer (--doc-model/--chunk-model openai:<url>)`);
   return { type: 'model', path: findModel(ref.reference, modelsDir) };
 }

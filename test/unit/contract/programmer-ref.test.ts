@@ -22,6 +22,11 @@ describe('parseProgrammerRef', () => {
     expect(isRemoteModelSource('/data/hf:model.gguf')).toBe(false);
   });
 
+  it('reads openai: as inference servers, endpoints kept as written', () => {
+    expect(parseProgrammerRef('openai:http://gpu1:8000/v1#web-doc@8,http://gpu2:8000/v1')).toEqual({ type: 'server', endpoints: 'http://gpu1:8000/v1#web-doc@8,http://gpu2:8000/v1' });
+    expect(parseProgrammerRef('OpenAI:http://h:8080')).toEqual({ type: 'server', endpoints: 'http://h:8080' });
+  });
+
   it('names a preset the rule engine knows', () => {
     expect(() => parseRuleSpec(DEFAULT_RULE_PRESET)).not.toThrow();
     expect(parseRuleSpec('')).toEqual(parseRuleSpec(DEFAULT_RULE_PRESET));
