@@ -230,6 +230,8 @@ export const ExportRequestSchema = z.object({
   compression: CompressionSchema.optional(),
   auditDropped: z.boolean().default(false),
   auditRemovedLines: z.boolean().default(false),
+  /** Only the documents of shard `index` of `count` (0-based): one part of a corpus exported in parallel. */
+  shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }).optional(),
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 export const ExportResultSchema = z.object({

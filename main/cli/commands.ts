@@ -13,10 +13,11 @@ import { register as programCommand } from './program';
 import { register as serveCommand } from './serve';
 import { register as promptCommand } from './prompt';
 import { register as llamaServerCommand } from './llama-server';
+import { register as mergeCommand } from './merge';
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, promptCommand, modelsCommand, programCommand, serveCommand, llamaServerCommand];
+const registrations: Register[] = [indexCommand, refineCommand, exportCommand, statsCommand, execute, promptCommand, modelsCommand, programCommand, serveCommand, llamaServerCommand, mergeCommand];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

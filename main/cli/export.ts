@@ -3,13 +3,15 @@ import type { Command } from 'commander';
 import { ExportError, type Compression } from '../export/writer';
 import { exportCompression } from '../workspace/export';
 import { CliError } from './errors';
-import { addDbOption, createProgressDisplay, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, type DbOptions } from './workspace-options';
+import { existsSync } from 'node:fs';
+import { addDbOption, createProgressDisplay, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, shardDatabasePath, shardOption, type DbOptions } from './workspace-options';
 
 interface ExportOptions extends DbOptions {
   out: string;
   compression?: string;
   auditDropped?: boolean;
   auditRemovedLines?: boolean;
+  shard?: string;
   quiet?: boolean;
 }
 
@@ -23,6 +25,7 @@ export function register(program: Command): void {
       .option('--compression <kind>', 'none | gzip | zstd (default: from the --out extension; one the extension contradicts is refused)')
       .option('--audit-dropped', 'also write <out>.dropped.jsonl: dropped documents with the reason')
       .option('--audit-removed-lines', 'also write <out>.removed-lines.jsonl: every removed line and the operation that removed it')
+      .option('--shard <i/N>', 'only the documents of shard i of N (0-based): export a big corpus in parallel parts, from a merged workspace or from that shard\'s own')
       .option('-q, --quiet', 'no progress display'),
   ).action(async (folder: string, options: ExportOptions) => {
     const compression = compressionOf(options);
@@ -31,7 +34,10 @@ export function register(program: Command): void {
     } catch (err) {
       throw new CliError(err instanceof Error ? err.message : String(err));
     }
-    const ws = openWorkspace(folder, options);
+    const shard = shardOption(options.shard);
+    // Without --db: the shard's own database when it exists (refine --shard wrote it), else the folder's.
+    const db = options.db ?? (shard && existsSync(shardDatabasePath(folder, shard)) ? shardDatabasePath(folder, shard) : undefined);
+    const ws = openWorkspace(folder, { db });
     const abort = new AbortController();
     const onSignal = () => abort.abort(new Error('interrupted'));
     process.once('SIGINT', onSignal);
@@ -39,7 +45,7 @@ export function register(program: Command): void {
     const unsubscribe = ws.events.on('export.progress', (p) => display?.update(p.done, p.total, `docs, ${megabytes(p.bytes)} text, ETA ${formatSeconds(p.etaSeconds)}`));
     try {
       if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
-      const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false }, abort.signal);
+      const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, shard }, abort.signal);
       display?.stop();
       const compressed = result.bytes !== result.uncompressedBytes ? ` (${formatSize(result.uncompressedBytes)} uncompressed)` : '';
       process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);

@@ -9,7 +9,8 @@ import { DEFAULT_RULE_PRESET, FidelitySchema, parseProgrammerRef, StageSelection
 import { checkProgrammerSpec, ProgrammerSpecError, stagesFor } from '../stage-programmers/resolve';
 import { CliError } from './errors';
 import { runIndex } from './index';
-import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, type DbOptions } from './workspace-options';
+import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, shardOption, type DbOptions } from './workspace-options';
+import { describeShard } from '../shards/shard';
 
 interface RefineOptions extends DbOptions {
   programmer?: string;
@@ -22,6 +23,7 @@ interface RefineOptions extends DbOptions {
   maxNewTokens?: string;
   ultraxInstruction?: string;
   endpoint?: string[];
+  shard?: string;
   stage: string;
   batchSize: string;
   quiet?: boolean;
@@ -43,6 +45,7 @@ export function register(program: Command): void {
       .option('--max-chars <n>', 'UltraX: window size in characters (default 48000, as UltraX)')
       .option('--max-new-tokens <n>', 'UltraX: longest answer per window (default 4096, as UltraX)')
       .option('--ultrax-instruction <file>', "UltraX: your copy of UltraX's inference.py (or a text file with its system instruction), when the model file does not carry it")
+      .option('--shard <i/N|auto>', 'refine only shard i of N (0-based) into its own database; auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + REFINERY_SHARD_COUNT (then: refinery merge)')
       .option('--stage <stage>', 'doc | chunk | both | ultrax (both runs an UltraX programmer\'s one stage)', 'both')
       .option('--batch-size <n>', 'documents per committed batch', '32')
       .option('-q, --quiet', 'no progress display'),
@@ -58,12 +61,14 @@ export function register(program: Command): void {
     }
     const batchSize = Number(options.batchSize);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliError(`--batch-size must be a positive integer, not "${options.batchSize}"`);
-    const ws = openWorkspace(folder, options);
+    const shard = shardOption(options.shard);
+    const ws = openWorkspace(folder, { ...options, shard });
     const abort = new AbortController();
     const onSignal = () => abort.abort(new Error('interrupted'));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
+      if (shard) process.stderr.write(`shard ${describeShard(shard)}: ${ws.dbPath}\n`);
       await runIndex(ws, true);
       const display = options.quiet ? null : createProgressDisplay('refining');
       const final = await ws.refine({ spec, stages, batchSize }, { signal: abort.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });

@@ -3,6 +3,8 @@
  * the workspace with user-facing errors, and a progress display (a bar on a terminal, plain
  * lines otherwise, e.g. in CI logs or when piped).
  */
+import { parseShard, ShardSpecError, type Shard } from '../shards/shard';
+import { defaultDatabasePath } from '../workspace/paths';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { ReadIssue } from '../corpus/types';
@@ -19,11 +21,28 @@ export function addDbOption(command: Command): Command {
   return command.option('--db <file>', 'workspace database file (default: <data dir>/refinery/workspaces/<hash of folder>.sqlite; REFINERY_HOME moves the data dir)');
 }
 
-export function openWorkspace(folder: string, options: DbOptions & { textField?: string; idField?: string }): Workspace {
+export function openWorkspace(folder: string, options: DbOptions & { textField?: string; idField?: string; shard?: Shard }): Workspace {
   try {
-    return Workspace.open(folder, { dbPath: options.db, textField: options.textField, idField: options.idField });
+    // A shard worker's own database sits beside the folder's: <folder's db>.shard-<i>-of-<N>.sqlite.
+    const dbPath = options.db ?? (options.shard ? shardDatabasePath(folder, options.shard) : undefined);
+    return Workspace.open(folder, { dbPath, textField: options.textField, idField: options.idField, shard: options.shard });
   } catch (err) {
     if (err instanceof WorkspaceError || err instanceof DatabaseOpenError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+export function shardDatabasePath(folder: string, shard: Shard): string {
+  return defaultDatabasePath(folder).replace(/\.sqlite$/, `.shard-${shard.index}-of-${shard.count}.sqlite`);
+}
+
+/** `--shard i/N | auto | auto/N` as a Shard, with the user's words in the error. */
+export function shardOption(value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseShard(value);
+  } catch (err) {
+    if (err instanceof ShardSpecError) throw new CliError(err.message);
     throw err;
   }
 }

@@ -12,6 +12,7 @@
  * only writes to SQLite, and commits do not wait for the disk until the scan ends
  * (relaxDurability): both measured as the largest gains in bench:workspace.
  */
+import { inShard, shardKey, type Shard } from '../shards/shard';
 import type { ScanProgress } from '../../contract/api';
 import { isScanIssue, scanFolder, emptyScanStats } from '../corpus/scan';
 import type { ReadIssue, ScanStats, SourceFile } from '../corpus/types';
@@ -38,6 +39,8 @@ export interface IndexOptions {
    */
   readonly readInWorker?: boolean;
   readonly progressIntervalMs?: number;
+  /** A shard worker's workspace: only the documents of this shard are stored (main/shards/shard.ts). */
+  readonly shard?: Shard;
 }
 
 export interface IndexResult {
@@ -178,7 +181,7 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
         // slower side).
         const full = pendingBytes >= batchBytes || pendingDocs >= MAX_BATCH_DOCS;
         if (full || (pendingBytes >= batchBytes / 4 && !reader.hasQueued())) {
-          writeBatches(store, target, pending, null);
+          writeBatches(store, target, pending, null, options.shard);
           for (const written of pending) reader.recycle(written);
           pending = [];
           pendingBytes = 0;
@@ -189,7 +192,7 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
       }
       options.signal?.throwIfAborted();
       if (fileHash === null) throw new Error(`${file.relPath}: reading ended without the file's hash`);
-      writeBatches(store, target, pending, { hash: fileHash, documents: fileDocs, errors: fileErrors });
+      writeBatches(store, target, pending, { hash: fileHash, documents: fileDocs, errors: fileErrors }, options.shard);
       for (const written of pending) reader.recycle(written);
       progress.fileDone(file.size);
       result.filesRead += 1;
@@ -248,7 +251,7 @@ interface FileTarget {
 }
 
 /** One transaction: the documents, their full-text rows (one bulk insert), the issues, and the file's completion when given. */
-function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string; documents: number; errors: number } | null): void {
+function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string; documents: number; errors: number } | null, shard: Shard | undefined): void {
   store.db.transaction(() => {
     const before = store.documents.maxSeq.get() ?? 0;
     let inserted = 0;
@@ -260,6 +263,11 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
       for (let i = 0; i < batch.textEnds.length; i++) {
         const end = batch.textEnds[i]!;
         row.ord = target.nextOrd++;
+        // Another shard's document keeps its position (ord) here, so shards and the whole agree on it.
+        if (shard && !inShard(shardKey(target.relPath, row.ord), shard)) {
+          start = end;
+          continue;
+        }
         row.locator = batch.locators[i]!;
         row.external_id = batch.externalIds[i]!;
         row.extra = batch.extras[i]!;

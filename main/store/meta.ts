@@ -2,7 +2,8 @@
 import type { Prepare } from './statement';
 
 /** Keys the workspace keeps in `meta`. */
-export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale';
+/** `shard`: `i/N` in a shard worker's workspace (refine --shard), absent in a whole folder's. */
+export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard';
 
 export function metaStatements(p: Prepare) {
   return {

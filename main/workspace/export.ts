@@ -10,6 +10,7 @@ import type { ExecutionSettings } from '../execution/settings';
 import { appliedCounts, executeStored, hasRunnableProgram, linesRemoved, NO_DISABLED_OPS, runnablePrograms, type DisabledOps, type RunnablePrograms } from '../execution/stored-program';
 import { explainDrop, explainRemovedLines, type StagePrograms } from '../execution/explain';
 import { inputFieldParts } from '../export/input-fields';
+import { inShard, shardKey } from '../shards/shard';
 import { jsonString } from '../export/json-string';
 import { compressionFor, ExportError, openJsonlWriter, type ExportSummary, type JsonlWriter } from '../export/writer';
 import { zstdImplementation } from '../export/zstd';
@@ -132,10 +133,11 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
     for (const page of corpusPages(readPage, PAGE)) {
       const toggles = anyOpToggles ? disabledOpsOfPage(store, page.map((r) => r.seq)) : null;
       for (const row of page) {
+        done += 1;
+        if (request.shard && !inShard(shardKey(row.path, row.ord), request.shard)) continue;
         const disabled = toggles?.get(row.seq) ?? NO_DISABLED_OPS;
         const programs = runnablePrograms(row);
         const execution = hasRunnableProgram(programs) ? executeStored(row.text, programs, disabled, settings) : null;
-        done += 1;
         if (execution?.dropped) {
           droppedCount += 1;
           if (dropped) {

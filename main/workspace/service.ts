@@ -2,6 +2,8 @@
  * The workspace service: one folder, its SQLite index, and everything the UI, the HTTP API,
  * the CLI and the tests do with it. Handlers are thin wrappers over this class.
  */
+import { describeShard, parseShard, type Shard } from '../shards/shard';
+import { checkShardSet, mergeShard, MergeError, missingShards, type ShardMergeResult } from '../shards/merge';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OperationKindSchema, type OperationKind, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
@@ -29,6 +31,11 @@ export interface WorkspaceOpenOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where model files live, for model programmers. Default: the model runtime's (REFINERY_MODELS_DIR or per-user). */
   readonly modelsDir?: string;
+  /**
+   * A shard worker's workspace: it holds only this shard's documents. Recorded in the database;
+   * opening it as another shard (or as a whole folder's index) is refused.
+   */
+  readonly shard?: Shard;
 }
 
 /** Documents recomputed per transaction when a kind toggle changes. */
@@ -40,6 +47,14 @@ const STATUS_PROGRESS_INTERVAL_MS = 250;
 interface StatusPass {
   cancelled: boolean;
   done: Promise<void>;
+}
+
+export interface MergeSummary {
+  readonly shards: readonly Omit<ShardMergeResult, 'touchedSeqs'>[];
+  /** Shard indices of the run that were not given (their documents stay pending). */
+  readonly missingShards: readonly number[];
+  /** Documents here that still have no doc-stage program after the merge. */
+  readonly documentsWithoutDocProgram: number;
 }
 
 export class Workspace {
@@ -82,6 +97,15 @@ export class Workspace {
       meta.set.run('folder', absolute);
       meta.set.run('createdAt', new Date().toISOString());
     }
+    const storedShard = meta.value.get('shard') ?? null;
+    const shard = options.shard ? describeShard(options.shard) : null;
+    // Without --shard a shard's database opens as what it is (stats, review); with it, it must match.
+    if (shard !== null && storedShard !== shard && (storedShard !== null || (store.documents.count.get() ?? 0) > 0)) {
+      store.db.close();
+      const what = (s: string | null) => (s === null ? 'the whole folder' : `shard ${s}`);
+      throw new WorkspaceError('invalid_input', `${dbPath} is the index of ${what(storedShard)}, not of ${what(shard)}. Pass the --db of that shard (each shard has its own database), or no --shard for the whole folder.`);
+    }
+    if (shard !== null) meta.set.run('shard', shard);
     if (options.textField) meta.set.run('textField', options.textField);
     if (options.idField) meta.set.run('idField', options.idField);
     const workspace = new Workspace(absolute, dbPath, store, env, options.modelsDir);
@@ -99,6 +123,7 @@ export class Workspace {
       ...options,
       textField: this.store.meta.value.get('textField'),
       idField: this.store.meta.value.get('idField'),
+      shard: this.shard ?? undefined,
       onProgress: (p) => {
         this.events.emit('scan.progress', p);
         options.onProgress?.(p);
@@ -106,6 +131,48 @@ export class Workspace {
     });
     rememberRecent({ folder: this.folder, openedAt: this.openedAt, documents: this.store.documents.count.get() ?? 0 }, this.env);
     return result;
+  }
+
+  /** The shard this workspace holds, or null for a whole folder's index. */
+  get shard(): Shard | null {
+    const stored = this.store.meta.value.get('shard');
+    return stored === undefined ? null : parseShard(stored);
+  }
+
+  /**
+   * Folds shard workspaces (refine --shard) into this one: their programs go to the same
+   * documents here, and reviews, stats and export see them. Indexes the folder first if needed.
+   */
+  merge(shardPaths: readonly string[], onShard?: (result: ShardMergeResult) => void): MergeSummary {
+    this.assertOpen();
+    if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is running; let it finish before merging shards');
+    if (this.shard !== null) throw new WorkspaceError('invalid_input', `${this.dbPath} is itself shard ${describeShard(this.shard)}; merge into the whole folder's workspace (another --db)`);
+    let shards: Map<string, Shard>;
+    try {
+      shards = checkShardSet(this.store.db, shardPaths);
+    } catch (err) {
+      if (err instanceof MergeError) throw new WorkspaceError('invalid_input', err.message);
+      throw err;
+    }
+    const results: ShardMergeResult[] = [];
+    const settings = readSettings(this.store);
+    for (const [path, shard] of shards) {
+      const result = mergeShard(this.store.db, path, shard);
+      // Derived columns (status, counts) follow the programs, a few thousand documents per transaction.
+      for (let i = 0; i < result.touchedSeqs.length; i += 2000) {
+        const slice = result.touchedSeqs.slice(i, i + 2000);
+        this.store.db.transaction(() => {
+          for (const seq of slice) recomputeDerived(this.store, seq, settings);
+        })();
+      }
+      results.push(result);
+      onShard?.(result);
+    }
+    return {
+      shards: results.map(({ path, shard, programs, unmatched }) => ({ path, shard, programs, unmatched })),
+      missingShards: missingShards(shards.values()),
+      documentsWithoutDocProgram: this.store.db.prepare("SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM programs p WHERE p.doc_seq = d.seq AND p.stage = 'doc')").pluck().get() as number,
+    };
   }
 
   summary(): WorkspaceSummary {
