@@ -16,6 +16,14 @@ if ! command -v chromium >/dev/null 2>&1; then
     || echo "setup: could not install chromium; browser tests will be skipped"
 fi
 
+# The real llama-server the remote-programmer tests talk to: built once from the llama.cpp source
+# node-llama-cpp ships, kept in the user cache folder (a cached build returns at once).
+echo "setup: llama-server (built once, cached in the user cache folder)"
+npx tsx main/cli.ts llama-server --build-only --backend cpu \
+  || echo "setup: could not build llama-server; the remote-server tests will be skipped"
+# A real single-node Slurm for the shard tests (Debian's slurmctld, slurmd, munge; started by the test).
+bash scripts/local-slurm.sh install || echo "setup: could not install Slurm; the Slurm test will fail"
+
 status=0
 echo "== typecheck"; npx tsc -p tsconfig.json --noEmit || status=1
 echo "== lint"; npx eslint --max-warnings 0 . || status=1

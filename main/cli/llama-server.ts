@@ -49,7 +49,7 @@ export function register(program: Command): void {
       const model = options.model ? resolve(options.model) : '';
       if (model && !existsSync(model)) throw new CliError(`--model ${options.model}: no such file`);
 
-      const display = createProgressDisplay('llama-server build');
+      const display = createProgressDisplay('llama-server build', process.stderr, 30_000);
       const started = performance.now();
       const binary = await ensureLlamaServer({ backend, jobs, onProgress: (p) => display.update(p.done, p.total, describeBuild(p, started)) }).catch((err: unknown) => {
         display.stop();
