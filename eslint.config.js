@@ -14,9 +14,11 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_thr
  * native/, contract/). Shells (main/cli, main/server.ts, main/electron) sit above all of them.
  */
 const LAYERS = {
-  prox: 0,
-  ultrax: 1, rules: 1, corpus: 1, convert: 1, store: 1, workers: 1,
+  prox: 0, util: 0,
+  ultrax: 1, rules: 1, corpus: 1, convert: 1, store: 1, workers: 1, shards: 1, 'llama-server': 1,
   export: 2, models: 2, execution: 2, indexing: 2,
+  // The remote programmer runs the models' stage runner against servers, for stage-programmers/.
+  remote: 2.5,
   'stage-programmers': 3,
   jobs: 4,
   workspace: 5,

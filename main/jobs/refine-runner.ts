@@ -13,7 +13,7 @@ import type { StageSelection } from '../../contract/api';
 import type { ChunkProgram, Programmer, ProgramSlot, StageProgram } from '../prox/programmer';
 import { clearOtherDialect, type PendingDoc, type Store } from '../store';
 import { programmerKey } from './programmer-key';
-import { RateMeter } from './rate-meter';
+import { RateMeter } from '../util/rate-meter';
 
 export interface StageStatus {
   stage: ProgramSlot;

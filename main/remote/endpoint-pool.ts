@@ -7,7 +7,7 @@
  * caller stores nothing for the batch, and running again later continues where it stopped.
  */
 import { EngineUnavailableError } from '../../native/llama/engine';
-import { RateMeter } from '../jobs/rate-meter';
+import { RateMeter } from '../util/rate-meter';
 import type { Endpoint, ServedModel } from './endpoint';
 import { RetryableError } from './endpoint';
 import { WrongModelError } from './server-protocol';

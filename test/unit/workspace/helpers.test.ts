@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { programmerKey } from '../../../main/jobs/programmer-key';
-import { RateMeter } from '../../../main/jobs/rate-meter';
+import { RateMeter } from '../../../main/util/rate-meter';
 import { toFtsQuery } from '../../../main/store/document-list';
 import { binOf, HISTOGRAM_EDGES, ruleKeysOf } from '../../../main/workspace/stats';
 import { auditPath } from '../../../main/workspace/export';
