@@ -2,17 +2,23 @@
  * A GenerationEngine whose decoding happens on remote servers, so the stage runner (prompt
  * tokens, grammars, token caps, chunking, P(keep)) is the very same code as in-process.
  *
- * P(keep) from logprobs: servers report next-token probabilities before the grammar mask. The
- * stage runner compares the most likely keep token with the most likely drop token; masking
- * and renormalising scale both alike, so their ratio is the same as in-process, provided both
- * are among the top `TOP_LOGPROBS` the server returns.
+ * P(keep) from logprobs: the stage runner compares the most likely keep token with the most
+ * likely drop token of the grammar-masked distribution. Servers report probabilities before
+ * the mask, which scales both alike, so their ratio is the same; each comes from a greedy
+ * answer under a grammar that admits only its class (the probe is the doc stage's). Exact when
+ * both answers commit at the same step; when one class starts with a bare space, its figure is
+ * taken one step later than in-process.
  */
-import type { EngineInfo, GenerateOptions, GenerationEngine, GenerationResult, ProbeStep } from '../../native/llama/engine';
+import type { EngineInfo, GenerateOptions, GenerationEngine, GenerationResult } from '../../native/llama/engine';
 import { PromptTooLongError } from '../../native/llama/engine';
-import { complete } from './server-protocol';
+import { complete, type Completion } from './server-protocol';
 import type { EndpointPool } from './endpoint-pool';
 
-const TOP_LOGPROBS = 20;
+/** The doc stage's two answers (grammar.ts docGrammar), one grammar each. */
+const CLASS_GRAMMARS = {
+  keep: 'root ::= " "? "keep_doc()"\n',
+  drop: 'root ::= " "? "drop_doc()"\n',
+} as const;
 
 export interface RemoteEngineOptions {
   readonly pool: EndpointPool;
@@ -21,9 +27,12 @@ export interface RemoteEngineOptions {
   /** Longest wait for one answer before the endpoint counts as failed; default 10 minutes. */
   readonly requestTimeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Text of a token (a bare space does not commit the doc answer to a class yet). */
+  readonly pieceText?: (token: number) => string;
 }
 
 export function createRemoteEngine(options: RemoteEngineOptions): GenerationEngine {
+  const pieces = options.pieceText ?? (() => 'x');
   const { pool, contextSize } = options;
   const timeoutMs = options.requestTimeoutMs ?? 600_000;
   const check = (prompt: readonly number[]) => {
@@ -55,18 +64,23 @@ export function createRemoteEngine(options: RemoteEngineOptions): GenerationEngi
 
     async probe(prompt, probeOptions) {
       check(prompt);
-      const answer = await pool.run(async ({ endpoint, served }) => {
-        const result = await complete(endpoint, served, { prompt, maxTokens: probeOptions.maxSteps, grammar: probeOptions.grammar ?? null, topLogprobs: TOP_LOGPROBS }, timeoutMs, options.signal);
-        return { result, tokens: result.promptTokensEvaluated + result.generatedTokens };
-      }, options.signal);
-      let steps = 0;
-      for (const step of answer.steps) {
-        steps++;
-        const probeStep: ProbeStep = { token: step.token, probabilities: step.top };
-        if (probeOptions.inspect(probeStep) === 'stop' || steps >= probeOptions.maxSteps) break;
-      }
-      if (steps === 0) throw new Error('the server returned no token probabilities; P(keep) needs logprobs (llama.cpp n_probs, or vLLM logprobs with return_tokens_as_token_ids)');
-      return { steps, promptTokensEvaluated: answer.promptTokensEvaluated };
+      // One greedy answer per class, each under a grammar that admits only that class: the
+      // first token that commits to it is the class's most likely one, with its probability.
+      const best = async (grammar: string) =>
+        pool.run(async ({ endpoint, served }) => {
+          const result = await complete(endpoint, served, { prompt, maxTokens: probeOptions.maxSteps, grammar, topLogprobs: 1 }, timeoutMs, options.signal);
+          return { result, tokens: result.promptTokensEvaluated + result.generatedTokens };
+        }, options.signal);
+      const [keep, drop] = await Promise.all([best(CLASS_GRAMMARS.keep), best(CLASS_GRAMMARS.drop)]);
+      const committed = (answer: Completion) => answer.steps.find((step) => !/^\s*$/.test(pieces(step.token)));
+      const k = committed(keep);
+      const d = committed(drop);
+      if (!k || !d) throw new Error('the server returned no token probabilities; P(keep) needs logprobs (llama.cpp n_probs, or vLLM logprobs with return_tokens_as_token_ids)');
+      const pk = k.top.get(k.token) ?? 0;
+      const pd = d.top.get(d.token) ?? 0;
+      const probabilities = new Map<number, number>(pk >= pd ? [[k.token, pk], [d.token, pd]] : [[d.token, pd], [k.token, pk]]);
+      probeOptions.inspect({ token: pk >= pd ? k.token : d.token, probabilities });
+      return { steps: Math.max(keep.steps.indexOf(k), drop.steps.indexOf(d)) + 1, promptTokensEvaluated: keep.promptTokensEvaluated + drop.promptTokensEvaluated };
     },
 
     prefill() {

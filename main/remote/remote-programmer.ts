@@ -137,7 +137,7 @@ export async function createRemoteProgrammer(options: RemoteProgrammerOptions): 
     const batch = new AbortController();
     const onAbort = () => batch.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
-    const engine = createRemoteEngine({ pool, contextSize: CONTEXT_SIZE, requestTimeoutMs: options.requestTimeoutMs, signal: batch.signal });
+    const engine = createRemoteEngine({ pool, contextSize: CONTEXT_SIZE, requestTimeoutMs: options.requestTimeoutMs, signal: batch.signal, pieceText: (token) => local.tokenizer.detokenize([token]) });
     const runner = createStageRunner({ stage, engine, tokenizer: local.tokenizer, mode, keepThreshold, parseMode: options.parseMode, truncation });
     const results: StageProgram[] = new Array(docs.length);
     let cursor = 0;

@@ -125,16 +125,20 @@ async function completeLlamaCpp(endpoint: Endpoint, served: ServedModel, request
   const content = typeof answer.content === 'string' ? answer.content : null;
   if (content === null) throw new EndpointError(`${where} answered without "content"`);
   const tokens = Array.isArray(answer.tokens) ? answer.tokens.map(Number) : null;
+  // The end-of-generation token is in `tokens` (and tokens_predicted); in-process counts only the answer's.
+  const answerTokens = tokens && answer.stop_type === 'eos' ? tokens.slice(0, -1) : tokens;
   const probabilities = Array.isArray(answer.completion_probabilities) ? answer.completion_probabilities.map((p) => record(p, 'completion_probabilities[]')) : [];
-  const steps: CompletionStep[] = probabilities.map((p) => ({
-    token: Number(p.id),
-    top: new Map((Array.isArray(p.top_logprobs) ? p.top_logprobs : []).map((t) => record(t, 'top_logprobs[]')).map((t) => [Number(t.id), Math.exp(Number(t.logprob))] as [number, number])),
-  }));
+  const steps: CompletionStep[] = probabilities.map((p) => {
+    const top = new Map((Array.isArray(p.top_logprobs) ? p.top_logprobs : []).map((t) => record(t, 'top_logprobs[]')).map((t) => [Number(t.id), Math.exp(Number(t.logprob))] as [number, number]));
+    // The sampled token's own probability comes with the step even when it is not in the top list.
+    if (typeof p.logprob === 'number' && !top.has(Number(p.id))) top.set(Number(p.id), Math.exp(p.logprob));
+    return { token: Number(p.id), top };
+  });
   const timings = answer.timings === undefined ? null : record(answer.timings, 'timings');
   return {
     text: content,
-    tokens,
-    generatedTokens: typeof answer.tokens_predicted === 'number' ? answer.tokens_predicted : (tokens?.length ?? 0),
+    tokens: answerTokens,
+    generatedTokens: answerTokens?.length ?? (typeof answer.tokens_predicted === 'number' ? answer.tokens_predicted : 0),
     promptTokensEvaluated: timings && typeof timings.prompt_n === 'number' ? timings.prompt_n : request.prompt.length,
     steps,
     model: typeof answer.model === 'string' ? answer.model : null,
