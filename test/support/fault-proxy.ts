@@ -31,17 +31,21 @@ export async function startFaultProxy(target: string, fail: (n: number) => numbe
         res.end(JSON.stringify({ error: { code: status, message: 'injected fault', type: 'server_error' } }));
         return;
       }
+      // A server killed mid-answer breaks the answer after its headers went out: the client
+      // then sees a broken connection, as it would without the proxy.
+      const broken = () => {
+        if (res.headersSent) res.destroy();
+        else res.writeHead(502).end();
+      };
       const upstream = httpRequest(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
+        answer.on('error', broken);
         answer.on('end', () => {
-          if (isCompletion && answer.statusCode === 200) forwarded++;
+          if (isCompletion && answer.statusCode === 200 && answer.complete) forwarded++;
         });
       });
-      upstream.on('error', () => {
-        res.writeHead(502);
-        res.end();
-      });
+      upstream.on('error', broken);
       upstream.end(Buffer.concat(chunks));
     });
   });

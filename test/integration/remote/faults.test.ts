@@ -73,9 +73,10 @@ describe.skipIf(!binary.path)(`remote faults on llama-server${binary.reason ? ` 
       const results = await programmer.writePrograms('doc', docs);
       const stats = programmer.endpointStats();
       await programmer.dispose();
-      expect(killed).toBe(true);
-      expect(programsOf(results)).toEqual(programsOf(baseline));
-      expect(stats.find((s) => s.url.startsWith(proxy.url))!.failures).toBeGreaterThan(0);
+      const why = JSON.stringify(stats);
+      expect(killed, why).toBe(true);
+      expect(programsOf(results), why).toEqual(programsOf(baseline));
+      expect(stats.find((s) => s.url.startsWith(proxy.url))!.failures, why).toBeGreaterThan(0);
     } finally {
       await proxy.close();
     }
