@@ -4,6 +4,7 @@
  * file left by an interrupted download.
  */
 import { createModelDownloader } from 'node-llama-cpp';
+import { settleDownloadedFile } from './settle-download';
 
 export interface DownloadOptions {
   readonly uri: string;
@@ -35,5 +36,7 @@ export async function downloadModelFile(options: DownloadOptions): Promise<Downl
   const path = await downloader.download({ signal: options.signal });
   // ipull's cancel makes download() resolve rather than reject; an aborted download is not a file.
   if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('download aborted');
+  // Every file of the download (a split GGUF has several), each against its own announced size.
+  for (const file of downloader.filesInfo) await settleDownloadedFile(file.filePath, file.totalSize);
   return { path, fileName: downloader.entrypointFilename, bytes: downloader.totalSize };
 }
