@@ -75,9 +75,13 @@ async function main(): Promise<void> {
     // Warm-up: first requests allocate server buffers.
     await rawRun(server.url, corpus(2, 99).map((d) => buildPromptTokens('doc', d.text, tokenizer, { contextSize: CONTEXT_SIZE }).tokens), 2, grammar);
     for (const concurrency of levels) {
-      const docs = corpus(Math.max(4, concurrency * docsPerSlot), concurrency);
-      const prompts = docs.map((d) => buildPromptTokens('doc', d.text, tokenizer, { contextSize: CONTEXT_SIZE }).tokens);
+      // Each side gets documents of its own (same shape, other seed): llama-server keeps every
+      // slot's last prompt, so documents the raw client had just sent would come back from the
+      // server's prompt cache and flatter the pipeline many times over.
+      const count = Math.max(4, concurrency * docsPerSlot);
+      const prompts = corpus(count, 1000 + concurrency).map((d) => buildPromptTokens('doc', d.text, tokenizer, { contextSize: CONTEXT_SIZE }).tokens);
       const raw = await rawRun(server.url, prompts, concurrency, grammar);
+      const docs = corpus(count, concurrency);
 
       const programmer = await createRemoteProgrammer({ stage: 'doc', endpoints: [parseEndpointRef(`${server.url}/v1@${concurrency}`)] });
       const started = performance.now();
