@@ -77,6 +77,7 @@ function bigExecution(): ExecutionView {
     replacements: ex.replacements.map((r) => ({ op: r.op, start: r.start, end: r.end, to: r.to })),
     errorCount: ex.errorCount,
     cancelled: ex.cancelled,
+    errors: [],
     operations: ex.operations.map((op) => toOperationView(op, disabledKinds.has(op.kind), op.kind === 'remove_lines' ? { reason: 'navigation / share line' } : undefined)),
   };
 }

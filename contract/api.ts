@@ -141,6 +141,9 @@ export const OperationViewSchema = z.object({
 });
 export type OperationView = z.infer<typeof OperationViewSchema>;
 
+export const ProgramErrorViewSchema = z.object({ stage: StageSchema, line: z.number().int(), column: z.number().int(), message: z.string(), counted: z.boolean() });
+export type ProgramErrorView = z.infer<typeof ProgramErrorViewSchema>;
+
 export const ExecutionViewSchema = z.object({
   original: z.string(),
   refined: z.string(),
@@ -157,6 +160,12 @@ export const ExecutionViewSchema = z.object({
   added: z.array(z.object({ after: z.number().int(), text: z.string(), op: z.number().int() })).optional(),
   errorCount: z.number().int(),
   cancelled: z.boolean(),
+  /**
+   * Every parse and range error of the programs, where it is (0-based program line and
+   * column): a line that is no operation (a syntax error) has no operation row to show it on.
+   * `counted`: it counts toward the cancel rule (its line and kind are switched on).
+   */
+  errors: z.array(ProgramErrorViewSchema),
   operations: z.array(OperationViewSchema),
 });
 export type ExecutionView = z.infer<typeof ExecutionViewSchema>;
@@ -168,6 +177,11 @@ export const DocumentDetailSchema = z.object({
   /** The UltraX program, when the document was refined in that dialect (then doc and chunk are null). */
   ultrax: ProgramViewSchema.nullable().optional(),
   execution: ExecutionViewSchema,
+  /**
+   * Set when a hand edit replaced programs of this document: what `doc.revertProgram` goes back
+   * to (the programmer's label, or null when the document had no program before the edit).
+   */
+  revertTo: z.object({ programmer: z.string().nullable() }).nullable().optional(),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
 
@@ -319,6 +333,8 @@ export const methods = {
   'doc.preview': { input: z.object({ docId: z.string(), doc: z.string().nullable(), chunk: z.string().nullable(), ultrax: z.string().nullable().optional() }), output: ExecutionViewSchema },
   /** Save a hand-edited program; it replaces the programmer's for this document. */
   'doc.saveProgram': { input: z.object({ docId: z.string(), stage: StageSchema, text: z.string() }), output: DocumentDetailSchema },
+  /** Undo every hand edit of the document: the programmer's programs (and their switched-off operations) come back. */
+  'doc.revertProgram': { input: DocRef, output: DocumentDetailSchema },
   'doc.setOperation': { input: z.object({ docId: z.string(), stage: StageSchema, line: z.number().int().min(0), enabled: z.boolean() }), output: ExecutionViewSchema },
 
   'toggles.get': { input: Empty, output: z.record(OperationKindSchema, z.boolean()) },

@@ -122,6 +122,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     'doc.get': async (input) => need().getDoc(input.docId),
     'doc.preview': async (input) => need().preview(input.docId, input.doc, input.chunk, input.ultrax),
     'doc.saveProgram': async (input) => need().saveProgram(input.docId, input.stage, input.text),
+    'doc.revertProgram': async (input) => need().revertProgram(input.docId),
     'doc.setOperation': async (input) => need().setOperation(input.docId, input.stage, input.line, input.enabled),
 
     'toggles.get': async () => need().toggles(),

@@ -10,6 +10,7 @@ import { jobStatements } from './jobs';
 import { metaStatements } from './meta';
 import { workspaceMigrations } from './migrations';
 import { programCacheStatements } from './program-cache';
+import { programOriginalStatements } from './program-originals';
 import { programStatements } from './programs';
 import { runStatements } from './runs';
 import { scanErrorStatements } from './scan-errors';
@@ -22,6 +23,7 @@ export type { JobRecord } from './jobs';
 export type { MetaKey } from './meta';
 export type { CacheRecord } from './program-cache';
 export type { PendingDoc, ProgramRecord } from './programs';
+export type { ChunkProgramRow, ProgramOriginalRecord } from './program-originals';
 export type { ScanErrorRecord } from './scan-errors';
 export type { SourceRow } from './sources';
 export { workspaceMigrations };
@@ -39,6 +41,7 @@ export function prepareStore(db: SqliteDatabase) {
     runs: runStatements(p),
     programs: programStatements(p),
     programCache: programCacheStatements(p),
+    programOriginals: programOriginalStatements(p),
     toggles: toggleStatements(p),
     jobs: jobStatements(p),
   };

@@ -170,4 +170,29 @@ ALTER TABLE documents ADD COLUMN extra TEXT;
 ALTER TABLE sources ADD COLUMN fields_read INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 4,
+    name: "the programmer's output behind a hand edit",
+    // A hand edit replaces a document's program row; the row it replaced (and its chunk
+    // programs and switched-off operations) is kept here, once per slot, so the edit can be
+    // reverted exactly. A slot with no row here had no programmer's program before the edit.
+    sql: `
+CREATE TABLE program_originals (
+  doc_seq INTEGER NOT NULL REFERENCES documents(seq) ON DELETE CASCADE,
+  stage TEXT NOT NULL,
+  run_id INTEGER REFERENCES runs(id),
+  programmer_key TEXT NOT NULL,
+  program TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  keep_probability REAL,
+  failure TEXT,
+  prompt_tokens INTEGER NOT NULL DEFAULT 0,
+  generated_tokens INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  chunks TEXT,                        -- JSON rows of chunk_programs (chunk and UltraX slots), NULL: none
+  disabled TEXT NOT NULL DEFAULT '[]', -- JSON program lines switched off in this slot
+  PRIMARY KEY (doc_seq, stage)
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -12,7 +12,7 @@ import { readSettings, type ExecutionSettings } from '../execution/settings';
 import { RefineJobController } from '../jobs/job-controller';
 import { runRefineJob, type RefineJobHooks, type RefineRequest } from '../jobs/refine-job';
 import type { ProgramSlot } from '../prox/programmer';
-import { clearOtherDialect, openStore, type DocumentRecord, type Store } from '../store';
+import { openStore, type DocumentRecord, type Store } from '../store';
 import { listDocuments, neighborDocument } from '../store/document-list';
 import { WorkspaceError } from './errors';
 import { WorkspaceEvents } from './events';
@@ -21,6 +21,7 @@ import { indexFolder, type IndexOptions, type IndexResult } from '../indexing/in
 import { defaultDatabasePath } from './paths';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';
+import { previewEdit, revertEdits, revertTarget, saveEdit } from './hand-edits';
 import { toDocumentRow, toExecutionView, toProgramView } from './views';
 
 export interface WorkspaceOpenOptions {
@@ -217,47 +218,34 @@ export class Workspace {
       chunk: toProgramView('chunk', loaded.programs.chunk),
       ultrax: toProgramView('ultrax', loaded.programs.ultrax),
       execution: toExecutionView(loaded, executeDocument(loaded, settings), settings),
+      revertTo: revertTarget(this.store, doc.seq),
     };
   }
 
-  /** Executes edited programs without storing them: ProX's two (doc, chunk), or an UltraX one when `ultrax` is given. */
+  /**
+   * Executes edited programs without storing them: ProX's two (doc, chunk), or an UltraX one
+   * when `ultrax` is given. Reasons and switched-off operations follow their program lines.
+   */
   preview(docId: string, docProgram: string | null, chunkProgram: string | null, ultraxProgram?: string | null): ExecutionView {
-    const loaded = loadStoredDocument(this.store, this.document(docId));
-    const settings = this.settings();
-    const override = ultraxProgram != null ? { doc: null, chunk: null, ultrax: ultraxProgram } : { doc: docProgram, chunk: chunkProgram };
-    return toExecutionView(loaded, executeDocument(loaded, settings, override), settings);
+    const edited = ultraxProgram != null ? { doc: null, chunk: null, ultrax: ultraxProgram } : { doc: docProgram, chunk: chunkProgram };
+    return previewEdit(this.store, this.document(docId), edited, this.settings());
   }
 
   /**
-   * A hand-edited program replaces the programmer's; a later refine with any programmer keeps
-   * it. A document has programs of one dialect at a time: saving an UltraX program removes its
-   * ProX ones, and the other way round.
+   * A hand-edited program replaces the programmer's (kept for `revertProgram`); a later refine
+   * with any programmer keeps it. A document has programs of one dialect at a time: saving an
+   * UltraX program removes its ProX ones, and the other way round.
    */
   saveProgram(docId: string, stage: ProgramSlot, text: string): DocumentDetail {
     const doc = this.document(docId);
-    const { db, programs, toggles } = this.store;
-    db
-      .transaction(() => {
-        clearOtherDialect(this.store, doc.seq, stage);
-        programs.upsert.run({
-          doc_seq: doc.seq,
-          stage,
-          run_id: null,
-          programmer_key: 'manual',
-          program: text,
-          notes: '[]',
-          keep_probability: null,
-          failure: null,
-          prompt_tokens: 0,
-          generated_tokens: 0,
-          edited: 1,
-          created_at: new Date().toISOString(),
-        });
-        if (stage !== 'doc') programs.deleteChunks.run(doc.seq);
-        toggles.clearStage.run(doc.seq, stage);
-        recomputeDerived(this.store, doc.seq, this.settings());
-      })
-      .immediate();
+    this.store.db.transaction(() => saveEdit(this.store, doc, stage, text, this.settings())).immediate();
+    return this.getDoc(docId);
+  }
+
+  /** Back to the programmer's programs, with the operations that were switched off before the edit. */
+  revertProgram(docId: string): DocumentDetail {
+    const doc = this.document(docId);
+    this.store.db.transaction(() => revertEdits(this.store, doc, this.settings())).immediate();
     return this.getDoc(docId);
   }
 

@@ -48,6 +48,7 @@ export function toExecutionView(loaded: StoredDocument, execution: DocumentExecu
     added: (execution.added ?? []).map((a) => ({ after: a.after, text: a.text, op: a.op })),
     errorCount: execution.errorCount,
     cancelled: execution.cancelled,
+    errors: execution.errors.map((e) => ({ stage: e.stage, line: e.line, column: e.column, message: e.message, counted: e.enabled })),
     operations,
   };
 }

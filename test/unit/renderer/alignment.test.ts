@@ -5,7 +5,7 @@ import { type Alignment, alignExecution } from '../../../renderer/src/components
 const rows = (a: Alignment) => Array.from({ length: a.lineCount }, (_, i) => a.line(i));
 
 function view(original: string, refined: string, removedBy: (number | null)[], replacements: ExecutionView['replacements'] = []): ExecutionView {
-  return { original, refined, dropped: false, dropReason: null, removedBy, replacements, errorCount: 0, cancelled: false, operations: [] };
+  return { original, refined, dropped: false, dropReason: null, removedBy, replacements, errorCount: 0, cancelled: false, errors: [], operations: [] };
 }
 
 const text = (segments: { text: string }[] | null): string | null => (segments ? segments.map((s) => s.text).join('') : null);

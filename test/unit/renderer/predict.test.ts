@@ -19,6 +19,7 @@ const view: ExecutionView = {
   replacements: [{ op: 2, start: 32, end: 42, to: '' }],
   errorCount: 0,
   cancelled: false,
+  errors: [],
   operations: [op(0, 'remove_lines', 'remove_lines(line_start=0, line_end=0)', { start: 0, end: 0 }), op(1, 'remove_lines', 'remove_lines(start=3, end=3)', { start: 3, end: 3 }), op(2, 'normalize', 'normalize(source_str="Click Here", target_str="")')],
 };
 
