@@ -11,6 +11,7 @@ import { formatCount } from '../format';
 import { useApp } from '../store/app';
 import { type Segment, alignExecution } from './alignment';
 import { predictToggle } from './predict';
+import { describeProgramError, ProgramEditor, ProgramErrors } from './ProgramEditor';
 import { ErrorState, Loading } from './States';
 
 function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 'refined' }) {
@@ -54,7 +55,15 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
           Refined
           {execution.dropped ? <span className="badge badge-drop">dropped{execution.dropReason ? `: ${execution.dropReason}` : ''}</span> : null}
           {predicted ? <span className="badge" title="Shown from the program; the executor's result replaces it in a moment">updating…</span> : null}
-          {execution.cancelled ? <span className="badge badge-error" title="Two or more program errors cancel the whole program, as in the reference executor">program cancelled ({execution.errorCount} errors)</span> : null}
+          {execution.cancelled ? (
+            <span className="badge badge-error" title={`Two or more program errors cancel the whole program, as in the reference executor:\n${execution.errors.map(describeProgramError).join('\n')}`}>
+              chunk program cancelled by {execution.errorCount} errors
+            </span>
+          ) : execution.errors.some((e) => e.counted) ? (
+            <span className="badge badge-error" title={execution.errors.map(describeProgramError).join('\n')}>
+              {execution.errors.length === 1 ? `program error, line ${execution.errors[0]!.line + 1}` : `${execution.errors.length} program errors`} (listed with the program)
+            </span>
+          ) : null}
         </div>
       </div>
       {!alignment.exact ? (
@@ -126,11 +135,6 @@ const OperationRow = memo(function OperationRow({ op, index, onToggle, onHover }
   );
 });
 
-interface Draft {
-  doc: string;
-  chunk: string;
-}
-
 export function DocumentView({ docId }: { docId: string }) {
   const client = useApp((s) => s.client);
   const notify = useApp((s) => s.notify);
@@ -147,9 +151,7 @@ export function DocumentView({ docId }: { docId: string }) {
   }, []);
   const [error, setError] = useState<string | null>(null);
   const [hoveredOp, setHoveredOp] = useState<number | null>(null);
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const previewSeq = useRef(0);
+  const [editing, setEditing] = useState(false);
 
   const load = useCallback(() => {
     let live = true;
@@ -170,9 +172,9 @@ export function DocumentView({ docId }: { docId: string }) {
   // Reload quietly (old view stays) when a batch refines documents or toggles change; never
   // under a hand edit in progress. The parent remounts this view per document (key).
   useEffect(() => {
-    if (draft) return;
+    if (editing) return;
     return load();
-  }, [load, listVersion, toggles, draft]);
+  }, [load, listVersion, toggles, editing]);
 
   // Read through a ref so `toggle` stays stable and memoised operation rows do not re-render.
   const executionRef = useRef<ExecutionView | null>(null);
@@ -204,7 +206,7 @@ export function DocumentView({ docId }: { docId: string }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const target = e.target as HTMLElement | null;
-      if (!execution || draft || e.metaKey || e.ctrlKey || e.altKey || target?.closest('input, textarea, select')) return;
+      if (!execution || editing || e.metaKey || e.ctrlKey || e.altKey || target?.closest('input, textarea, select')) return;
       if (/^[1-9]$/.test(e.key)) {
         const op = execution.operations[Number(e.key) - 1];
         if (op && !op.kindDisabled) {
@@ -213,44 +215,34 @@ export function DocumentView({ docId }: { docId: string }) {
         }
       } else if (e.key === 'e' && detail) {
         e.preventDefault();
-        setDraft({ doc: detail.doc?.text ?? '', chunk: detail.chunk?.text ?? '' });
+        setEditing(true);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [execution, draft, detail, toggle]);
+  }, [execution, editing, detail, toggle]);
 
-  const preview = useCallback(
-    (next: Draft) => {
-      setDraft(next);
-      const seq = ++previewSeq.current;
-      client
-        .call('doc.preview', { docId, doc: next.doc, chunk: next.chunk })
-        .then((view) => {
-          if (seq !== previewSeq.current) return;
-          setExecution(view);
-          setPreviewError(null);
-        })
-        .catch((err: unknown) => seq === previewSeq.current && setPreviewError(errorMessage(err)));
+  const closeEditor = useCallback(
+    (saved: DocumentDetail | null) => {
+      setEditing(false);
+      if (saved) {
+        setDetail(saved);
+        setExecution(saved.execution);
+        bumpList();
+      } else if (detail) setExecution(detail.execution);
     },
-    [client, docId, setExecution],
+    [detail, setExecution, bumpList],
   );
 
-  const save = async (): Promise<void> => {
-    if (!draft || !detail) return;
+  const revert = async (): Promise<void> => {
     try {
-      let saved = detail;
-      for (const stage of ['doc', 'chunk'] as const) {
-        const before = (stage === 'doc' ? detail.doc?.text : detail.chunk?.text) ?? '';
-        if (draft[stage] !== before) saved = await client.call('doc.saveProgram', { docId, stage, text: draft[stage] });
-      }
-      setDetail(saved);
-      setExecution(saved.execution);
-      setDraft(null);
+      const reverted = await client.call('doc.revertProgram', { docId });
+      setDetail(reverted);
+      setExecution(reverted.execution);
       bumpList();
-      notify('info', 'Program saved');
+      notify('info', reverted.doc || reverted.chunk || reverted.ultrax ? "Reverted to the programmer's output" : 'Hand edit removed: the document is not refined');
     } catch (err) {
-      notify('error', `Could not save the program: ${errorMessage(err)}`);
+      notify('error', `Could not revert the program: ${errorMessage(err)}`);
     }
   };
 
@@ -270,49 +262,32 @@ export function DocumentView({ docId }: { docId: string }) {
           </div>
         </div>
         <div className="docview-actions">
-          {draft ? (
+          {editing ? null : (
             <>
-              <button className="btn btn-primary" onClick={() => void save()}>
-                Save program
-              </button>
-              <button
-                className="btn"
-                onClick={() => {
-                  setDraft(null);
-                  setExecution(detail.execution);
-                  setPreviewError(null);
-                }}
-              >
-                Discard
+              {detail.revertTo ? (
+                <button
+                  className="btn"
+                  onClick={() => void revert()}
+                  title={detail.revertTo.programmer ? `Undo the hand edits: back to the programs ${detail.revertTo.programmer} wrote, with their switches` : 'Undo the hand edits: this document had no program before'}
+                >
+                  {detail.revertTo.programmer ? "Revert to the programmer's output" : 'Remove the hand edit'}
+                </button>
+              ) : null}
+              <button className="btn" onClick={() => setEditing(true)} title="Edit the program by hand (e)">
+                Edit program
               </button>
             </>
-          ) : (
-            <button className="btn" onClick={() => setDraft({ doc: detail.doc?.text ?? '', chunk: detail.chunk?.text ?? '' })} title="Edit the program by hand (e)">
-              Edit program
-            </button>
           )}
         </div>
       </header>
       <div className="docview-body">
         <TextPanes execution={execution} hoveredOp={hoveredOp} predicted={predicted} />
         <aside className="program" aria-label="program">
-          {draft ? (
-            <div className="editor">
-              {(['doc', 'chunk'] as const).map((stage) => (
-                <label key={stage} className="editor-field">
-                  <span>{stage === 'doc' ? 'Document program' : 'Chunk program (document-global line numbers)'}</span>
-                  <textarea
-                    spellCheck={false}
-                    value={draft[stage]}
-                    rows={stage === 'doc' ? 2 : 10}
-                    onChange={(e) => preview({ ...draft, [stage]: e.target.value })}
-                    aria-label={`${stage} program`}
-                  />
-                </label>
-              ))}
-              {previewError ? <div className="field-error">{previewError}</div> : <div className="muted small">Every keystroke re-executes; nothing is stored until you save.</div>}
-            </div>
-          ) : null}
+          {editing ? (
+            <ProgramEditor detail={detail} onPreview={setExecution} onClose={closeEditor} />
+          ) : (
+            <ProgramErrors errors={execution.errors} title={`Program errors (${execution.errors.length})`} />
+          )}
           {(['doc', 'chunk'] as Stage[]).map((stage) => {
             const info = stage === 'doc' ? detail.doc : detail.chunk;
             const ops = operations.filter((op) => op.stage === stage);
