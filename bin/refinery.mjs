@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// Entry for `npx refinery`: runs the TypeScript CLI through tsx, so no build step is needed.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+// Entry for `npx refinery`: runs the TypeScript CLI in this very process, with tsx's loader
+// registered here, so no build step is needed. No wrapper process stands between the shell
+// and the CLI: Ctrl-C and SIGTERM reach the CLI's own handlers (tsx's command-line wrapper
+// would relay them and then SIGKILL a child busy for more than a few milliseconds, so the
+// graceful path — roll back the batch in flight, mark the job, delete the temp file — never ran).
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const result = spawnSync(process.execPath, [tsxCli, join(root, 'main', 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-if (result.error) {
-  console.error(`refinery: could not start: ${result.error.message}`);
+try {
+  const { register } = await import('tsx/esm/api');
+  register();
+} catch (err) {
+  console.error(`refinery: could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
-process.exit(result.status ?? (result.signal ? 128 : 1));
+await import(pathToFileURL(join(root, 'main', 'cli.ts')).href);

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { ExportError, type Compression } from '../export/writer';
 import { exportCompression } from '../workspace/export';
-import { CliError } from './errors';
+import { CliError, cliErrorOf } from './errors';
+import { onInterrupt } from './signals';
 import { existsSync } from 'node:fs';
 import { addDbOption, createProgressDisplay, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, shardDatabasePath, shardOption, type DbOptions } from './workspace-options';
 
@@ -38,14 +39,12 @@ export function register(program: Command): void {
     // Without --db: the shard's own database when it exists (refine --shard wrote it), else the folder's.
     const db = options.db ?? (shard && existsSync(shardDatabasePath(folder, shard)) ? shardDatabasePath(folder, shard) : undefined);
     const ws = openWorkspace(folder, { db });
-    const abort = new AbortController();
-    const onSignal = () => abort.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
+    const interrupt = onInterrupt('export');
     const display = options.quiet ? null : createProgressDisplay('exporting');
     const unsubscribe = ws.events.on('export.progress', (p) => display?.update(p.done, p.total, `docs, ${megabytes(p.bytes)} text, ETA ${formatSeconds(p.etaSeconds)}`));
     try {
       if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
-      const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, shard }, abort.signal);
+      const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, shard }, interrupt.signal);
       display?.stop();
       const compressed = result.bytes !== result.uncompressedBytes ? ` (${formatSize(result.uncompressedBytes)} uncompressed)` : '';
       process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);
@@ -53,11 +52,11 @@ export function register(program: Command): void {
     } catch (err) {
       display?.stop();
       if (err instanceof ExportError) throw new CliError(`export failed, nothing was written: ${err.message}`);
-      if (abort.signal.aborted) throw new CliError('export interrupted, nothing was written', 130);
-      throw err;
+      if (interrupt.signal.aborted) throw new CliError(`export interrupted by ${interrupt.received ?? 'a signal'}: nothing was written, and no temp file is left`, interrupt.exitCode);
+      throw cliErrorOf(err);
     } finally {
       unsubscribe();
-      process.off('SIGINT', onSignal);
+      interrupt.dispose();
       await ws.dispose();
     }
   });

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { CorpusError } from '../corpus/errors';
 import type { Workspace } from '../workspace/service';
-import { CliError } from './errors';
+import { CliError, cliErrorOf } from './errors';
+import { onInterrupt, type Interrupt } from './signals';
 import { addDbOption, createProgressDisplay, formatIssue, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, type DbOptions } from './workspace-options';
 
 interface IndexOptions extends DbOptions {
@@ -22,19 +23,24 @@ export function register(program: Command): void {
       .option('-q, --quiet', 'print only the summary and scan errors'),
   ).action(async (folder: string, options: IndexOptions) => {
     const ws = openWorkspace(folder, options);
+    const interrupt = onInterrupt('indexing');
     try {
-      await runIndex(ws, options.quiet ?? false);
+      await runIndex(ws, options.quiet ?? false, interrupt);
+    } catch (err) {
+      throw cliErrorOf(err);
     } finally {
+      interrupt.dispose();
       await ws.dispose();
     }
   });
 }
 
-export async function runIndex(ws: Workspace, quiet: boolean): Promise<void> {
+export async function runIndex(ws: Workspace, quiet: boolean, interrupt?: Interrupt): Promise<void> {
   const display = quiet ? null : createProgressDisplay('indexing');
   const out = process.stdout;
   try {
     const result = await ws.index({
+      signal: interrupt?.signal,
       onIssue: (issue) => (display ? display.log(formatIssue(issue)) : process.stderr.write(`${formatIssue(issue)}\n`)),
       onProgress: (p) => display?.update(p.filesDone, p.filesTotal, `files, ${megabytes(p.bytesDone)}/${megabytes(p.bytesTotal)}, ${p.documents} docs, ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s, ETA ${formatSeconds(p.etaSeconds)}, ${p.errors} errors`),
     });
@@ -50,6 +56,7 @@ export async function runIndex(ws: Workspace, quiet: boolean): Promise<void> {
     out.write(`database: ${summary.dbPath}\n`);
   } catch (err) {
     display?.stop();
+    if (interrupt?.signal.aborted) throw new CliError(`indexing interrupted by ${interrupt.received ?? 'a signal'}: the files read so far are kept; run the command again to read the rest`, interrupt.exitCode);
     if (err instanceof CorpusError) throw new CliError(err.message);
     throw err;
   }

@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_RULE_PRESET, FidelitySchema, parseProgrammerRef, StageSelectionSchema, type Fidelity, type JobStatus, type ProgrammerSpec, type StageSelection, type UltraxOptions } from '../../contract/api';
 import { checkProgrammerSpec, ProgrammerSpecError, stagesFor } from '../stage-programmers/resolve';
-import { CliError } from './errors';
+import { CliError, cliErrorOf } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, shardOption, type DbOptions } from './workspace-options';
 import { describeShard } from '../shards/shard';
+import { onInterrupt, type Interrupt } from './signals';
 
 interface RefineOptions extends DbOptions {
   programmer?: string;
@@ -63,20 +64,18 @@ export function register(program: Command): void {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliError(`--batch-size must be a positive integer, not "${options.batchSize}"`);
     const shard = shardOption(options.shard);
     const ws = openWorkspace(folder, { ...options, shard });
-    const abort = new AbortController();
-    const onSignal = () => abort.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupt = onInterrupt('refine');
     try {
       if (shard) process.stderr.write(`shard ${describeShard(shard)}: ${ws.dbPath}\n`);
-      await runIndex(ws, true);
+      await runIndex(ws, true, interrupt);
       const display = options.quiet ? null : createProgressDisplay('refining');
-      const final = await ws.refine({ spec, stages, batchSize }, { signal: abort.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
+      const final = await ws.refine({ spec, stages, batchSize }, { signal: interrupt.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
       display?.stop();
-      report(final);
+      report(final, interrupt);
+    } catch (err) {
+      throw cliErrorOf(err);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.dispose();
       await ws.dispose();
     }
   });
@@ -92,11 +91,11 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function report(final: JobStatus): void {
+function report(final: JobStatus, interrupt: Interrupt): void {
   const stages = final.stages.map((x) => `${x.stage} ${x.done}/${x.total}`).join(', ');
   if (final.state === 'failed') throw new CliError(final.message ?? 'refine failed');
   process.stdout.write(`refine ${final.state} (${final.programmer ?? '?'}): ${stages}; ${final.errors} documents failed${final.message ? `; ${final.message}` : ''}\n`);
-  if (final.state === 'cancelled') process.exitCode = 130;
+  if (final.state === 'cancelled') process.exitCode = interrupt.exitCode;
 }
 
 export function fidelityOf(value: string | undefined): Fidelity | undefined {

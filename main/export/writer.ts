@@ -69,6 +69,38 @@ const SYNC_EVERY_BYTES = 32 << 20;
 /** Written batches kept for reuse: enough for a full pipeline. */
 const MAX_SPARE_BATCHES = (PIPELINE_BYTES / BATCH_BYTES) * 2;
 
+/** Whether process `pid` exists on this machine (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * Deletes the temp files earlier exports to `finalPath` left when their process died (a
+ * SIGKILL, a power cut): `.<name>.<pid>.tmp` whose pid no longer runs. Returns what it removed.
+ */
+export async function removeStaleTempFiles(finalPath: string): Promise<string[]> {
+  const dir = path.dirname(finalPath);
+  const prefix = `.${path.basename(finalPath)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pidText = name.slice(prefix.length, -'.tmp'.length);
+    if (!/^[0-9]+$/.test(pidText)) continue;
+    const pid = Number(pidText);
+    if (pid === process.pid || processAlive(pid)) continue;
+    const stale = path.join(dir, name);
+    await fs.rm(stale, { force: true });
+    removed.push(stale);
+  }
+  return removed;
+}
+
 /**
  * Opens a JSONL export. Everything goes to `.<name>.<pid>.tmp` beside the target and is only
  * renamed over the target by commit(), after an fsync, so readers of the target never see a
@@ -86,6 +118,7 @@ export async function openJsonlWriter(target: string, options: JsonlWriterOption
   if (!dirStat.isDirectory()) throw new ExportError(`Cannot export to ${finalPath}: ${dir} is not a folder.`);
   const targetStat = await fs.stat(finalPath).catch(() => null);
   if (targetStat?.isDirectory()) throw new ExportError(`Cannot export to ${finalPath}: a folder with that name exists. Choose a file name.`);
+  await removeStaleTempFiles(finalPath);
 
   const fd = await promisify(open)(tempPath, 'wx', 0o644).catch((error: unknown) => {
     const busy = (error as { code?: unknown }).code === 'EEXIST';

@@ -119,6 +119,10 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
     const runId = runIds[stage]!;
     let after = 0;
     while (true) {
+      // Let the event loop turn between batches: a programmer that answers without I/O (the
+      // rules) would otherwise keep signals, pause/cancel messages and timers (the writer
+      // lock's heartbeat) waiting until the whole job has ended.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       await options.gate?.();
       if (options.signal?.aborted) {
         outcome.cancelled = true;

@@ -72,5 +72,8 @@ process.on('message', (message: ToWorker) => {
   else if (message.type === 'write') void write(message);
   else if (message.type === 'shutdown') process.exit(0);
 });
+// Ctrl-C at a terminal reaches the whole process group: the parent decides (it rolls back the
+// batch in flight and then shuts this process down), so the model must not die under it first.
+process.on('SIGINT', () => undefined);
 // The app went away: do not linger holding gigabytes of model.
 process.on('disconnect', () => process.exit(0));

@@ -107,6 +107,9 @@ function auditPrograms(store: Store, row: Row): StagePrograms {
   return { doc: facts('doc', row.doc_label), chunk: facts('chunk', row.chunk_label) };
 }
 
+/** Longest stretch of export work between two turns of the event loop when an AbortSignal is given. */
+const YIELD_EVERY_MS = 20;
+
 async function exportPass(store: Store, settings: ExecutionSettings, request: ResolvedRequest, outputs: Output[], options: ExportOptions) {
   const started = performance.now();
   const total = store.documents.count.get() ?? 0;
@@ -128,6 +131,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
     let droppedCount = 0;
     let textBytes = 0;
     let lastEmit = 0;
+    let lastYield = performance.now();
     const encoder = new MainLineEncoder(disabledKinds);
     options.signal?.throwIfAborted();
     for (const page of corpusPages(readPage, PAGE)) {
@@ -176,6 +180,12 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
         lastEmit = now;
         const rate = done / ((now - started) / 1000);
         options.onProgress({ done, total, bytes: textBytes, etaSeconds: rate > 0 ? (total - done) / rate : null });
+      }
+      // A signal (Ctrl-C) is only seen when the event loop turns, which the writer's pipeline
+      // does not promise: let it turn every few tens of milliseconds.
+      if (options.signal && now - lastYield >= YIELD_EVERY_MS) {
+        lastYield = now;
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       options.signal?.throwIfAborted();
     }
