@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { describeFsError } from '../corpus/errors';
 import { escapesOnlyNewlines, jsonStringBody, writeNewlinesEscaped } from './json-string';
 import { createZstdCompressor } from './zstd';
+import { processAlive } from '../util/process-alive';
 
 import type { Compression } from '../../contract/api';
 import { compressionFor } from '../../contract/export-names';
@@ -68,16 +69,6 @@ const PIPELINE_BYTES = 8 << 20;
 const SYNC_EVERY_BYTES = 32 << 20;
 /** Written batches kept for reuse: enough for a full pipeline. */
 const MAX_SPARE_BATCHES = (PIPELINE_BYTES / BATCH_BYTES) * 2;
-
-/** Whether process `pid` exists on this machine (EPERM: it exists, owned by someone else). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: unknown }).code === 'EPERM';
-  }
-}
 
 /**
  * Deletes the temp files earlier exports to `finalPath` left when their process died (a

@@ -3,11 +3,13 @@ import type { Prepare } from './statement';
 
 /** Keys the workspace keeps in `meta`. */
 /** `shard`: `i/N` in a shard worker's workspace (refine --shard), absent in a whole folder's. */
-export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard';
+/** `writerLock`: who writes the workspace now (main/workspace/writer-lock.ts), JSON; absent when nobody does. */
+export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard' | 'writerLock';
 
 export function metaStatements(p: Prepare) {
   return {
     value: p<[MetaKey], string>('SELECT value FROM meta WHERE key = ?').pluck(),
     set: p<[MetaKey, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    remove: p<[MetaKey]>('DELETE FROM meta WHERE key = ?'),
   };
 }

@@ -23,6 +23,7 @@ import { rememberRecent } from './recent';
 import { computeStats } from './stats';
 import { previewEdit, revertEdits, revertTarget, saveEdit } from './hand-edits';
 import { toDocumentRow, toExecutionView, toProgramView } from './views';
+import { WriterLock, type WriterPurpose } from './writer-lock';
 
 export interface WorkspaceOpenOptions {
   /** Database file; default: per-user data dir (REFINERY_HOME overrides), one file per folder. */
@@ -64,6 +65,8 @@ export class Workspace {
   private readonly jobs: RefineJobController;
   private disposed = false;
   private statusPass: StatusPass | null = null;
+  /** The writer lock this workspace holds for its running index, refine or merge. */
+  private writerLock: WriterLock | null = null;
 
   private constructor(
     readonly folder: string,
@@ -120,16 +123,25 @@ export class Workspace {
   async index(options: Omit<IndexOptions, 'textField' | 'idField'> = {}): Promise<IndexResult> {
     this.assertOpen();
     if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is running; pause or cancel it before re-scanning the folder');
-    const result = await indexFolder(this.store, this.folder, {
-      ...options,
-      textField: this.store.meta.value.get('textField'),
-      idField: this.store.meta.value.get('idField'),
-      shard: this.shard ?? undefined,
-      onProgress: (p) => {
-        this.events.emit('scan.progress', p);
-        options.onProgress?.(p);
-      },
-    });
+    const lock = this.lockForWriting('index');
+    let result: IndexResult;
+    try {
+      result = await indexFolder(this.store, this.folder, {
+        ...options,
+        signal: options.signal ? AbortSignal.any([options.signal, lock.lost]) : lock.lost,
+        textField: this.store.meta.value.get('textField'),
+        idField: this.store.meta.value.get('idField'),
+        shard: this.shard ?? undefined,
+        onProgress: (p) => {
+          this.events.emit('scan.progress', p);
+          options.onProgress?.(p);
+        },
+      });
+    } catch (err) {
+      throw lock.lost.aborted && !options.signal?.aborted ? lock.lost.reason : err;
+    } finally {
+      this.unlock(lock);
+    }
     rememberRecent({ folder: this.folder, openedAt: this.openedAt, documents: this.store.documents.count.get() ?? 0 }, this.env);
     return result;
   }
@@ -155,6 +167,15 @@ export class Workspace {
       if (err instanceof MergeError) throw new WorkspaceError('invalid_input', err.message);
       throw err;
     }
+    const lock = this.lockForWriting('merge');
+    try {
+      return this.mergeLocked(shards, onShard);
+    } finally {
+      this.unlock(lock);
+    }
+  }
+
+  private mergeLocked(shards: Map<string, Shard>, onShard?: (result: ShardMergeResult) => void): MergeSummary {
     const results: ShardMergeResult[] = [];
     const settings = readSettings(this.store);
     for (const [path, shard] of shards) {
@@ -354,11 +375,25 @@ export class Workspace {
 
   async startRefine(spec: ProgrammerSpec, stages: StageSelection): Promise<JobStatus> {
     this.assertOpen();
+    // A job that has reported its end may still be closing its worker (and holding the lock): wait for that.
+    if (this.jobs.running && ['done', 'failed', 'cancelled'].includes(this.jobs.current().state)) await this.jobs.finished();
+    if (this.jobs.running) throw new WorkspaceError('busy', `a refine job is already ${this.jobs.current().state} in this workspace; pause, cancel or wait for it first`);
+    const lock = this.lockForWriting('refine');
+    let status: JobStatus;
     try {
-      return await this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
+      status = await this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
     } catch (err) {
+      this.unlock(lock);
       throw new WorkspaceError('busy', err instanceof Error ? err.message : String(err));
     }
+    // The worker thread writes; this thread holds the lock (and its heartbeat) until it exits.
+    const onLost = () => this.jobs.cancel();
+    lock.lost.addEventListener('abort', onLost, { once: true });
+    void this.jobs.finished().finally(() => {
+      lock.lost.removeEventListener('abort', onLost);
+      this.unlock(lock);
+    });
+    return status;
   }
   /**
    * Runs a refine job in this thread until it ends: the CLI's way, where nothing else runs
@@ -367,7 +402,31 @@ export class Workspace {
   async refine(request: Omit<RefineRequest, 'modelsDir'>, hooks: RefineJobHooks = {}): Promise<JobStatus> {
     this.assertOpen();
     if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is already running in this workspace; pause or cancel it first');
-    return runRefineJob(this.store, { ...request, modelsDir: this.modelsDir }, hooks);
+    const lock = this.lockForWriting('refine');
+    try {
+      const signal = hooks.signal ? AbortSignal.any([hooks.signal, lock.lost]) : lock.lost;
+      const final = await runRefineJob(this.store, { ...request, modelsDir: this.modelsDir }, { ...hooks, signal });
+      if (lock.lost.aborted && !hooks.signal?.aborted) return { ...final, message: `${final.message ?? 'stopped'}; ${(lock.lost.reason as Error).message}` };
+      return final;
+    } finally {
+      this.unlock(lock);
+    }
+  }
+
+  /**
+   * Takes the workspace's writer lock for a job, or throws WorkspaceError('busy') naming the
+   * process that holds it (writer-lock.ts). One job at a time per workspace object, too.
+   */
+  private lockForWriting(purpose: WriterPurpose): WriterLock {
+    if (this.writerLock) throw new WorkspaceError('busy', `this workspace is busy with ${this.writerLock.holder.purpose}; wait for it to finish`);
+    const lock = WriterLock.acquire(this.store, this.dbPath, purpose);
+    this.writerLock = lock;
+    return lock;
+  }
+
+  private unlock(lock: WriterLock): void {
+    lock.release();
+    if (this.writerLock === lock) this.writerLock = null;
   }
 
   pauseRefine(): JobStatus {
@@ -410,6 +469,8 @@ export class Workspace {
     this.disposed = true;
     await this.statusPass?.done;
     await this.jobs.dispose();
+    this.writerLock?.release();
+    this.writerLock = null;
     this.events.clear();
     this.store.db.close();
   }
