@@ -38,7 +38,13 @@ export interface RunningServer {
 }
 
 export const TOKEN_HEADER = 'x-refinery-token';
-export const TOKEN_COOKIE = 'refinery_token';
+/**
+ * The token cookie's name, one per port: cookies are not isolated by port, so one name would be
+ * sent to every service on 127.0.0.1 and two Refinery instances would overwrite each other's.
+ */
+export function tokenCookieName(port: number): string {
+  return `refinery_token_${port}`;
+}
 const HOST = '127.0.0.1';
 
 const CSP = [
@@ -135,7 +141,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function authorised(req: IncomingMessage): boolean {
     const header = req.headers[TOKEN_HEADER];
-    return sameToken(typeof header === 'string' ? header : undefined, token) || sameToken(cookieValue(req, TOKEN_COOKIE), token);
+    return sameToken(typeof header === 'string' ? header : undefined, token) || sameToken(cookieValue(req, tokenCookieName(port)), token);
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -210,7 +216,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (queryToken !== undefined) {
       if (!sameToken(queryToken, token)) return sendError(res, 401, { code: 'invalid_input', message: 'wrong token in the URL: use the URL printed at start' });
       // Trade the token for a cookie and drop it from the address bar (and from history).
-      res.writeHead(303, baseHeaders({ location: url.pathname, 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` }));
+      res.writeHead(303, baseHeaders({ location: url.pathname, 'set-cookie': `${tokenCookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` }));
       return void res.end();
     }
     if (!authorised(req)) {

@@ -98,7 +98,7 @@ describe('refinery CLI, first use', () => {
       };
       const current = await call('workspace.current');
       expect(current.result).toMatchObject({ dbPath: db, documents });
-      const icon = await fetch(`${origin}/favicon.svg`, { headers: { cookie: `refinery_token=${searchParams.get('token')!}` } });
+      const icon = await fetch(`${origin}/favicon.svg`, { headers: { cookie: `refinery_token_${new URL(url).port}=${searchParams.get('token')!}` } });
       expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
     } finally {
       server.kill('SIGTERM');

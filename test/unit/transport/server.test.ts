@@ -110,6 +110,25 @@ describe('browser shell server', () => {
     expect((await send(server.port, '/?token=nope')).status).toBe(401);
   });
 
+  it("names the token cookie after its port, so two instances (or other services on 127.0.0.1) never share or overwrite it", async () => {
+    const other = await startServer({ handlers: handlerMap({}), subscribe: hub.subscribe, rendererDir: dir, token: `${TOKEN}-other` });
+    try {
+      const mine = String((await send(server.port, `/?token=${TOKEN}`)).headers['set-cookie']).split(';')[0]!;
+      const theirs = String((await send(other.port, `/?token=${TOKEN}-other`)).headers['set-cookie']).split(';')[0]!;
+      expect(mine).toBe(`refinery_token_${server.port}=${TOKEN}`);
+      expect(theirs).toBe(`refinery_token_${other.port}=${TOKEN}-other`);
+      // A browser sends both (cookies ignore ports): each server reads only its own.
+      const both = `${mine}; ${theirs}`;
+      expect((await send(server.port, '/', { headers: { cookie: both } })).status).toBe(200);
+      expect((await send(other.port, '/', { headers: { cookie: both } })).status).toBe(200);
+      // Another instance's cookie alone is no entry.
+      expect((await send(server.port, '/', { headers: { cookie: theirs } })).status).toBe(401);
+      expect((await send(server.port, '/', { headers: { cookie: `refinery_token=${TOKEN}` } })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('never serves files outside the renderer folder', async () => {
     const reply = await send(server.port, '/..%2Frefinery-secret.txt', { headers: { 'x-refinery-token': TOKEN } });
     expect(reply.body).not.toContain('TOPSECRET-CONTENT');
