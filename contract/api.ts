@@ -246,6 +246,11 @@ export const ExportRequestSchema = z.object({
   auditRemovedLines: z.boolean().default(false),
   /** Only the documents of shard `index` of `count` (0-based): one part of a corpus exported in parallel. */
   shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }).optional(),
+  /**
+   * Replace a file that is there and is not a previous export (without it such a file is left
+   * alone and the export refused). A relative `out` is resolved against the corpus folder.
+   */
+  overwrite: z.boolean().optional(),
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 export const ExportResultSchema = z.object({

@@ -137,7 +137,8 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
 
     'export.run': (input) =>
       guard(async () => {
-        const result = await need().export(input);
+        const ws = need();
+        const result = await ws.export({ ...input, out: ws.exportPath(input.out) });
         return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles };
       }),
     'stats.get': async () => need().stats(),

@@ -5,6 +5,7 @@ import { exportCompression } from '../workspace/export';
 import { CliError, cliErrorOf } from './errors';
 import { onInterrupt } from './signals';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { addDbOption, createProgressDisplay, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, shardDatabasePath, shardOption, type DbOptions } from './workspace-options';
 
 interface ExportOptions extends DbOptions {
@@ -12,6 +13,7 @@ interface ExportOptions extends DbOptions {
   compression?: string;
   auditDropped?: boolean;
   auditRemovedLines?: boolean;
+  overwrite?: boolean;
   shard?: string;
   quiet?: boolean;
 }
@@ -24,6 +26,7 @@ export function register(program: Command): void {
       .argument('<folder>', 'the indexed folder')
       .requiredOption('--out <file>', 'output file; .gz or .zst compresses')
       .option('--compression <kind>', 'none | gzip | zstd (default: from the --out extension; one the extension contradicts is refused)')
+      .option('--overwrite', 'replace --out (and its audit files) even when it is not a previous export; without it such a file is left alone and the export refused')
       .option('--audit-dropped', 'also write <out>.dropped.jsonl: dropped documents with the reason')
       .option('--audit-removed-lines', 'also write <out>.removed-lines.jsonl: every removed line and the operation that removed it')
       .option('--shard <i/N>', 'only the documents of shard i of N (0-based): export a big corpus in parallel parts, from a merged workspace or from that shard\'s own')
@@ -44,7 +47,7 @@ export function register(program: Command): void {
     const unsubscribe = ws.events.on('export.progress', (p) => display?.update(p.done, p.total, `docs, ${megabytes(p.bytes)} text, ETA ${formatSeconds(p.etaSeconds)}`));
     try {
       if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
-      const result = await ws.export({ out: options.out, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, shard }, interrupt.signal);
+      const result = await ws.export({ out: resolve(options.out), overwrite: options.overwrite ?? false, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, shard }, interrupt.signal);
       display?.stop();
       const compressed = result.bytes !== result.uncompressedBytes ? ` (${formatSize(result.uncompressedBytes)} uncompressed)` : '';
       process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);

@@ -16,6 +16,8 @@ import { compressionFor, ExportError, openJsonlWriter, type ExportSummary, type 
 import { zstdImplementation } from '../export/zstd';
 import type { DocumentExecution } from '../execution/document-execution';
 import type { ExportRow, Store } from '../store';
+import path from 'node:path';
+import { checkExportTarget } from './export-target';
 
 export type { ExportProgress, ExportRequest };
 
@@ -71,6 +73,8 @@ export async function exportWorkspace(store: Store, settings: ExecutionSettings,
   const outputs: Output[] = ['main'];
   if (request.auditDropped) outputs.push('dropped');
   if (request.auditRemovedLines) outputs.push('removed');
+  // Nothing that is not a previous export is replaced unless asked (export-target.ts).
+  for (const output of outputs) await checkExportTarget(path.resolve(outputPath(request, output)), request.compression, request.overwrite ?? false);
   // The wasm zstd of Node 20 compresses one stream per process at a time: then each file gets
   // its own pass over the corpus, committed before the next one opens.
   const passes = request.compression === 'zstd' && zstdImplementation() === 'wasm' ? outputs.map((o) => [o]) : [outputs];
@@ -97,6 +101,10 @@ const AUDIT_NAMES: Record<Exclude<Output, 'main'>, string> = { dropped: 'dropped
 
 type ResolvedRequest = ExportRequest & { compression: Compression };
 
+function outputPath(request: ResolvedRequest, output: Output): string {
+  return output === 'main' ? request.out : auditPath(request.out, AUDIT_NAMES[output], request.compression);
+}
+
 /** The stored programs of an audited document, with what the audits say about them. */
 function auditPrograms(store: Store, row: Row): StagePrograms {
   const facts = (stage: 'doc' | 'chunk' | 'ultrax', label: string | null) => {
@@ -119,8 +127,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
   const writers = new Map<Output, JsonlWriter>();
   try {
     for (const output of outputs) {
-      const path = output === 'main' ? request.out : auditPath(request.out, AUDIT_NAMES[output], request.compression);
-      writers.set(output, await openJsonlWriter(path, { compression: request.compression }));
+      writers.set(output, await openJsonlWriter(outputPath(request, output), { compression: request.compression }));
     }
     const main = writers.get('main');
     const dropped = writers.get('dropped');

@@ -5,7 +5,7 @@
 import { describeShard, parseShard, type Shard } from '../shards/shard';
 import { checkShardSet, mergeShard, MergeError, missingShards, type ShardMergeResult } from '../shards/merge';
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { OperationKindSchema, type OperationKind, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
 import { readSettings, type ExecutionSettings } from '../execution/settings';
@@ -449,6 +449,22 @@ export class Workspace {
   }
 
   // ------------------------------------------------------------------ export, stats
+
+  /**
+   * Where an export named `out` goes for the app and the HTTP API: a relative name is taken
+   * inside the corpus folder (beside the file, for a one-file corpus), never in whatever folder
+   * the server happened to start in. The CLI resolves its --out against the shell's folder.
+   */
+  exportPath(out: string): string {
+    if (isAbsolute(out)) return out;
+    let base = this.folder;
+    try {
+      if (!statSync(this.folder).isDirectory()) base = dirname(this.folder);
+    } catch {
+      // The folder is gone: the export says so when it opens the file.
+    }
+    return resolve(base, out);
+  }
 
   async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
     return exportWorkspace(this.store, this.settings(), request, { signal, onProgress: (p) => this.events.emit('export.progress', p) });

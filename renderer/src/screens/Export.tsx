@@ -6,6 +6,9 @@ import { ProgressBar } from '../components/ProgressBar';
 import { formatBytes, formatCount } from '../format';
 import { useApp } from '../store/app';
 
+/** The server's refusal to replace a file that is not a previous export (main/workspace/export-target.ts). */
+const NOT_AN_EXPORT = /exists and is not a Refinery export/;
+
 export function Export() {
   const client = useApp((s) => s.client);
   const workspace = useApp((s) => s.workspace);
@@ -30,13 +33,13 @@ export function Export() {
     if (chosen) setOut(chosen);
   };
 
-  const run = async (): Promise<void> => {
+  const run = async (overwrite = false): Promise<void> => {
     setRunning(true);
     setResult(null);
     setError(null);
     setProgress(null);
     try {
-      setResult(await client.call('export.run', { out: out.trim(), compression, auditDropped, auditRemovedLines }));
+      setResult(await client.call('export.run', { out: out.trim(), compression, auditDropped, auditRemovedLines, overwrite }));
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -92,6 +95,13 @@ export function Export() {
         {error ? (
           <div className="field-error" role="alert">
             Export failed, nothing was written: {error}
+            {NOT_AN_EXPORT.test(error) ? (
+              <div className="actions">
+                <button className="btn" onClick={() => void run(true)} disabled={running}>
+                  Replace it
+                </button>
+              </div>
+            ) : null}
           </div>
         ) : null}
         {result ? (
