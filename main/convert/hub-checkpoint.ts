@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { downloadModelFile } from '../../native/llama/download';
+import { checkDownloadUrl } from '../util/download-url';
 import { INFERENCE_SCRIPT_IN_MODEL_REPO } from './ultrax-instruction';
 
 export interface HubCheckpointOptions {
@@ -34,6 +35,7 @@ export function parseHubRepo(reference: string): string | undefined {
 
 /** The file names of a Hub repository (its model API's `siblings`). */
 export async function listRepoFiles(endpoint: string, repo: string, revision: string, signal?: AbortSignal): Promise<string[]> {
+  checkDownloadUrl(endpoint, 'the Hugging Face endpoint');
   const url = `${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
   let response: Response;
   try {

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isRemoteModelSource } from '../../contract/programmer-ref';
 import { downloadModelFile } from '../../native/llama/download';
+import { checkDownloadUrl } from '../util/download-url';
 import { checkModelFile, ModelFileError } from './gguf-check';
 import { sha256File } from './file-hash';
 
@@ -97,6 +98,8 @@ export async function addModel(source: string, options: AddModelOptions): Promis
   if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new Error(`--sha256 must be 64 hex digits, got "${options.sha256}"`);
   let path: string;
   if (isRemoteModelSource(source)) {
+    if (/^hf:/i.test(source)) checkDownloadUrl(options.huggingFaceEndpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co', 'the Hugging Face endpoint');
+    else checkDownloadUrl(source, 'the model URL');
     const downloaded = await downloadModelFile({
       uri: source,
       dir: options.dir,

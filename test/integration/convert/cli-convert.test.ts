@@ -17,6 +17,9 @@ import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { startFakeHub } from '../../support/hub-server';
 import { REPO_ROOT } from '../../support/tiny-model';
 
+// The test's file server is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
+process.env.REFINERY_ALLOW_HTTP_LOOPBACK = '1';
+
 const dir = mkdtempSync(join(tmpdir(), 'cli-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {

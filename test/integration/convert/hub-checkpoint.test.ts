@@ -14,6 +14,9 @@ import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
 import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { startFakeHub, type FakeHub } from '../../support/hub-server';
 
+// The test's file server is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
+process.env.REFINERY_ALLOW_HTTP_LOOPBACK = '1';
+
 const dir = mkdtempSync(join(tmpdir(), 'hub-ckpt-'));
 const served = join(dir, 'served');
 const vocab = tinyVocabulary();

@@ -17,6 +17,9 @@ import { tinyVocabulary } from '../../support/tiny-vocabulary';
 import { sha256File } from '../../../main/models/file-hash';
 import { startFakeHub, type FakeHub } from '../../support/hub-server';
 
+// The test's file server is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
+process.env.REFINERY_ALLOW_HTTP_LOOPBACK = '1';
+
 const dir = mkdtempSync(join(tmpdir(), 'cli-add-convert-'));
 const served = join(dir, 'served');
 const vocab = tinyVocabulary();

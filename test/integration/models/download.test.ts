@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addModel, listModels } from '../../../main/models/registry';
+import { createWorkspaceApi } from '../../../main/api/handlers';
 import { GENERATED_DIR, writeTinyLlamaGguf } from '../../support/tiny-model';
+
+// The test's file server is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
+process.env.REFINERY_ALLOW_HTTP_LOOPBACK = '1';
 
 const root = join(GENERATED_DIR, 'models-download');
 const modelPath = join(root, 'served', 'tiny.Q8_0.gguf');
@@ -86,6 +90,30 @@ afterAll(async () => {
 });
 
 describe('models add over HTTP', () => {
+  it('refuses plain http unless the loopback flag is set, and then only to 127.0.0.1; the API (models.add) too', async () => {
+    const dir = join(root, 'refused');
+    const requestsBefore = gets.length;
+    delete process.env.REFINERY_ALLOW_HTTP_LOOPBACK;
+    try {
+      await expect(addModel(`${base}/files/tiny.Q8_0.gguf`, { dir })).rejects.toThrow(`the model URL ${base}/files/tiny.Q8_0.gguf: only https downloads are allowed`);
+      await expect(addModel(`${base}/files/tiny.Q8_0.gguf`, { dir })).rejects.toThrow('for a test server on 127.0.0.1 set REFINERY_ALLOW_HTTP_LOOPBACK=1');
+      await expect(addModel('hf:test-owner/tiny-refiner-GGUF:Q8_0', { dir, huggingFaceEndpoint: `${base}/` })).rejects.toThrow('the Hugging Face endpoint');
+      const api = createWorkspaceApi({ shell: 'test', env: { REFINERY_MODELS_DIR: dir }, emit: () => undefined });
+      try {
+        await expect(api.handlers['models.add']({ source: `${base}/files/tiny.Q8_0.gguf` })).rejects.toThrow('only https downloads are allowed');
+      } finally {
+        await api.dispose();
+      }
+    } finally {
+      process.env.REFINERY_ALLOW_HTTP_LOOPBACK = '1';
+    }
+    // With the flag, http goes only to 127.0.0.1 (refused before any connection is tried).
+    await expect(addModel('http://localhost:1/tiny.gguf', { dir })).rejects.toThrow('only https downloads are allowed (over http');
+    await expect(addModel('http://example.com/tiny.gguf', { dir })).rejects.toThrow('use the https address');
+    expect(gets.length).toBe(requestsBefore); // nothing was fetched
+    expect(existsSync(dir) ? (await listModels(dir)).length : 0).toBe(0);
+  });
+
   it('downloads a URL with progress, checks the sha256 and registers the model', async () => {
     const dir = join(root, 'url');
     let last = 0;
