@@ -3,6 +3,8 @@
  * tested: the channel must be one of ours, the sender must be our own window's page, and
  * arguments are validated (method inputs by the contract's zod schemas inside dispatch).
  */
+import { normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { CallReply, Handlers } from '../../contract/api';
 import { dispatch } from '../api/transport/dispatch';
@@ -26,6 +28,40 @@ export function isTrustedOrigin(url: string, rendererUrl: string): boolean {
     const ours = new URL(rendererUrl);
     if (ours.protocol === 'file:') return got.protocol === 'file:' && got.pathname === ours.pathname;
     return got.origin === ours.origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the window's session may load (webRequest.onBeforeRequest): the app's own files, i.e.
+ * file: URLs inside the renderer's folder (`rendererDir`, not anywhere on disk), inline data:
+ * URLs (images), devtools, and while developing the local dev server (http and its ws). A
+ * file: path is judged after decoding and normalising, so `..` and %2e%2e cannot leave the folder.
+ */
+export function isAppRequest(url: string, rendererDir: string, devServerUrl?: string): boolean {
+  let got: URL;
+  try {
+    got = new URL(url);
+  } catch {
+    return false;
+  }
+  if (got.protocol === 'data:' || got.protocol === 'devtools:') return true;
+  if (got.protocol === 'file:') {
+    let path: string;
+    try {
+      path = normalize(fileURLToPath(got));
+    } catch {
+      return false;
+    }
+    const root = normalize(rendererDir).replace(/[\\/]+$/, '');
+    return path === root || path.startsWith(root + sep);
+  }
+  if (devServerUrl === undefined) return false;
+  try {
+    const dev = new URL(devServerUrl);
+    const sameHost = got.host === dev.host;
+    return sameHost && (got.protocol === dev.protocol || (got.protocol === 'ws:' && dev.protocol === 'http:') || (got.protocol === 'wss:' && dev.protocol === 'https:'));
   } catch {
     return false;
   }

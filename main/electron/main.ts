@@ -5,7 +5,7 @@
  * CSP, and may load nothing but its own files.
  */
 import { BrowserWindow, Menu, Notification, app, clipboard, dialog, ipcMain, powerSaveBlocker, session, shell } from 'electron';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MenuCommand } from '../../contract/api';
 import { createAppHost } from '../api/transport/host';
@@ -13,7 +13,7 @@ import { checkSqliteEngine } from '../../native/sqlite/database';
 import type { BindingFailure } from '../../native/sqlite/binding';
 import { watchBatch } from './batch-watch';
 import { CALL_CHANNEL, DIALOG_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL } from './channels';
-import { type DialogRequest, isTrustedOrigin, routeIpc } from './ipc-router';
+import { type DialogRequest, isAppRequest, isTrustedOrigin, routeIpc } from './ipc-router';
 import { buildMenu } from './menu';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -27,16 +27,21 @@ let window: BrowserWindow | null = null;
 
 function lockDownSession(): void {
   const ses = session.defaultSession;
-  // No remote content: only our own files (or the local dev server while developing).
+  // No remote content and no other local file: only the renderer's own folder (or the local
+  // dev server while developing).
+  const rendererDir = dirname(rendererFile);
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const url = details.url;
-    const allowed = url.startsWith('file:') || url.startsWith('devtools:') || url.startsWith('data:') || (devServerUrl !== undefined && (url.startsWith(devServerUrl) || url.startsWith(devServerUrl.replace(/^http/, 'ws'))));
+    const allowed = isAppRequest(details.url, rendererDir, devServerUrl);
+    if (!allowed) console.error(`refinery: blocked a request from the window to ${details.url.slice(0, 200)}`);
     callback({ cancel: !allowed });
   });
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
+  // Nothing the page could ask for (camera, notifications, clipboard, ...) is granted or even reported as granted.
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
 }
 
 /**
@@ -145,6 +150,11 @@ async function main(): Promise<void> {
     window.webContents.on('will-navigate', (e, url) => {
       if (!isTrustedOrigin(url, rendererUrl)) e.preventDefault();
     });
+    // A redirect is a navigation too (a server answering 30x): the same rule.
+    window.webContents.on('will-redirect', (e, url) => {
+      if (!isTrustedOrigin(url, rendererUrl)) e.preventDefault();
+    });
+    window.webContents.on('will-attach-webview', (e) => e.preventDefault());
     window.on('closed', () => (window = null));
     if (devServerUrl) void window.loadURL(devServerUrl);
     else void window.loadFile(rendererFile);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventHub } from '../../../main/api/transport/event-hub';
 import { watchBatch } from '../../../main/electron/batch-watch';
 import { CALL_CHANNEL, DIALOG_CHANNEL } from '../../../main/electron/channels';
-import { type DialogRequest, isTrustedOrigin, routeIpc } from '../../../main/electron/ipc-router';
+import { type DialogRequest, isAppRequest, isTrustedOrigin, routeIpc } from '../../../main/electron/ipc-router';
 import type { JobStatus } from '../../../contract/api';
 import { handlerMap } from './handler-map';
 
@@ -42,6 +42,28 @@ describe('IPC router', () => {
     expect(isTrustedOrigin('http://localhost:5173/x', 'http://localhost:5173/')).toBe(true);
     expect(isTrustedOrigin('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
     expect(isTrustedOrigin('not a url', 'file:///a')).toBe(false);
+  });
+
+  it("lets the window load only the app's own files (onBeforeRequest)", () => {
+    const dir = '/app/out/renderer';
+    expect(isAppRequest('file:///app/out/renderer/index.html', dir)).toBe(true);
+    expect(isAppRequest('file:///app/out/renderer/assets/index-abc.js', dir)).toBe(true);
+    expect(isAppRequest('data:image/svg+xml;base64,PHN2Zz4=', dir)).toBe(true);
+    expect(isAppRequest('devtools://devtools/bundled/inspector.html', dir)).toBe(true);
+    // Other local files, also through .. or its encoded form, and a sibling folder sharing the prefix.
+    expect(isAppRequest('file:///etc/passwd', dir)).toBe(false);
+    expect(isAppRequest('file:///app/out/renderer/../main/index.js', dir)).toBe(false);
+    expect(isAppRequest('file:///app/out/renderer/%2e%2e/main/index.js', dir)).toBe(false);
+    expect(isAppRequest('file:///app/out/renderer-evil/x.js', dir)).toBe(false);
+    expect(isAppRequest('file:///home/user/.ssh/id_rsa', dir)).toBe(false);
+    // Nothing remote; the dev server (and its websocket) only while developing.
+    expect(isAppRequest('https://evil.example/x.js', dir)).toBe(false);
+    expect(isAppRequest('http://localhost:5173/src/main.tsx', dir)).toBe(false);
+    expect(isAppRequest('http://localhost:5173/src/main.tsx', dir, 'http://localhost:5173/')).toBe(true);
+    expect(isAppRequest('ws://localhost:5173/', dir, 'http://localhost:5173/')).toBe(true);
+    expect(isAppRequest('http://localhost:5174/', dir, 'http://localhost:5173/')).toBe(false);
+    expect(isAppRequest('http://127.0.0.1:8080/api', dir, 'http://localhost:5173/')).toBe(false);
+    expect(isAppRequest('not a url', dir)).toBe(false);
   });
 });
 
