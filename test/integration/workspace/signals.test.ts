@@ -111,6 +111,34 @@ describe('signals', () => {
     expect(perDoc).toEqual({ n: REFINE_DOCS, d: REFINE_DOCS });
   });
 
+  it('SIGTERM during index: the files finished are kept, the lock is released, and the next index reads the rest', { timeout: 120_000 }, async () => {
+    const h = tempHome('refinery-signals-index-');
+    try {
+      writeSyntheticCorpus(h.folder, EXPORT_DOCS);
+      const db = join(h.home, 'ws.sqlite');
+      const docs = (): number => {
+        try {
+          return query<{ n: number }>('SELECT count(*) AS n FROM documents', db).n;
+        } catch {
+          return 0;
+        }
+      };
+      const { child, ended } = start(['index', h.folder, '--db', db, '-q'], h.env);
+      await signalWhen(child, ended, () => docs() > 0, 'SIGTERM');
+      const result = await ended;
+      expect(result.signal, result.stderr).toBeNull();
+      expect(result.code, result.stderr).toBe(143);
+      expect(result.stderr).toMatch(/indexing interrupted by SIGTERM: the files read so far are kept/);
+      expect(docs()).toBeLessThan(EXPORT_DOCS);
+      expect(query<{ n: number }>("SELECT count(*) AS n FROM meta WHERE key = 'writerLock'", db).n).toBe(0);
+      const again = spawnSync(process.execPath, [bin, 'index', h.folder, '--db', db, '-q'], { env: h.env, encoding: 'utf8' });
+      expect(again.status, again.stderr).toBe(0);
+      expect(docs()).toBe(EXPORT_DOCS);
+    } finally {
+      if (!process.env.REFINERY_KEEP_TEST_HOME) h.cleanup();
+    }
+  });
+
   it('SIGINT during export: nothing is written and no temp file is left', { timeout: 120_000 }, async () => {
     const out = join(home.folder, 'clean.jsonl.zst');
     const { child, ended } = start(['export', home.folder, '--db', dbPath, '--out', out, '-q']);
