@@ -6,10 +6,13 @@
  * `-`), so a failure never leaves a partial output file.
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { StreamProgress } from './byte-progress';
 import { CliError } from './errors';
+import { onInterrupt } from './signals';
+import { processAlive } from '../util/process-alive';
 
 /** Thrown by a line mapper for an input line to skip; the message says what to fix. */
 export class BadLine extends Error {}
@@ -84,6 +87,9 @@ export async function transformRecords<I, R>(options: RecordTransformOptions<I, 
   const started = performance.now();
   const toStdout = options.output === '-';
   const temporary = toStdout ? null : `${options.output}.tmp-${process.pid}`;
+  if (!toStdout) removeStaleTemporaries(options.output);
+  // Ctrl-C / SIGTERM: stop reading, delete the temp file, leave --out as it was.
+  const interrupt = toStdout ? null : onInterrupt(`writing ${options.output}`);
   const sink = temporary === null ? process.stdout : createWriteStream(temporary);
   const sinkFailed = new Promise<never>((_, reject) => sink.once('error', reject));
   sinkFailed.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
@@ -102,6 +108,7 @@ export async function transformRecords<I, R>(options: RecordTransformOptions<I, 
   try {
     const reading = (async () => {
       for await (const item of options.records) {
+        if (interrupt?.signal.aborted) throw interrupt.signal.reason;
         let record: R;
         try {
           record = options.map(item);
@@ -137,10 +144,30 @@ export async function transformRecords<I, R>(options: RecordTransformOptions<I, 
       await closed;
       rmSync(temporary, { force: true });
     }
+    if (interrupt?.signal.aborted) throw new CliError(`interrupted by ${interrupt.received ?? 'a signal'}: ${options.output} was not written, and no temp file is left`, interrupt.exitCode);
     throw err;
+  } finally {
+    interrupt?.dispose();
   }
   options.onProgress?.({ documents, bytesRead: options.bytesRead() });
   return { documents, badLines, bytesRead: options.bytesRead(), seconds: (performance.now() - started) / 1000 };
+}
+
+/** Deletes `<output>.tmp-<pid>` files that runs killed earlier left (their pid no longer runs). */
+function removeStaleTemporaries(output: string): void {
+  const prefix = `${basename(output)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(resolve(output)));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = name.slice(prefix.length);
+    if (!/^[0-9]+$/.test(pid) || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    rmSync(join(dirname(resolve(output)), name), { force: true });
+  }
 }
 
 /** Checks `--in` before anything is written; returns its size for progress (0 for stdin). */

@@ -139,6 +139,7 @@ export function register(program: Command): void {
         });
       } catch (err) {
         progress.stop();
+        if (err instanceof CliError) throw err; // already says what happened (an interrupt: its own exit code)
         throw new CliError(`program failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       progress.stop();

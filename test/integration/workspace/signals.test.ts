@@ -5,7 +5,7 @@
  * cleared by the next export.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,22 @@ describe('signals', () => {
     } finally {
       if (!process.env.REFINERY_KEEP_TEST_HOME) h.cleanup();
     }
+  });
+
+  it('SIGINT during `program` (plain JSONL out): --out is not written, its temp file is deleted, and a dead run\'s temp file is cleared', { timeout: 120_000 }, async () => {
+    const outDir = join(home.home, 'programs');
+    mkdirSync(outDir, { recursive: true });
+    const out = join(outDir, 'programs.jsonl');
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = `${out}.tmp-${deadPid}`;
+    writeFileSync(stale, '{"half": ');
+    const { child, ended } = start(['program', '--programmer', PROGRAMMER, '--in', join(home.folder, 'part-1.jsonl'), '--out', out]);
+    await signalWhen(child, ended, () => existsSync(`${out}.tmp-${child.pid}`), 'SIGINT');
+    const result = await ended;
+    expect(result.signal, result.stderr).toBeNull();
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain(`interrupted by SIGINT: ${out} was not written, and no temp file is left`);
+    expect(readdirSync(outDir)).toEqual([]);
   });
 
   it('SIGINT during export: nothing is written and no temp file is left', { timeout: 120_000 }, async () => {
