@@ -73,7 +73,15 @@ describe('writer lock', () => {
     await until(() => count(dbPath, 'SELECT count(*) FROM programs') > 0, 'the first refine to store programs');
 
     // Both at once, while the first refine is still far from done.
+    const app = Workspace.open(h.folder, { env: h.env, dbPath });
+    const appRefused = app.startRefine({ type: 'rules', preset: 'fineweb+prox-lines' }, 'both').then(
+      () => null,
+      (err: unknown) => err,
+    );
     const [second, index] = await Promise.all([run(args, h.env), run(['index', h.folder, '--db', dbPath, '-q'], h.env)]);
+    // The app (refine.start in the browser shell or Electron) is refused the same way.
+    expect(await appRefused).toMatchObject({ code: 'busy', message: expect.stringContaining(`refine is running in process ${first.pid} on ${hostname()}`) });
+    await app.dispose();
     expect(count(dbPath, "SELECT count(*) FROM programs WHERE stage = 'doc'")).toBeLessThan(DOCS); // it was still running
     expect(second.status, second.stderr).toBe(75);
     expect(second.stderr).toContain(`${dbPath} is locked: refine is running in process ${first.pid} on ${hostname()}`);
