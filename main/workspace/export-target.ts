@@ -61,7 +61,7 @@ export async function checkExportTarget(path: string, compression: Compression, 
   if (kind === 'other') {
     throw new ExportError(
       `${path} exists and is not a Refinery export (its first line is not a JSON object with "id" and "text"), so it is left as it is. ` +
-        'Choose another file name, or replace it on purpose (refinery export --overwrite; in the app, confirm "Replace").',
+        'Choose another file name, or replace it on purpose (refinery export --overwrite; in the app, "Replace it").',
     );
   }
 }

@@ -150,6 +150,25 @@ test('editor: reasons follow their operations, errors are named and saved only o
         expect(line.programmer).toBe('Rules (fineweb+prox-lines)');
       }
     });
+
+    await test.step('an export onto a file that is not an export is refused until "Replace it"; a relative name lands in the corpus folder', async () => {
+      const notes = join(box.root, 'notes.jsonl');
+      writeFileSync(notes, 'my notes\n');
+      await page.getByLabel('export path').fill(notes);
+      await page.getByLabel('Dropped documents with reasons').uncheck();
+      await page.getByLabel('Removed lines').uncheck();
+      await page.getByRole('main').getByRole('button', { name: 'Export', exact: true }).click();
+      await expect(page.getByRole('alert')).toContainText(`${notes} exists and is not a Refinery export`);
+      expect(readFileSync(notes, 'utf8')).toBe('my notes\n');
+      await screenshot(page, 'editor-05-export-refused');
+      await page.getByRole('button', { name: 'Replace it' }).click();
+      await expect(page.getByTestId('export-result')).toContainText('notes.jsonl');
+      expect(readFileSync(notes, 'utf8').startsWith('{"id":')).toBe(true);
+
+      await page.getByLabel('export path').fill('relative.jsonl');
+      await page.getByRole('main').getByRole('button', { name: 'Export', exact: true }).click();
+      await expect(page.getByTestId('export-result')).toContainText(join(box.corpus, 'relative.jsonl'));
+    });
   } finally {
     await shell.kill();
     box.dispose();
