@@ -51,6 +51,7 @@ export async function runIndex(ws: Workspace, quiet: boolean, interrupt?: Interr
         `(read ${result.filesRead}, unchanged ${result.filesUnchanged}, removed ${result.filesRemoved}; ` +
         `${formatSize(result.bytesRead)} ${formatTiming(result.bytesRead, result.seconds)})\n`,
     );
+    if (result.skipped.excluded > 0) out.write(`skipped ${result.skipped.excluded} files this workspace exported into the folder (not corpus input)\n`);
     if (result.skipped.unsupported > 0) out.write(`skipped ${result.skipped.unsupported} files of unsupported types (${result.skipped.unsupportedExtensions.join(', ')})\n`);
     reportScanErrors(ws, summary.scanErrors, result.errors);
     out.write(`database: ${summary.dbPath}\n`);

@@ -10,10 +10,12 @@ export interface ScanOptions {
   /** Filled in during the scan: counts of what was skipped and why. */
   stats?: ScanStats;
   signal?: AbortSignal;
+  /** Absolute paths never to read: the workspace's own exports when they sit inside the folder. */
+  exclude?: ReadonlySet<string>;
 }
 
 export function emptyScanStats(): ScanStats {
-  return { files: 0, bytes: 0, unsupported: 0, unsupportedExtensions: [], hidden: 0, duplicates: 0 };
+  return { files: 0, bytes: 0, unsupported: 0, unsupportedExtensions: [], hidden: 0, duplicates: 0, excluded: 0 };
 }
 
 const MAX_LISTED_EXTENSIONS = 10;
@@ -96,6 +98,10 @@ export async function* scanFolder(root: string, options: ScanOptions = {}): Asyn
         continue;
       }
       if (!isFile) continue; // sockets, pipes, devices: never corpus files
+      if (options.exclude?.has(full) || options.exclude?.has(real)) {
+        stats.excluded += 1;
+        continue;
+      }
       const format = formatOf(name);
       if (format === null) {
         stats.unsupported += 1;

@@ -71,6 +71,8 @@ export interface ScanStats {
   hidden: number;
   /** Directories or files reached twice through symlinks and skipped the second time. */
   duplicates: number;
+  /** Files skipped because Refinery wrote them (ScanOptions.exclude: exports into the folder itself). */
+  excluded: number;
 }
 
 export const DEFAULT_TEXT_FIELD = 'text';

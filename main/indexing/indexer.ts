@@ -41,6 +41,8 @@ export interface IndexOptions {
   readonly progressIntervalMs?: number;
   /** A shard worker's workspace: only the documents of this shard are stored (main/shards/shard.ts). */
   readonly shard?: Shard;
+  /** Absolute paths of files never to read (the workspace's exports inside its folder). */
+  readonly exclude?: ReadonlySet<string>;
 }
 
 export interface IndexResult {
@@ -73,7 +75,7 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
 
   const listed: SourceFile[] = [];
   const folderIssues: ReadIssue[] = [];
-  for await (const entry of scanFolder(folder, { stats: skipped, signal: options.signal })) {
+  for await (const entry of scanFolder(folder, { stats: skipped, signal: options.signal, exclude: options.exclude })) {
     if (isScanIssue(entry)) folderIssues.push(entry.issue);
     else listed.push(entry);
   }

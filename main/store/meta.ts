@@ -3,8 +3,9 @@ import type { Prepare } from './statement';
 
 /** Keys the workspace keeps in `meta`. */
 /** `shard`: `i/N` in a shard worker's workspace (refine --shard), absent in a whole folder's. */
+/** `exports`: JSON array of the absolute paths this workspace exported to (index skips them inside the folder). */
 /** `writerLock`: who writes the workspace now (main/workspace/writer-lock.ts), JSON; absent when nobody does. */
-export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard' | 'writerLock';
+export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard' | 'writerLock' | 'exports';
 
 export function metaStatements(p: Prepare) {
   return {

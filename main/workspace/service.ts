@@ -45,6 +45,8 @@ const RECOMPUTE_BATCH = 500;
 /** Set while stored statuses may not match the kind toggles (a status pass is due or running); survives a crash. */
 const STATUSES_STALE = 'statusesStale';
 const STATUS_PROGRESS_INTERVAL_MS = 250;
+/** Export paths kept so index skips them (the newest first). */
+const MAX_REMEMBERED_EXPORTS = 200;
 
 interface StatusPass {
   cancelled: boolean;
@@ -128,6 +130,7 @@ export class Workspace {
     try {
       result = await indexFolder(this.store, this.folder, {
         ...options,
+        exclude: new Set(this.exportedPaths()),
         signal: options.signal ? AbortSignal.any([options.signal, lock.lost]) : lock.lost,
         textField: this.store.meta.value.get('textField'),
         idField: this.store.meta.value.get('idField'),
@@ -467,7 +470,24 @@ export class Workspace {
   }
 
   async export(request: ExportRequest, signal?: AbortSignal): Promise<ExportResult> {
-    return exportWorkspace(this.store, this.settings(), request, { signal, onProgress: (p) => this.events.emit('export.progress', p) });
+    const result = await exportWorkspace(this.store, this.settings(), request, { signal, onProgress: (p) => this.events.emit('export.progress', p) });
+    this.rememberExports([result.path, ...result.auditFiles]);
+    return result;
+  }
+
+  /** Files this workspace exported to: never read back as corpus input when they sit in the folder. */
+  exportedPaths(): string[] {
+    try {
+      const parsed = JSON.parse(this.store.meta.value.get('exports') ?? '[]') as unknown;
+      return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private rememberExports(paths: readonly string[]): void {
+    const all = [...new Set([...paths.map((p) => resolve(p)), ...this.exportedPaths()])].slice(0, MAX_REMEMBERED_EXPORTS);
+    this.store.meta.set.run('exports', JSON.stringify(all));
   }
 
   stats(): Stats {

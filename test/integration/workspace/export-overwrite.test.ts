@@ -108,6 +108,8 @@ describe('export overwrite', () => {
       writeFileSync(join(home.folder, 'relative-notes.jsonl'), 'not an export\n');
       await expect(call('export.run', { out: 'relative-notes.jsonl' })).rejects.toMatchObject({ code: 'failed', message: expect.stringContaining('is not a Refinery export') });
       await expect(call('export.run', { out: 'relative-notes.jsonl', overwrite: true })).resolves.toMatchObject({ path: join(home.folder, 'relative-notes.jsonl') });
+      // The exports now inside the corpus folder are never read back as corpus input.
+      expect(await call('workspace.rescan', {})).toMatchObject({ documents: 60, sources: 2 });
     } finally {
       await api.dispose();
     }
