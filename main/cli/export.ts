@@ -27,8 +27,8 @@ export function register(program: Command): void {
       .requiredOption('--out <file>', 'output file; .gz or .zst compresses')
       .option('--compression <kind>', 'none | gzip | zstd (default: from the --out extension; one the extension contradicts is refused)')
       .option('--overwrite', 'replace --out (and its audit files) even when it is not a previous export; without it such a file is left alone and the export refused')
-      .option('--audit-dropped', 'also write <out>.dropped.jsonl: dropped documents with the reason')
-      .option('--audit-removed-lines', 'also write <out>.removed-lines.jsonl: every removed line and the operation that removed it')
+      .option('--audit-dropped', 'also write the dropped documents with the reason beside <out>, named for it: clean.jsonl.zst -> clean.dropped.jsonl.zst')
+      .option('--audit-removed-lines', 'also write every removed line and the operation that removed it beside <out>: clean.jsonl.zst -> clean.removed-lines.jsonl.zst')
       .option('--shard <i/N>', 'only the documents of shard i of N (0-based): export a big corpus in parallel parts, from a merged workspace or from that shard\'s own')
       .option('-q, --quiet', 'no progress display'),
   ).action(async (folder: string, options: ExportOptions) => {

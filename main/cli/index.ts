@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CorpusError } from '../corpus/errors';
 import type { Workspace } from '../workspace/service';
 import { CliError, cliErrorOf } from './errors';
+import { printable } from './printable';
 import { onInterrupt, type Interrupt } from './signals';
 import { addDbOption, createProgressDisplay, formatIssue, formatSeconds, formatSize, formatTiming, megabytes, openWorkspace, type DbOptions } from './workspace-options';
 
@@ -20,12 +21,17 @@ export function register(program: Command): void {
       .argument('<folder>', 'folder (or single file) to index')
       .option('--text-field <name>', 'field holding the text in JSON records (dotted paths allowed)', 'text')
       .option('--id-field <name>', 'field holding the document id in JSON records', 'id')
-      .option('-q, --quiet', 'print only the summary and scan errors'),
+      .option('-q, --quiet', 'print only the summary and scan errors')
+      .addHelpText(
+        'after',
+        `\nExit codes: 0 indexed without problems; ${SCAN_ERRORS_EXIT_CODE} indexed, but the folder has scan errors (bad input or unreadable files,\nlisted above; every readable document was indexed, and unreadable files are read again next time); 1 could not index.`,
+      ),
   ).action(async (folder: string, options: IndexOptions) => {
     const ws = openWorkspace(folder, options);
     const interrupt = onInterrupt('indexing');
     try {
-      await runIndex(ws, options.quiet ?? false, interrupt);
+      const { scanErrors } = await runIndex(ws, options.quiet ?? false, interrupt);
+      if (scanErrors > 0) process.exitCode = SCAN_ERRORS_EXIT_CODE;
     } catch (err) {
       throw cliErrorOf(err);
     } finally {
@@ -35,7 +41,14 @@ export function register(program: Command): void {
   });
 }
 
-export async function runIndex(ws: Workspace, quiet: boolean, interrupt?: Interrupt): Promise<void> {
+/**
+ * `index` exits with this code when the workspace holds scan errors after the scan: the scan
+ * finished (bad input never stops it), but a script must not take the folder as clean.
+ */
+export const SCAN_ERRORS_EXIT_CODE = 3;
+
+/** Indexes what changed and prints the summary; returns the scan errors the workspace now holds. */
+export async function runIndex(ws: Workspace, quiet: boolean, interrupt?: Interrupt): Promise<{ scanErrors: number }> {
   const display = quiet ? null : createProgressDisplay('indexing');
   const out = process.stdout;
   try {
@@ -47,14 +60,16 @@ export async function runIndex(ws: Workspace, quiet: boolean, interrupt?: Interr
     display?.stop();
     const summary = ws.summary();
     out.write(
-      `indexed ${summary.folder}: ${summary.documents} documents in ${summary.sources} files ` +
+      `indexed ${printable(summary.folder)}: ${summary.documents} documents in ${summary.sources} files ` +
         `(read ${result.filesRead}, unchanged ${result.filesUnchanged}, removed ${result.filesRemoved}; ` +
         `${formatSize(result.bytesRead)} ${formatTiming(result.bytesRead, result.seconds)})\n`,
     );
     if (result.skipped.excluded > 0) out.write(`skipped ${result.skipped.excluded} files this workspace exported into the folder (not corpus input)\n`);
     if (result.skipped.unsupported > 0) out.write(`skipped ${result.skipped.unsupported} files of unsupported types (${result.skipped.unsupportedExtensions.join(', ')})\n`);
     reportScanErrors(ws, summary.scanErrors, result.errors);
-    out.write(`database: ${summary.dbPath}\n`);
+    if (result.filesIncomplete > 0) out.write(`${result.filesIncomplete} ${result.filesIncomplete === 1 ? 'file was' : 'files were'} not read to the end (see the scan errors above); the next index or refine reads ${result.filesIncomplete === 1 ? 'it' : 'them'} again\n`);
+    out.write(`database: ${printable(summary.dbPath)}\n`);
+    return { scanErrors: summary.scanErrors };
   } catch (err) {
     display?.stop();
     if (interrupt?.signal.aborted) throw new CliError(`indexing interrupted by ${interrupt.received ?? 'a signal'}: the files read so far are kept; run the command again to read the rest`, interrupt.exitCode);

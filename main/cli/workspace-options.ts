@@ -3,6 +3,7 @@
  * the workspace with user-facing errors, and a progress display (a bar on a terminal, plain
  * lines otherwise, e.g. in CI logs or when piped).
  */
+import { printable } from './printable';
 import { parseShard, ShardSpecError, type Shard } from '../shards/shard';
 import { defaultDatabasePath } from '../workspace/paths';
 import { SingleBar } from 'cli-progress';
@@ -48,9 +49,10 @@ export function shardOption(value: string | undefined): Shard | undefined {
 }
 
 /** `file:line: message` (field named when known), the form every scan error is printed in. */
+/** One line per issue, whatever the file name or field holds (newlines, ANSI escapes: see printable). */
 export function formatIssue(issue: ReadIssue): string {
   const where = issue.line === null ? issue.file : `${issue.file}:${issue.line}`;
-  return `${where}: ${issue.field ? `field "${issue.field}": ` : ''}${issue.message}`;
+  return printable(`${where}: ${issue.field ? `field "${issue.field}": ` : ''}${issue.message}`);
 }
 
 export function formatSeconds(seconds: number | null): string {

@@ -30,7 +30,7 @@ export async function* readSource(file: SourceFile, options: ReadOptions = {}): 
   const context: FormatContext = { file, fields, counter, signal: options.signal };
   let listed = 0;
   let unlisted = 0;
-  const toIssue = (issue: IssueDraft): ReadEvent => ({ kind: 'issue', issue: { file: file.relPath, ...issue }, bytesRead: counter.bytes });
+  const toIssue = (issue: IssueDraft): Extract<ReadEvent, { kind: 'issue' }> => ({ kind: 'issue', issue: { file: file.relPath, ...issue }, bytesRead: counter.bytes });
   try {
     for await (const event of formatEvents(context)) {
       // Checked per event, not per chunk: one chunk can hold thousands of documents.
@@ -46,7 +46,7 @@ export async function* readSource(file: SourceFile, options: ReadOptions = {}): 
     }
   } catch (error) {
     options.signal?.throwIfAborted();
-    yield toIssue({ line: null, field: null, message: `reading stopped: ${describeFsError(error)}. Documents before this point were read.` });
+    yield { ...toIssue({ line: null, field: null, message: `reading stopped: ${describeFsError(error)}. Documents before this point were read; the file is read again on the next scan.` }), readStopped: true };
   }
   options.signal?.throwIfAborted();
   if (unlisted > 0) {

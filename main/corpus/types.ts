@@ -55,7 +55,8 @@ export interface ReadIssue {
 /** bytesRead counts bytes consumed from the file on disk (compressed bytes for .gz/.zst), for progress. */
 export type ReadEvent =
   | { kind: 'doc'; doc: CorpusDocument; bytesRead: number }
-  | { kind: 'issue'; issue: ReadIssue; bytesRead: number };
+  /** readStopped: the file could not be read to its end (the issue says why). */
+  | { kind: 'issue'; issue: ReadIssue; bytesRead: number; readStopped?: boolean };
 
 export type ScanEntry = SourceFile | { issue: ReadIssue };
 

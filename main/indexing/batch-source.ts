@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../corpus/types';
 import { spawnWorker, WorkerMissingError } from '../workers/spawn-worker';
-import { BufferPool, readFileBatches, type DocBatch, type FileBatchEvent } from './file-batches';
+import { BufferPool, readFileBatches, unreadableFileEvents, type DocBatch, type FileBatchEvent } from './file-batches';
 import type { FromReadWorker, ToReadWorker } from './read-worker';
 
 export interface BatchReaderOptions {
@@ -32,11 +32,21 @@ export interface BatchReader {
 export function inThreadReader(options: BatchReaderOptions): BatchReader {
   const pool = new BufferPool();
   return {
-    read: (file) => readFileBatches(file, { ...options, pool }),
+    read: (file) => guardedRead(file, readFileBatches(file, { ...options, pool }), options.signal),
     recycle: (batch) => pool.give(batch.text.buffer),
     hasQueued: () => true,
     close: async () => {},
   };
+}
+
+/** One file's events; an unexpected failure (not an abort) becomes an issue of that file, and the scan goes on. */
+async function* guardedRead(file: SourceFile, events: AsyncGenerator<FileBatchEvent>, signal: AbortSignal | undefined): AsyncGenerator<FileBatchEvent> {
+  try {
+    yield* events;
+  } catch (error) {
+    signal?.throwIfAborted();
+    yield* unreadableFileEvents(file, error);
+  }
 }
 
 /** A reader backed by a worker thread, or null where the build has no read worker (the caller reads in-thread). */
@@ -83,7 +93,11 @@ export async function workerReader(options: BatchReaderOptions): Promise<BatchRe
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      if (message.type === 'failed') throw new Error(`reading ${file.relPath} failed: ${message.message}`);
+      if (message.type === 'failed') {
+        // The worker caught it and is ready for the next file: this file alone is unreadable.
+        yield* unreadableFileEvents(file, Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
+        return;
+      }
       if (message.type === 'batch') send({ type: 'ack' });
       yield message;
       if (message.type === 'end') return;

@@ -6,6 +6,7 @@
  */
 import { createHash, hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { describeFsError } from '../corpus/errors';
 import { readSource } from '../corpus/read';
 import type { ReadIssue, SourceFile } from '../corpus/types';
 import { countWordsFast, titleOf } from '../corpus/text-facts';
@@ -34,7 +35,13 @@ export interface DocBatch {
   bytesRead: number;
 }
 
-export type FileBatchEvent = { type: 'batch'; batch: DocBatch } | { type: 'end'; fileHash: string };
+/**
+ * `end` closes one file's events. Its fileHash is null when the file could not be read to the
+ * end (permission denied, removed during the scan, an unexpected reader failure): its
+ * documents so far and an issue saying why were handed on, and the indexer keeps the file
+ * incomplete, so the next scan reads it again.
+ */
+export type FileBatchEvent = { type: 'batch'; batch: DocBatch } | { type: 'end'; fileHash: string | null };
 
 export interface ReadBatchOptions {
   readonly textField?: string;
@@ -175,12 +182,14 @@ export async function* readFileBatches(file: SourceFile, options: ReadBatchOptio
   // Hash the bytes as they are read where the format streams the file; else read it again after.
   const streamHash = createHash('sha256');
   let hashedBytes = 0;
+  let readFailed = false;
   const onRawChunk = (chunk: Buffer) => {
     streamHash.update(chunk);
     hashedBytes += chunk.length;
   };
   for await (const event of readSource(file, { textField: options.textField, idField: options.idField, signal: options.signal, onRawChunk })) {
     if (event.kind === 'issue') {
+      if (event.readStopped) readFailed = true;
       builder.addIssue(event.issue, event.bytesRead);
       continue;
     }
@@ -192,8 +201,34 @@ export async function* readFileBatches(file: SourceFile, options: ReadBatchOptio
   }
   if (builder.documents > 0 || builder.issues > 0) yield { type: 'batch', batch: builder.take() };
   options.signal?.throwIfAborted();
-  const fileHash = hashedBytes === file.size && hashedBytes > 0 ? streamHash.digest('hex') : await hashFile(file.path, options.signal);
+  if (hashedBytes === file.size && hashedBytes > 0) return yield { type: 'end', fileHash: streamHash.digest('hex') };
+  let fileHash: string;
+  try {
+    fileHash = await hashFile(file.path, options.signal);
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    // readSource already said why when the read itself failed (the usual case: one message per file).
+    if (!readFailed) yield* unreadableFileEvents(file, error);
+    else yield { type: 'end', fileHash: null };
+    return;
+  }
   yield { type: 'end', fileHash };
+}
+
+/** An empty batch carrying one issue, for a file that could not be read or hashed. */
+export function issueBatch(issue: ReadIssue, bytesRead = 0): DocBatch {
+  return { text: new Uint8Array(0), textEnds: [], chars: [], externalIds: [], extras: [], locators: [], contentHashes: [], words: [], titles: [], issues: [issue], bytesRead };
+}
+
+/**
+ * The events of a file whose reading failed outside the format readers (hashing it, or a
+ * reader bug): one issue naming the file and why, then an end without a hash. Bad input
+ * never stops a scan.
+ */
+export function* unreadableFileEvents(file: SourceFile, error: unknown): Generator<FileBatchEvent> {
+  const message = `cannot read this file: ${describeFsError(error)}. It is read again on the next scan.`;
+  yield { type: 'batch', batch: issueBatch({ file: file.relPath, line: null, field: null, message }) };
+  yield { type: 'end', fileHash: null };
 }
 
 export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {

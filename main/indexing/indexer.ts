@@ -54,6 +54,8 @@ export interface IndexResult {
   documentsRemoved: number;
   /** Scan errors found in this pass (files not re-read keep theirs). */
   errors: number;
+  /** Files that could not be read to their end (unreadable, removed meanwhile): read again on the next scan. */
+  filesIncomplete: number;
   bytesRead: number;
   seconds: number;
   skipped: ScanStats;
@@ -89,6 +91,7 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
     documentsRead: 0,
     documentsRemoved: 0,
     errors: folderIssues.length,
+    filesIncomplete: 0,
     bytesRead: 0,
     seconds: 0,
     skipped,
@@ -123,7 +126,8 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
         continue;
       }
       // Touched but maybe not changed (copied, checked out again): the content decides.
-      if (row.hash !== null && (await hashFile(file.path)) === row.hash) {
+      // A file that cannot be hashed now is read (and its problem recorded) like a changed one.
+      if (row.hash !== null && (await hashFile(file.path).catch(() => null)) === row.hash) {
         store.sources.touch.run({ id: row.id, size: file.size, mtime_ms: Math.trunc(file.mtimeMs) });
         unchanged(file, row);
         continue;
@@ -161,9 +165,11 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
       let fileDocs = 0;
       let fileErrors = 0;
       let fileHash: string | null = null;
+      let ended = false;
       for await (const event of reader.read(file)) {
         if (event.type === 'end') {
           fileHash = event.fileHash;
+          ended = true;
           continue;
         }
         const { batch } = event;
@@ -193,8 +199,10 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
         }
       }
       options.signal?.throwIfAborted();
-      if (fileHash === null) throw new Error(`${file.relPath}: reading ended without the file's hash`);
-      writeBatches(store, target, pending, { hash: fileHash, documents: fileDocs, errors: fileErrors }, options.shard);
+      if (!ended) throw new Error(`${file.relPath}: reading ended without the file's end`);
+      const counts = { documents: fileDocs, errors: fileErrors };
+      writeBatches(store, target, pending, fileHash === null ? { ...counts, hash: null } : { ...counts, hash: fileHash }, options.shard);
+      if (fileHash === null) result.filesIncomplete += 1;
       for (const written of pending) reader.recycle(written);
       progress.fileDone(file.size);
       result.filesRead += 1;
@@ -228,7 +236,7 @@ async function fillOtherFields(store: Store, reader: BatchReader, file: SourceFi
   let complete = false;
   for await (const event of reader.read(file)) {
     if (event.type === 'end') {
-      complete = true;
+      complete = event.fileHash !== null;
       continue;
     }
     const { batch } = event;
@@ -253,7 +261,7 @@ interface FileTarget {
 }
 
 /** One transaction: the documents, their full-text rows (one bulk insert), the issues, and the file's completion when given. */
-function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string; documents: number; errors: number } | null, shard: Shard | undefined): void {
+function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string | null; documents: number; errors: number } | null, shard: Shard | undefined): void {
   store.db.transaction(() => {
     const before = store.documents.maxSeq.get() ?? 0;
     let inserted = 0;
@@ -285,7 +293,8 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
       for (const issue of batch.issues) store.scanErrors.insert.run({ source_id: target.sourceId, file: issue.file, line: issue.line, field: issue.field, message: issue.message });
     }
     if (inserted > 0) store.documents.indexTextAfter.run(before);
-    if (finish) store.sources.finishRead.run({ id: target.sourceId, ...finish });
+    if (finish?.hash === null) store.sources.finishIncomplete.run({ id: target.sourceId, documents: finish.documents, errors: finish.errors });
+    else if (finish) store.sources.finishRead.run({ id: target.sourceId, ...finish, hash: finish.hash });
   }).immediate();
 }
 

@@ -17,7 +17,7 @@ export interface ReadRequest {
 
 /** ack: a batch was taken; recycle: its text buffer, written and free for reuse. */
 export type ToReadWorker = ReadRequest | { type: 'ack' } | { type: 'recycle'; buffer: ArrayBuffer };
-export type FromReadWorker = FileBatchEvent | { type: 'failed'; message: string };
+export type FromReadWorker = FileBatchEvent | { type: 'failed'; message: string; code?: string };
 
 /**
  * Batches posted but not yet taken by the indexer: 16 x ~4 MB of text at most, enough to keep
@@ -42,7 +42,8 @@ if (port) {
         while (unacked >= MAX_UNACKED_BATCHES) await new Promise<void>((resolve) => (wake = resolve));
       }
     } catch (error) {
-      post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      // describeFsError reads the code of a file-system error; a message alone keeps only its words.
+      post({ type: 'failed', message: error instanceof Error ? error.message : String(error), ...(typeof (error as { code?: unknown }).code === 'string' ? { code: (error as { code: string }).code } : {}) });
     }
   };
 

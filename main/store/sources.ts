@@ -27,6 +27,8 @@ export function sourceStatements(p: Prepare) {
     finishRead: p<{ id: number; hash: string; documents: number; errors: number }>(
       'UPDATE sources SET hash = @hash, documents = @documents, errors = @errors, complete = 1, fields_read = 1 WHERE id = @id',
     ),
+    /** A file read only in part (unreadable, removed during the scan): what was read stays, and the next scan reads it again. */
+    finishIncomplete: p<{ id: number; documents: number; errors: number }>('UPDATE sources SET hash = NULL, documents = @documents, errors = @errors, complete = 0 WHERE id = @id'),
     fieldsRead: p<[number]>('UPDATE sources SET fields_read = 1 WHERE id = ?'),
     touch: p<{ id: number; size: number; mtime_ms: number }>('UPDATE sources SET size = @size, mtime_ms = @mtime_ms WHERE id = @id'),
     delete: p<[number]>('DELETE FROM sources WHERE id = ?'),

@@ -4,6 +4,7 @@
  * counts, export figures that make sense for a small file, and `serve --db` reviewing a
  * workspace refined with `--db`.
  */
+import { SCAN_ERRORS_EXIT_CODE } from '../../../main/cli/index';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,12 +44,13 @@ describe('refinery CLI, first use', () => {
     cpSync(join(badInputFixtures, 'broken-line.jsonl'), join(folder, 'broken-line.jsonl'));
     const db = join(home.home, 'own.sqlite');
     const first = refinery('index', folder, '--db', db);
-    expect(first.status, first.stderr).toBe(0);
+    // Indexed, with a scan error in the folder: the documented exit code 3, not success.
+    expect(first.status, first.stderr).toBe(SCAN_ERRORS_EXIT_CODE);
     expect(first.stdout).toMatch(/^1 scan errors \(listed above\)$/m);
 
     // Nothing changed: nothing is read, and the count comes with the errors it counts.
     const again = refinery('index', folder, '--db', db);
-    expect(again.status, again.stderr).toBe(0);
+    expect(again.status, again.stderr).toBe(SCAN_ERRORS_EXIT_CODE);
     expect(again.stdout).toMatch(/\(read 0, unchanged 2, removed 0;/);
     expect(again.stdout).toMatch(/^1 scan errors: 1 recorded when unchanged files were read:\n {2}broken-line\.jsonl:2: line 2 is not valid JSON/m);
 

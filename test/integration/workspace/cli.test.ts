@@ -1,6 +1,7 @@
 /**
  * The CLI as a user runs it: `refinery index` on the bad-input fixtures prints one
- * `file:line: message` per problem, counts them and still succeeds; `export` and `stats` work
+ * `file:line: message` per problem, counts them and reads everything else, exiting with the
+ * scan-error code (3) so a script does not take the folder as clean; `export` and `stats` work
  * on the result.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SCAN_ERRORS_EXIT_CODE } from '../../../main/cli/index';
 import { badInputFixtures, repoRoot, tempHome } from './helpers';
 import { writeSyntheticCorpus } from './synthetic-corpus';
 
@@ -36,7 +38,7 @@ describe('refinery CLI', () => {
     writeSyntheticCorpus(home.folder, 50);
     const db = join(home.home, 'ws.sqlite');
     const indexed = refinery('index', home.folder, '--db', db);
-    expect(indexed.status, indexed.stderr).toBe(0);
+    expect(indexed.status, indexed.stderr).toBe(SCAN_ERRORS_EXIT_CODE);
     const output = `${indexed.stderr}\n${indexed.stdout}`;
     for (const [file, message] of Object.entries(EXPECTED)) {
       if (!existsSync(join(badInputFixtures, file))) continue;

@@ -170,7 +170,8 @@ describe('format readers', () => {
       {
         kind: 'issue',
         bytesRead: 0,
-        issue: { file: 'gone.jsonl', line: null, field: null, message: 'reading stopped: it does not exist (it may have been moved or deleted). Documents before this point were read.' },
+        readStopped: true,
+        issue: { file: 'gone.jsonl', line: null, field: null, message: 'reading stopped: it does not exist (it may have been moved or deleted). Documents before this point were read; the file is read again on the next scan.' },
       },
     ]);
   });
