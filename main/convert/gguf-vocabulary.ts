@@ -1,6 +1,6 @@
 /** The tokenizer of an existing llama-type GGUF (e.g. llama.cpp's vocab-only test files) as a Vocabulary. */
 import { metadataArray, metadataScalar, type GgufFile } from '../../native/gguf';
-import { checkVocabulary, type Vocabulary } from './vocabulary';
+import { checkVocabulary, LEGACY_KEY, type Vocabulary } from './vocabulary';
 
 export function vocabularyFromGguf(file: GgufFile): Vocabulary {
   const model = metadataScalar(file, 'tokenizer.ggml.model');
@@ -18,6 +18,8 @@ export function vocabularyFromGguf(file: GgufFile): Vocabulary {
     return typeof v === 'boolean' ? v : fallback;
   };
   const pad = metadataScalar(file, 'tokenizer.ggml.padding_token_id');
+  const legacy = metadataScalar(file, LEGACY_KEY);
+  const chatTemplate = metadataScalar(file, 'tokenizer.chat_template');
   const vocab: Vocabulary = {
     tokens: tokens.map(String),
     scores: scores.map(Number),
@@ -29,6 +31,8 @@ export function vocabularyFromGguf(file: GgufFile): Vocabulary {
     addBos: flag('tokenizer.ggml.add_bos_token', true),
     addEos: flag('tokenizer.ggml.add_eos_token', false),
     addSpacePrefix: flag('tokenizer.ggml.add_space_prefix', true),
+    ...(typeof legacy === 'boolean' ? { legacy } : {}),
+    ...(typeof chatTemplate === 'string' ? { chatTemplate } : {}),
   };
   checkVocabulary(vocab, file.path);
   return vocab;

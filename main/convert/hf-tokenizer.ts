@@ -14,6 +14,8 @@ interface TokenizerConfig {
   bosToken?: string;
   eosToken?: string;
   unkToken?: string;
+  legacy?: boolean;
+  chatTemplate?: string;
 }
 
 function readJson(path: string): unknown {
@@ -33,7 +35,7 @@ function tokenText(v: unknown): string | undefined {
 
 function readTokenizerConfig(folder: string): TokenizerConfig {
   const path = join(folder, 'tokenizer_config.json');
-  if (!existsSync(path)) return {};
+  if (!existsSync(path)) return chatTemplateOf(folder, undefined, path);
   const raw = readJson(path) as Record<string, unknown>;
   return {
     ...(typeof raw.add_bos_token === 'boolean' ? { addBos: raw.add_bos_token } : {}),
@@ -41,7 +43,31 @@ function readTokenizerConfig(folder: string): TokenizerConfig {
     ...(tokenText(raw.bos_token) !== undefined ? { bosToken: tokenText(raw.bos_token) } : {}),
     ...(tokenText(raw.eos_token) !== undefined ? { eosToken: tokenText(raw.eos_token) } : {}),
     ...(tokenText(raw.unk_token) !== undefined ? { unkToken: tokenText(raw.unk_token) } : {}),
+    ...(typeof raw.legacy === 'boolean' ? { legacy: raw.legacy } : {}),
+    ...chatTemplateOf(folder, raw.chat_template, path),
   };
+}
+
+/**
+ * The checkpoint's chat template: tokenizer_config.json's chat_template (a string, or a list of
+ * {name, template} whose "default" entry is used), else a chat_template.jinja file beside it.
+ */
+function chatTemplateOf(folder: string, value: unknown, where: string): { chatTemplate?: string } {
+  if (typeof value === 'string') return { chatTemplate: value };
+  if (Array.isArray(value)) {
+    const named = value.filter((t): t is { name: string; template: string } => !!t && typeof t.name === 'string' && typeof t.template === 'string');
+    const chosen = named.find((t) => t.name === 'default') ?? named[0];
+    if (chosen === undefined) throw new Error(`${where}: chat_template is a list without {name, template} entries`);
+    return { chatTemplate: chosen.template };
+  }
+  if (value !== undefined && value !== null) throw new Error(`${where}: chat_template must be a string or a list of {name, template}, not ${typeof value}`);
+  const jinja = join(folder, 'chat_template.jinja');
+  return existsSync(jinja) ? { chatTemplate: readFileSync(jinja, 'utf8') } : {};
+}
+
+/** What prompts are built from: the legacy setting and the chat template, when the files state them. */
+function promptSettings(config: TokenizerConfig): Pick<Vocabulary, 'legacy' | 'chatTemplate'> {
+  return { ...(config.legacy !== undefined ? { legacy: config.legacy } : {}), ...(config.chatTemplate !== undefined ? { chatTemplate: config.chatTemplate } : {}) };
 }
 
 interface AddedToken {
@@ -113,6 +139,7 @@ function vocabularyFromTokenizerJson(path: string, json: Record<string, unknown>
       addBos: config.addBos ?? true,
       addEos: config.addEos ?? false,
       addSpacePrefix,
+      ...promptSettings(config),
     },
     addedTokensOf(json),
     path,
@@ -127,7 +154,7 @@ export function readCheckpointVocabulary(folder: string, vocabSize: number): Voc
   let where: string;
   if (existsSync(spmPath)) {
     where = spmPath;
-    vocab = sentencePieceVocabulary(parseSentencePieceModel(readFileSync(spmPath), spmPath), config);
+    vocab = { ...sentencePieceVocabulary(parseSentencePieceModel(readFileSync(spmPath), spmPath), config), ...promptSettings(config) };
     if (existsSync(jsonPath)) vocab = appendAddedTokens(vocab, addedTokensOf(readJson(jsonPath) as Record<string, unknown>), jsonPath);
   } else if (existsSync(jsonPath)) {
     where = jsonPath;

@@ -4,7 +4,7 @@
  * and the synthetic test-model generator so both write the same layout.
  */
 import type { GgmlTypeName, GgufWriter } from '../../native/gguf';
-import { checkVocabulary, type Vocabulary } from './vocabulary';
+import { checkVocabulary, LEGACY_KEY, type Vocabulary } from './vocabulary';
 
 export interface LlamaHyperparameters {
   readonly layers: number;
@@ -111,6 +111,8 @@ export function writeLlamaMetadata(
     .set('tokenizer.ggml.add_eos_token', 'bool', vocab.addEos)
     .set('tokenizer.ggml.add_space_prefix', 'bool', vocab.addSpacePrefix);
   if (vocab.padId !== undefined) writer.set('tokenizer.ggml.padding_token_id', 'u32', vocab.padId);
+  if (vocab.legacy !== undefined) writer.set(LEGACY_KEY, 'bool', vocab.legacy);
+  if (vocab.chatTemplate !== undefined) writer.set('tokenizer.chat_template', 'string', vocab.chatTemplate);
 }
 
 export function declareLlamaTensors(writer: GgufWriter, h: LlamaHyperparameters, outType: OutputType): { name: string; shape: number[]; type: GgmlTypeName }[] {

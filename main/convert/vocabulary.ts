@@ -6,6 +6,9 @@
 /** Token types shared by SentencePiece's ModelProto and GGUF's tokenizer.ggml.token_type. */
 export const TOKEN_TYPE = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, USER_DEFINED: 4, UNUSED: 5, BYTE: 6 } as const;
 
+/** GGUF key of the checkpoint's Hugging Face `legacy` tokenizer setting (no llama.cpp key exists). */
+export const LEGACY_KEY = 'refinery.tokenizer.legacy';
+
 export interface Vocabulary {
   readonly tokens: readonly string[];
   readonly scores: readonly number[];
@@ -19,6 +22,14 @@ export interface Vocabulary {
   readonly addEos: boolean;
   /** SentencePiece's add_dummy_prefix: a leading "▁" before the first word. */
   readonly addSpacePrefix: boolean;
+  /**
+   * Hugging Face's `legacy` tokenizer setting (tokenizer_config.json): true (or unstated, HF's
+   * default) puts the SentencePiece space prefix after special tokens too, so `<s>[INST]` gives
+   * `▁[` (518); false gives `[` (29961). Stored as refinery.tokenizer.legacy; prompts follow it.
+   */
+  readonly legacy?: boolean;
+  /** tokenizer_config.json's chat_template (tokenizer.chat_template in the GGUF), when the checkpoint has one. */
+  readonly chatTemplate?: string;
 }
 
 /** Pads the vocabulary up to `size` with unused "[PADn]" pieces, as llama.cpp's converter does when config.json's vocab_size is larger. */

@@ -12,5 +12,7 @@ export function proxTokenizer(native: NativeTokenizer, path: string): Tokenizer 
     tokenize: (text, options) => native.encode(text, options?.special ?? false),
     detokenize: (tokens) => native.decode(tokens),
     count: (text) => native.encode(text, false).length,
+    ...(native.legacy !== undefined ? { legacy: native.legacy } : {}),
+    ...(native.addBos !== undefined ? { addBos: native.addBos } : {}),
   };
 }

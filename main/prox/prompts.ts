@@ -61,6 +61,8 @@ export interface PromptTokenOptions {
   contextSize?: number;
   /** Tokens reserved for the answer in 'keep-inst' mode; default 16 (doc) or 256 (chunk). */
   maxNewTokens?: number;
+  /** How many BOS lead the prompt (default 'one'; see PromptBos). */
+  bos?: PromptBos;
 }
 
 export interface PromptTokens {
@@ -75,13 +77,49 @@ export const DEFAULT_CONTEXT_SIZE = 2048;
 /** Grammar-constrained doc answers are at most 6 tokens plus EOS; the chunk stage uses the reference's 256. */
 export const DEFAULT_MAX_NEW_TOKENS: Readonly<Record<Stage, number>> = { doc: 16, chunk: 256 };
 
-/** Prompt tokens with exactly one BOS, special-token text in the user message left as text. */
-function promptTokens(tokenizer: Tokenizer, rendered: string): number[] {
+/**
+ * HF's LlamaTokenizer with legacy=false encodes a segment that follows a special token with a
+ * SentencePiece model whose dummy prefix is off. llama.cpp always adds the prefix, so the text
+ * is encoded behind a marker and the marker's tokens are dropped. A newline is no piece of the
+ * Llama-2 vocabulary (only the byte token <0x0A>), so no merge crosses it and the tokens after
+ * it are exactly those of the text without a prefix; a vocabulary where it would merge is
+ * detected and refused.
+ */
+const NO_PREFIX_MARKER = '\n';
+
+/**
+ * Tokens of `text` as they follow a special token (BOS): with the checkpoint's `legacy: false`
+ * there is no space prefix (`[INST]` starts with `[` 29961), else there is (`▁[` 518).
+ */
+export function tokensAfterSpecial(tokenizer: Tokenizer, text: string): number[] {
+  if (tokenizer.legacy !== false || text === '') return tokenizer.tokenize(text);
+  const marker = tokenizer.tokenize(NO_PREFIX_MARKER);
+  const tokens = tokenizer.tokenize(NO_PREFIX_MARKER + text);
+  if (marker.length === 0 || !marker.every((t, i) => tokens[i] === t)) {
+    throw new Error(`legacy=false tokenization: a newline merged with the text that follows it (${JSON.stringify(text.slice(0, 20))}); this vocabulary cannot drop the space prefix this way`);
+  }
+  return tokens.slice(marker.length);
+}
+
+/**
+ * How many BOS tokens lead the prompt. 'one' (default): exactly one. 'reference': as
+ * GAIR-NLP/ProX feeds them: the doc stage one (apply_chat_template tokenizes the template's
+ * `<s>`), the chunk stage two when the tokenizer adds BOS (the rendered text, `<s>` included,
+ * is encoded again by vLLM with add_bos_token).
+ */
+export type PromptBos = 'one' | 'reference';
+
+function bosCount(stage: Stage, tokenizer: Tokenizer, bos: PromptBos | undefined): number {
+  return bos === 'reference' && stage === 'chunk' && tokenizer.addBos !== false ? 2 : 1;
+}
+
+/** Prompt tokens with `leadingBos` BOS tokens, special-token text in the user message left as text. */
+function promptTokens(tokenizer: Tokenizer, rendered: string, leadingBos = 1): number[] {
   // Tokenized without special parsing, so a document containing "</s>" cannot inject an EOS
   // (the reference would parse it); the one special token, BOS, is added by id.
-  let tokens = tokenizer.tokenize(rendered.slice(BOS_TEXT.length));
+  let tokens = tokensAfterSpecial(tokenizer, rendered.slice(BOS_TEXT.length));
   if (tokens[0] === tokenizer.bos) tokens = tokens.slice(1);
-  return [tokenizer.bos, ...tokens];
+  return [...Array<number>(leadingBos).fill(tokenizer.bos), ...tokens];
 }
 
 /** The prompt up to and including `text`, without what follows it (`\n[/doc]`, ` [/INST]`). */
@@ -121,7 +159,8 @@ function render(stage: Stage, text: string): string {
 /**
  * Token ids of the prompt for `text` (the raw document for the doc stage, the numbered chunk
  * for the chunk stage: the same argument as renderDocPrompt / renderChunkPrompt), with exactly
- * one BOS, fitted into the context as `options.mode` says.
+ * one BOS (two for a reference chunk prompt, `options.bos`), the space after BOS as the
+ * tokenizer's `legacy` setting says, fitted into the context as `options.mode` says.
  */
 export function buildPromptTokens(
   stage: Stage,
@@ -134,13 +173,14 @@ export function buildPromptTokens(
   // A text longer than this cannot fit any budget here, so a huge document is never tokenized
   // whole; twice the bound keeps the SentencePiece boundary far from the tokens we keep.
   const textWindow = text.length > 2 * prefixCharBound(maxPromptTokens) ? text.slice(0, 2 * prefixCharBound(maxPromptTokens)) : text;
-  const full = promptTokens(tokenizer, render(stage, textWindow));
+  const lead = bosCount(stage, tokenizer, options.bos);
+  const full = promptTokens(tokenizer, render(stage, textWindow), lead);
 
   if (mode === 'reference') {
     if (full.length <= maxPromptTokens && textWindow === text) return { tokens: full, truncated: false, droppedChars: 0 };
     const kept = longestFittingPrefix(
       text,
-      (prefix) => promptTokens(tokenizer, promptUpTo(stage, prefix)).length <= maxPromptTokens,
+      (prefix) => promptTokens(tokenizer, promptUpTo(stage, prefix), lead).length <= maxPromptTokens,
       prefixCharBound(maxPromptTokens),
     );
     return { tokens: full.slice(0, maxPromptTokens), truncated: true, droppedChars: text.length - kept };
@@ -150,7 +190,7 @@ export function buildPromptTokens(
   const maxNewTokens = options.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS[stage];
   const limit = Math.min(maxPromptTokens, contextSize - maxNewTokens);
   if (full.length <= limit && textWindow === text) return { tokens: full, truncated: false, droppedChars: 0 };
-  const emptyPrompt = promptTokens(tokenizer, render(stage, ''));
+  const emptyPrompt = promptTokens(tokenizer, render(stage, ''), lead);
   if (emptyPrompt.length > limit) {
     throw new RangeError(
       `the ${stage} prompt template alone needs ${emptyPrompt.length} tokens but only ${limit} fit ` +
@@ -159,11 +199,11 @@ export function buildPromptTokens(
   }
   const kept = longestFittingPrefix(
     text,
-    (prefix) => promptTokens(tokenizer, render(stage, prefix)).length <= limit,
+    (prefix) => promptTokens(tokenizer, render(stage, prefix), lead).length <= limit,
     prefixCharBound(limit),
   );
   return {
-    tokens: promptTokens(tokenizer, render(stage, text.slice(0, kept))),
+    tokens: promptTokens(tokenizer, render(stage, text.slice(0, kept)), lead),
     truncated: true,
     droppedChars: text.length - kept,
   };

@@ -18,6 +18,14 @@ export interface Tokenizer extends TokenCounter {
   detokenize(tokens: readonly number[]): string;
   readonly bos: number;
   readonly eos: number;
+  /**
+   * The checkpoint's Hugging Face `legacy` setting: false means no SentencePiece space prefix
+   * right after a special token (`<s>[INST]` -> BOS, `[` 29961); true or undefined (HF's
+   * default) keeps it (BOS, `▁[` 518).
+   */
+  readonly legacy?: boolean;
+  /** add_bos_token: whether the checkpoint's tokenizer puts BOS in front of what it encodes (default true). */
+  readonly addBos?: boolean;
 }
 
 /*

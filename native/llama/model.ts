@@ -14,6 +14,20 @@ export interface NativeTokenizer {
   decode(tokens: readonly number[], previous?: readonly number[]): string;
   readonly bos: number | null;
   readonly eos: number | null;
+  /** The checkpoint's Hugging Face `legacy` setting (refinery.tokenizer.legacy), when the GGUF states it. */
+  readonly legacy?: boolean;
+  /** tokenizer.ggml.add_bos_token, when the GGUF states it. */
+  readonly addBos?: boolean;
+}
+
+/** A metadata value by its dotted GGUF key (node-llama-cpp nests keys at their dots). */
+function metadataValue(metadata: unknown, key: string): unknown {
+  let node: unknown = metadata;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
 }
 
 export interface ModelLoadInfo {
@@ -48,6 +62,11 @@ export async function loadModel(runtime: LlamaRuntime, path: string, options: Lo
   return wrap(runtime, model, path);
 }
 
+function flagOf<K extends string>(model: LlamaModel, name: K, key: string): { [P in K]?: boolean } {
+  const value = metadataValue(model.fileInfo.metadata, key);
+  return typeof value === 'boolean' ? ({ [name]: value } as { [P in K]?: boolean }) : {};
+}
+
 function wrap(runtime: LlamaRuntime, model: LlamaModel, path: string): LoadedModel {
   const layers = Number(model.fileInfo.architectureMetadata.block_count ?? 0);
   const tokenizer: NativeTokenizer = {
@@ -55,6 +74,8 @@ function wrap(runtime: LlamaRuntime, model: LlamaModel, path: string): LoadedMod
     decode: (tokens, previous) => model.detokenize(tokens as readonly Token[], false, previous as readonly Token[] | undefined),
     bos: model.tokens.bos,
     eos: model.tokens.eos,
+    ...flagOf(model, 'legacy', 'refinery.tokenizer.legacy'),
+    ...flagOf(model, 'addBos', 'tokenizer.ggml.add_bos_token'),
   };
   return {
     info: {
