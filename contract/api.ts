@@ -170,6 +170,43 @@ export const ExecutionViewSchema = z.object({
 });
 export type ExecutionView = z.infer<typeof ExecutionViewSchema>;
 
+/**
+ * One programmer's refinement of a document in the compare view: the programs every
+ * programmer wrote for its text (kept side by side in the program cache), executed with no
+ * per-document switched-off operations and the workspace's kind toggles.
+ */
+export const CompareRefinementSchema = z.object({
+  /** The programmer's cache key (programmer id, model, versions, parameters). */
+  key: z.string(),
+  /** The run's label, or the key when no run names it. */
+  label: z.string(),
+  dialect: z.enum(['prox', 'ultrax']),
+  stages: z.array(StageSchema),
+  verdict: z.enum(['kept', 'modified', 'dropped']),
+  refined: z.string(),
+  /** Per original line (0-based): whether this refinement kept it. */
+  kept: z.array(z.boolean()),
+  keptWords: z.number().int(),
+  originalWords: z.number().int(),
+});
+export type CompareRefinement = z.infer<typeof CompareRefinementSchema>;
+
+export const CompareViewSchema = z.object({
+  docId: z.string(),
+  /** The document's original lines. */
+  lines: z.array(z.string()),
+  refinements: z.array(CompareRefinementSchema),
+  agreement: z.object({
+    /** Lines every refinement kept, some but not all, none. */
+    keptByAll: z.number().int(),
+    keptBySome: z.number().int(),
+    keptByNone: z.number().int(),
+    /** Whether every refinement reached the same verdict (kept, modified, dropped). */
+    verdictsAgree: z.boolean(),
+  }),
+});
+export type CompareView = z.infer<typeof CompareViewSchema>;
+
 export const DocumentDetailSchema = z.object({
   row: DocumentRowSchema,
   doc: ProgramViewSchema.nullable(),
@@ -335,6 +372,8 @@ export const methods = {
   'doc.get': { input: DocRef, output: DocumentDetailSchema },
   /** Execute an edited program without saving it (live preview while editing by hand). */
   /** Executes edited program texts without storing them; give doc + chunk (ProX) or ultrax. */
+  /** Every programmer's refinement of the document side by side, with their agreement; `programmers`: only these keys (up to three). */
+  'doc.compare': { input: DocRef.extend({ programmers: z.array(z.string()).max(3).optional() }), output: CompareViewSchema },
   'doc.preview': { input: z.object({ docId: z.string(), doc: z.string().nullable(), chunk: z.string().nullable(), ultrax: z.string().nullable().optional() }), output: ExecutionViewSchema },
   /** Save a hand-edited program; it replaces the programmer's for this document. */
   'doc.saveProgram': { input: z.object({ docId: z.string(), stage: StageSchema, text: z.string() }), output: DocumentDetailSchema },

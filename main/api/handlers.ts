@@ -120,6 +120,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     'docs.list': async (input) => need().listDocs(input),
     'docs.neighbor': async (input) => need().neighbor(input.docId, input.direction, input.filter),
     'doc.get': async (input) => need().getDoc(input.docId),
+    'doc.compare': async (input) => need().compare(input.docId, input.programmers),
     'doc.preview': async (input) => need().preview(input.docId, input.doc, input.chunk, input.ultrax),
     'doc.saveProgram': async (input) => need().saveProgram(input.docId, input.stage, input.text),
     'doc.revertProgram': async (input) => need().revertProgram(input.docId),
