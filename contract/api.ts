@@ -281,6 +281,11 @@ export const ExportRequestSchema = z.object({
   compression: CompressionSchema.optional(),
   auditDropped: z.boolean().default(false),
   auditRemovedLines: z.boolean().default(false),
+  /**
+   * Documents whose programmer failed: 'include' writes them (the text as far as their other
+   * programs go) with metadata.failed naming each failed stage and why (the default); 'hold' leaves them out.
+   */
+  failed: z.enum(['include', 'hold']).optional(),
   /** Only the documents of shard `index` of `count` (0-based): one part of a corpus exported in parallel. */
   shard: z.object({ index: z.number().int().min(0), count: z.number().int().min(1) }).optional(),
   /**
@@ -295,6 +300,8 @@ export const ExportResultSchema = z.object({
   documents: z.number().int(),
   bytes: z.number(),
   auditFiles: z.array(z.string()),
+  /** Failed documents written with metadata.failed (failed: 'include') or held back ('hold'). */
+  failed: z.number().int().optional(),
 });
 export const ExportProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), bytes: z.number(), etaSeconds: z.number().nullable() });
 export type ExportProgress = z.infer<typeof ExportProgressSchema>;
@@ -326,7 +333,10 @@ export const StatsSchema = z.object({
   documents: z.object({ before: z.number().int(), after: z.number().int() }),
   words: z.object({ before: z.number(), after: z.number() }),
   tokens: z.object({ before: z.number(), after: z.number(), estimated: z.boolean() }),
+  /** Documents with a program of each stage that did not fail. */
   refined: z.object({ doc: z.number().int(), chunk: z.number().int(), ultrax: z.number().int() }),
+  /** Documents whose programmer failed, per stage, and in all (Corpus: Errors; retried by the next refine). */
+  failed: z.object({ documents: z.number().int(), doc: z.number().int(), chunk: z.number().int(), ultrax: z.number().int() }),
   operations: z.record(z.string(), z.number().int()),
   /** Per rule key (`web.menus`), or per reason with its numbers masked for notes that name no rule. */
   rules: z.record(z.string(), RuleStatsSchema),

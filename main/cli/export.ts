@@ -14,6 +14,7 @@ interface ExportOptions extends DbOptions {
   auditDropped?: boolean;
   auditRemovedLines?: boolean;
   overwrite?: boolean;
+  failed?: string;
   shard?: string;
   quiet?: boolean;
 }
@@ -29,6 +30,7 @@ export function register(program: Command): void {
       .option('--overwrite', 'replace --out (and its audit files) even when it is not a previous export; without it such a file is left alone and the export refused')
       .option('--audit-dropped', 'also write the dropped documents with the reason beside <out>, named for it: clean.jsonl.zst -> clean.dropped.jsonl.zst')
       .option('--audit-removed-lines', 'also write every removed line and the operation that removed it beside <out>: clean.jsonl.zst -> clean.removed-lines.jsonl.zst')
+      .option('--failed <include|hold>', 'documents whose programmer failed: include writes them with metadata.failed (stage: what went wrong), hold leaves them out', 'include')
       .option('--shard <i/N>', 'only the documents of shard i of N (0-based): export a big corpus in parallel parts, from a merged workspace or from that shard\'s own')
       .option('-q, --quiet', 'no progress display'),
   ).action(async (folder: string, options: ExportOptions) => {
@@ -38,6 +40,8 @@ export function register(program: Command): void {
     } catch (err) {
       throw new CliError(err instanceof Error ? err.message : String(err));
     }
+    const failed = options.failed ?? 'include';
+    if (failed !== 'include' && failed !== 'hold') throw new CliError(`--failed must be include or hold, not "${failed}"`, 2);
     const shard = shardOption(options.shard);
     // Without --db: the shard's own database when it exists (refine --shard wrote it), else the folder's.
     const db = options.db ?? (shard && existsSync(shardDatabasePath(folder, shard)) ? shardDatabasePath(folder, shard) : undefined);
@@ -47,11 +51,18 @@ export function register(program: Command): void {
     const unsubscribe = ws.events.on('export.progress', (p) => display?.update(p.done, p.total, `docs, ${megabytes(p.bytes)} text, ETA ${formatSeconds(p.etaSeconds)}`));
     try {
       if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
-      const result = await ws.export({ out: resolve(options.out), overwrite: options.overwrite ?? false, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, shard }, interrupt.signal);
+      const result = await ws.export({ out: resolve(options.out), overwrite: options.overwrite ?? false, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, failed, shard }, interrupt.signal);
       display?.stop();
       const compressed = result.bytes !== result.uncompressedBytes ? ` (${formatSize(result.uncompressedBytes)} uncompressed)` : '';
       process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);
       for (const file of result.auditFiles) process.stdout.write(`audit: ${file}\n`);
+      if (result.failed > 0) {
+        process.stdout.write(
+          failed === 'hold'
+            ? `held back ${result.failed} documents whose programmer failed (--failed include writes them, marked metadata.failed); run refine again to retry them\n`
+            : `${result.failed} of them are marked metadata.failed: their programmer failed, so they are not refined as asked (--failed hold leaves them out; run refine again to retry them)\n`,
+        );
+      }
     } catch (err) {
       display?.stop();
       if (err instanceof ExportError) throw new CliError(`export failed, nothing was written: ${err.message}`);

@@ -7,6 +7,9 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_RULE_PRESET, FidelitySchema, parseProgrammerRef, StageSelectionSchema, type Fidelity, type JobStatus, type ProgrammerSpec, type StageSelection, type UltraxOptions } from '../../contract/api';
 import { checkProgrammerSpec, ProgrammerSpecError, stagesFor } from '../stage-programmers/resolve';
+import { printable } from './printable';
+import { FAILED_DOCUMENTS_MESSAGE } from '../jobs/refine-job';
+import type { Workspace } from '../workspace/service';
 import { CliError, cliErrorOf } from './errors';
 import { runIndex } from './index';
 import { addDbOption, createProgressDisplay, formatSeconds, openWorkspace, shardOption, type DbOptions } from './workspace-options';
@@ -28,6 +31,9 @@ interface RefineOptions extends DbOptions {
   stage: string;
   batchSize: string;
   quiet?: boolean;
+  retryFailed?: boolean;
+  /** commander's --no-retry: false when given. */
+  retry?: boolean;
 }
 
 export function register(program: Command): void {
@@ -49,8 +55,15 @@ export function register(program: Command): void {
       .option('--shard <i/N|auto>', 'refine only shard i of N (0-based) into its own database; auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + REFINERY_SHARD_COUNT (then: refinery merge)')
       .option('--stage <stage>', 'doc | chunk | both | ultrax (both runs an UltraX programmer\'s one stage)', 'both')
       .option('--batch-size <n>', 'documents per committed batch', '32')
-      .option('-q, --quiet', 'no progress display'),
+      .option('--retry-failed', 'ask again for documents whose programmer failed in an earlier run (default)')
+      .option('--no-retry', 'keep documents failed in an earlier run as they are (they stay failed: Errors filter, stats, export)')
+      .option('-q, --quiet', 'no progress display')
+      .addHelpText(
+        'after',
+        `\nExit codes: 0 every document has its programs; ${DOCUMENTS_FAILED_EXIT_CODE} the job finished, but the programmer failed on some documents\n(listed; they stay failed in the Errors filter, stats and export, and the next refine asks again unless --no-retry);\n1 the job could not run; 130/143 interrupted (Ctrl-C, SIGTERM; run it again to continue).`,
+      ),
   ).action(async (folder: string, options: RefineOptions) => {
+    if (options.retryFailed === true && options.retry === false) throw new CliError('give --retry-failed or --no-retry, not both', 2);
     const spec = specFromFlags(options);
     const stages = stageOf(options.stage);
     // A mistyped rule or preset is reported now, not after the folder was read again.
@@ -69,9 +82,9 @@ export function register(program: Command): void {
       if (shard) process.stderr.write(`shard ${describeShard(shard)}: ${ws.dbPath}\n`);
       await runIndex(ws, true, interrupt);
       const display = options.quiet ? null : createProgressDisplay('refining');
-      const final = await ws.refine({ spec, stages, batchSize }, { signal: interrupt.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
+      const final = await ws.refine({ spec, stages, batchSize, retryFailed: options.retry !== false }, { signal: interrupt.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
       display?.stop();
-      report(final, interrupt);
+      report(final, interrupt, ws);
     } catch (err) {
       throw cliErrorOf(err);
     } finally {
@@ -91,11 +104,24 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function report(final: JobStatus, interrupt: Interrupt): void {
+/** `refine` exits with this code when the job ran to its end but documents failed (a crashed model, a programmer error). */
+export const DOCUMENTS_FAILED_EXIT_CODE = 4;
+const FAILURES_LISTED = 10;
+
+function report(final: JobStatus, interrupt: Interrupt, ws: Workspace): void {
   const stages = final.stages.map((x) => `${x.stage} ${x.done}/${x.total}`).join(', ');
   if (final.state === 'failed') throw new CliError(final.message ?? 'refine failed');
-  process.stdout.write(`refine ${final.state} (${final.programmer ?? '?'}): ${stages}; ${final.errors} documents failed${final.message ? `; ${final.message}` : ''}\n`);
+  // The count once; the job's message only where it says something else (cancelled, ...).
+  const message = final.message !== null && final.message !== FAILED_DOCUMENTS_MESSAGE ? `; ${final.message}` : '';
+  process.stdout.write(`refine ${final.state} (${final.programmer ?? '?'}): ${stages}; ${final.errors} documents failed${message}\n`);
+  if (final.errors > 0) {
+    const failures = ws.refineErrors(FAILURES_LISTED);
+    for (const f of failures) process.stdout.write(`  ${printable(f.docId)} [${f.stage}]: ${printable(f.message)}\n`);
+    if (final.errors > failures.length) process.stdout.write(`  ... and ${final.errors - failures.length} more (Corpus: Errors filter in the app)\n`);
+    process.stdout.write('failed documents stay marked failed (Errors filter, stats, export metadata.failed); run refine again to retry them (--no-retry keeps them)\n');
+  }
   if (final.state === 'cancelled') process.exitCode = interrupt.exitCode;
+  else if (final.errors > 0) process.exitCode = DOCUMENTS_FAILED_EXIT_CODE;
 }
 
 export function fidelityOf(value: string | undefined): Fidelity | undefined {

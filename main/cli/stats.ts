@@ -38,7 +38,11 @@ export function formatStats(s: Stats): string {
   row('documents', s.documents.before, s.documents.after);
   row('words', s.words.before, s.words.after);
   row(s.tokens.estimated ? 'tokens~' : 'tokens', s.tokens.before, s.tokens.after);
-  lines.push(`refined: ${s.refined.doc} doc programs, ${s.refined.chunk} chunk programs`);
+  lines.push(`refined: ${s.refined.doc} doc programs, ${s.refined.chunk} chunk programs${s.refined.ultrax > 0 ? `, ${s.refined.ultrax} UltraX programs` : ''}`);
+  if (s.failed.documents > 0) {
+    const stages = (['doc', 'chunk', 'ultrax'] as const).filter((k) => s.failed[k] > 0).map((k) => `${s.failed[k]} ${k}`);
+    lines.push(`failed: ${s.failed.documents} documents (${stages.join(', ')}): the programmer failed on them; the next refine retries them`);
+  }
   lines.push('', 'operations applied:');
   for (const [kind, n] of Object.entries(s.operations).sort((a, b) => b[1] - a[1])) lines.push(`  ${kind.padEnd(14)} ${n}`);
   // The same three figures as the Stats screen: a page a rule dropped is not also counted as changed.

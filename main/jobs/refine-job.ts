@@ -20,6 +20,8 @@ export interface RefineRequest {
   readonly stages: StageSelection;
   readonly modelsDir?: string;
   readonly batchSize?: number;
+  /** Ask again for documents whose programmer failed before (default true); false: --no-retry. */
+  readonly retryFailed?: boolean;
 }
 
 export interface RefineJobHooks {
@@ -27,6 +29,12 @@ export interface RefineJobHooks {
   readonly gate?: () => Promise<void>;
   readonly onStatus?: (status: JobStatus) => void;
 }
+
+/**
+ * The message of a job that ended with failed documents. The count is the status's `errors`
+ * and is not repeated here (the CLI printed "1 documents failed; 1 documents failed").
+ */
+export const FAILED_DOCUMENTS_MESSAGE = 'the programmer failed on some documents (Corpus: Errors); they stay failed until the next refine asks again (--no-retry keeps them)';
 
 export function idleStatus(): JobStatus {
   return { id: null, state: 'idle', programmer: null, spec: null, stage: null, done: 0, total: 0, stages: [], docsPerSecond: 0, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null };
@@ -94,23 +102,27 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
   }
   const labels = [...new Set(distinctProgrammers(programmers).map((p) => p.info.label))].join(' + ');
   emit({ programmer: labels });
-  const priorErrors = last?.id === jobId ? last.errors : 0;
+  // Documents that stay failed whatever this run does: the earlier failures when they are not retried.
+  const failedNow = () => stages.reduce((sum, stage) => sum + (store.programs.failedCount.get(stage) ?? 0), 0);
+  const priorErrors = request.retryFailed === false ? failedNow() : 0;
   try {
     const outcome = await runRefine(store, {
       stages,
       programmers,
       batchSize: request.batchSize,
+      retryFailed: request.retryFailed,
       signal: hooks.signal,
       gate: hooks.gate,
       // Settings are re-read per document so a toggle changed mid-job applies to the rest.
       recompute: (seq) => recomputeDerived(store, seq, readSettings(store)),
       onProgress: (p: RefineProgress) => emit({ ...p, errors: priorErrors + p.errors, ...endpointsOf(programmers) }),
     });
-    const errors = priorErrors + outcome.errors;
+    // What the database holds, not a sum of runs: a document failed twice, or failed then retried, counts once.
+    const errors = failedNow();
     if (outcome.cancelled) return finish('cancelled', 'cancelled: start the same refine again to continue where it stopped', errors);
-    return finish('done', errors > 0 ? `${errors} documents failed; see refine errors` : null, errors);
+    return finish('done', errors > 0 ? FAILED_DOCUMENTS_MESSAGE : null, errors);
   } catch (err) {
-    return finish('failed', `refine failed: ${err instanceof Error ? err.message : String(err)}`, priorErrors);
+    return finish('failed', `refine failed: ${err instanceof Error ? err.message : String(err)}`, failedNow());
   } finally {
     await Promise.all(distinctProgrammers(programmers).map((p) => p.dispose().catch(() => undefined)));
   }

@@ -41,6 +41,11 @@ export interface RefineRunOptions {
   readonly onProgress?: (progress: RefineProgress) => void;
   /** Awaited before each batch: resolves at once unless the job is paused. */
   readonly gate?: () => Promise<void>;
+  /**
+   * Ask again for the documents whose programmer failed in an earlier run (default true:
+   * --retry-failed); false keeps them failed (--no-retry).
+   */
+  readonly retryFailed?: boolean;
   /** Recomputes one document's derived columns after its programs changed (inside the batch transaction). */
   readonly recompute: (seq: number) => void;
 }
@@ -76,6 +81,8 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
     runIds[stage] = ensureRun(store, stage, key, programmer);
   }
 
+  // Failures stored before this moment are pending again; this run's own are not asked twice.
+  const retryBefore = options.retryFailed === false ? '' : new Date().toISOString();
   const outcome: RefineOutcome = { cancelled: false, processed: Object.fromEntries(stages.map((stage) => [stage, 0])), cacheHits: 0, errors: 0 };
   const docRate = new RateMeter();
   const tokenRate = new RateMeter();
@@ -86,12 +93,12 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
       const key = keys[stage]!;
       if (stage === 'doc' || stage === 'ultrax') {
         const total = store.documents.count.get() ?? 0;
-        const pending = stage === 'doc' ? store.programs.countPendingDocStage.get(key) : store.programs.countPendingUltraxStage.get(key);
+        const pending = (stage === 'doc' ? store.programs.countPendingDocStage : store.programs.countPendingUltraxStage).get({ key, retryBefore });
         return { stage, total, done: total - (pending ?? 0) };
       }
       // Before stage 1 has finished, stage 2's total is the number kept so far.
       const total = store.documents.countKeptAfterDocStage.get() ?? 0;
-      return { stage, total, done: total - (store.programs.countPendingChunkStage.get(key) ?? 0) };
+      return { stage, total, done: total - (store.programs.countPendingChunkStage.get({ key, retryBefore }) ?? 0) };
     });
   const report = () => {
     if (!options.onProgress) return;
@@ -129,7 +136,7 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
         break;
       }
       const pending = stage === 'doc' ? store.programs.pendingDocStage : stage === 'chunk' ? store.programs.pendingChunkStage : store.programs.pendingUltraxStage;
-      const batch = pending.all(after, key, options.batchSize ?? DEFAULT_BATCH);
+      const batch = pending.all({ after, key, retryBefore, limit: options.batchSize ?? DEFAULT_BATCH });
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.seq;
 

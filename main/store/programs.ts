@@ -30,6 +30,21 @@ export interface PendingDoc {
   content_hash: string;
 }
 
+/**
+ * What a refine run still has to do for a stage: documents with no program, one by another
+ * programmer, or (retrying) one whose programmer failed before `retryBefore`, the run's start,
+ * so a document failed in this run is not asked twice in it. Hand edits are always kept.
+ * `retryBefore: ''` retries nothing (--no-retry).
+ */
+export interface PendingCount {
+  key: string;
+  retryBefore: string;
+}
+export interface PendingQuery extends PendingCount {
+  after: number;
+  limit: number;
+}
+
 export function programStatements(p: Prepare) {
   return {
     upsert: p<Omit<ProgramRecord, 'label'> & { created_at: string }>(
@@ -40,6 +55,8 @@ export function programStatements(p: Prepare) {
          generated_tokens = excluded.generated_tokens, edited = excluded.edited, created_at = excluded.created_at`,
     ),
     of: p<[number, string], ProgramRecord>('SELECT p.*, r.label FROM programs p LEFT JOIN runs r ON r.id = p.run_id WHERE p.doc_seq = ? AND p.stage = ?'),
+    /** Documents whose programs of a stage failed (the programmer crashed or gave up), edits aside. */
+    failedCount: p<[string], number>('SELECT count(*) FROM programs WHERE stage = ? AND failure IS NOT NULL AND edited = 0').pluck(),
     failures: p<[number], { id: string; stage: string; failure: string }>(
       'SELECT d.id, p.stage, p.failure FROM programs p JOIN documents d ON d.seq = p.doc_seq WHERE p.failure IS NOT NULL ORDER BY p.created_at DESC LIMIT ?',
     ),
@@ -52,37 +69,37 @@ export function programStatements(p: Prepare) {
     ),
 
     /** Documents still needing a doc-stage program from this programmer (hand edits are kept). */
-    pendingDocStage: p<[number, string, number], PendingDoc>(
+    pendingDocStage: p<PendingQuery, PendingDoc>(
       `SELECT d.seq, d.id, d.text, d.content_hash FROM documents d
        LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'doc'
-       WHERE d.seq > ? AND (p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0))
-       ORDER BY d.seq LIMIT ?`,
+       WHERE d.seq > @after AND (p.doc_seq IS NULL OR (p.edited = 0 AND (p.programmer_key <> @key OR (p.failure IS NOT NULL AND p.created_at < @retryBefore))))
+       ORDER BY d.seq LIMIT @limit`,
     ),
-    countPendingDocStage: p<[string], number>(
+    countPendingDocStage: p<PendingCount, number>(
       `SELECT count(*) FROM documents d LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'doc'
-       WHERE p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0)`,
+       WHERE p.doc_seq IS NULL OR (p.edited = 0 AND (p.programmer_key <> @key OR (p.failure IS NOT NULL AND p.created_at < @retryBefore)))`,
     ).pluck(),
     /** Kept documents (after the doc stage, toggles in force) still needing a chunk-stage program. */
-    pendingChunkStage: p<[number, string, number], PendingDoc>(
+    pendingChunkStage: p<PendingQuery, PendingDoc>(
       `SELECT d.seq, d.id, d.text, d.content_hash FROM documents d
        LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'chunk'
-       WHERE d.seq > ? AND d.doc_dropped = 0 AND (p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0))
-       ORDER BY d.seq LIMIT ?`,
+       WHERE d.seq > @after AND d.doc_dropped = 0 AND (p.doc_seq IS NULL OR (p.edited = 0 AND (p.programmer_key <> @key OR (p.failure IS NOT NULL AND p.created_at < @retryBefore))))
+       ORDER BY d.seq LIMIT @limit`,
     ),
-    countPendingChunkStage: p<[string], number>(
+    countPendingChunkStage: p<PendingCount, number>(
       `SELECT count(*) FROM documents d LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'chunk'
-       WHERE d.doc_dropped = 0 AND (p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0))`,
+       WHERE d.doc_dropped = 0 AND (p.doc_seq IS NULL OR (p.edited = 0 AND (p.programmer_key <> @key OR (p.failure IS NOT NULL AND p.created_at < @retryBefore))))`,
     ).pluck(),
     /** Documents still needing an UltraX program from this programmer (hand edits are kept). */
-    pendingUltraxStage: p<[number, string, number], PendingDoc>(
+    pendingUltraxStage: p<PendingQuery, PendingDoc>(
       `SELECT d.seq, d.id, d.text, d.content_hash FROM documents d
        LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'ultrax'
-       WHERE d.seq > ? AND (p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0))
-       ORDER BY d.seq LIMIT ?`,
+       WHERE d.seq > @after AND (p.doc_seq IS NULL OR (p.edited = 0 AND (p.programmer_key <> @key OR (p.failure IS NOT NULL AND p.created_at < @retryBefore))))
+       ORDER BY d.seq LIMIT @limit`,
     ),
-    countPendingUltraxStage: p<[string], number>(
+    countPendingUltraxStage: p<PendingCount, number>(
       `SELECT count(*) FROM documents d LEFT JOIN programs p ON p.doc_seq = d.seq AND p.stage = 'ultrax'
-       WHERE p.doc_seq IS NULL OR (p.programmer_key <> ? AND p.edited = 0)`,
+       WHERE p.doc_seq IS NULL OR (p.edited = 0 AND (p.programmer_key <> @key OR (p.failure IS NOT NULL AND p.created_at < @retryBefore)))`,
     ).pluck(),
     /** A stage's program of a document goes (a program of the other dialect replaced it). */
     delete: p<[number, string]>('DELETE FROM programs WHERE doc_seq = ? AND stage = ?'),

@@ -30,6 +30,8 @@ export interface ExportResult {
   seconds: number;
   /** Uncompressed JSONL bytes of the main file. */
   uncompressedBytes: number;
+  /** Documents whose programmer failed: written with metadata.failed, or held back (request.failed 'hold'). */
+  failed: number;
 }
 
 export interface ExportOptions {
@@ -79,7 +81,7 @@ export async function exportWorkspace(store: Store, settings: ExecutionSettings,
   // its own pass over the corpus, committed before the next one opens.
   const passes = request.compression === 'zstd' && zstdImplementation() === 'wasm' ? outputs.map((o) => [o]) : [outputs];
   const committed: { output: Output; summary: ExportSummary }[] = [];
-  let counts = { kept: 0, dropped: 0 };
+  let counts = { kept: 0, dropped: 0, failed: 0 };
   for (const [i, pass] of passes.entries()) {
     const result = await exportPass(store, settings, request, pass, { ...options, onProgress: i === 0 ? options.onProgress : undefined });
     committed.push(...result.summaries);
@@ -93,6 +95,7 @@ export async function exportWorkspace(store: Store, settings: ExecutionSettings,
     uncompressedBytes: main.uncompressedBytes,
     auditFiles: committed.filter((c) => c.output !== 'main').map((c) => c.summary.path),
     dropped: counts.dropped,
+    failed: counts.failed,
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -136,6 +139,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
     let done = 0;
     let kept = 0;
     let droppedCount = 0;
+    let failedCount = 0;
     let textBytes = 0;
     let lastEmit = 0;
     let lastYield = performance.now();
@@ -146,6 +150,11 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
       for (const row of page) {
         done += 1;
         if (request.shard && !inShard(shardKey(row.path, row.ord), request.shard)) continue;
+        const failed = failuresOf(row);
+        if (failed !== null) {
+          failedCount += 1;
+          if (request.failed === 'hold') continue;
+        }
         const disabled = toggles?.get(row.seq) ?? NO_DISABLED_OPS;
         const programs = runnablePrograms(row);
         const execution = hasRunnableProgram(programs) ? executeStored(row.text, programs, disabled, settings) : null;
@@ -175,7 +184,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
         if (main) {
           // The writer returns a promise only when its pipeline is full: awaiting a plain
           // value would still cost a microtask per document.
-          const wait = main.writeJsonLine(encoder.head(row), text, encoder.tail(row, programs, execution, disabled));
+          const wait = main.writeJsonLine(encoder.head(row), text, encoder.tail(row, programs, execution, disabled, failed));
           if (wait) await wait;
         }
         if (removed && execution && linesRemoved(execution) > 0) {
@@ -199,7 +208,7 @@ async function exportPass(store: Store, settings: ExecutionSettings, request: Re
     const summaries: { output: Output; summary: ExportSummary }[] = [];
     for (const [output, writer] of writers) summaries.push({ output, summary: await writer.commit() });
     options.onProgress?.({ done, total, bytes: textBytes, etaSeconds: 0 });
-    return { summaries, counts: { kept, dropped: droppedCount } };
+    return { summaries, counts: { kept, dropped: droppedCount, failed: failedCount } };
   } catch (err) {
     await Promise.all([...writers.values()].map((w) => w.abort(err instanceof Error ? err.message : String(err)).catch(() => undefined)));
     throw err;
@@ -264,7 +273,21 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
 }
 
 /** Every key MainLineEncoder.tail writes inside `metadata`: an input field with one of these names moves to metadata.input. */
-export const PROVENANCE_KEYS: ReadonlySet<string> = new Set(['source', 'locator', 'programmer', 'programs', 'operations', 'toggles']);
+export const PROVENANCE_KEYS: ReadonlySet<string> = new Set(['source', 'locator', 'programmer', 'programs', 'operations', 'toggles', 'failed']);
+
+/**
+ * The stages whose programmer failed on this document, with what it said (metadata.failed in
+ * the export), or null. A failed document is never passed off as refined: its text is what
+ * its other programs make of it, and the flag says which program is missing and why.
+ */
+function failuresOf(row: Row): Record<string, string> | null {
+  if (row.doc_failure === null && row.chunk_failure === null && row.ultrax_failure === null) return null;
+  const failed: Record<string, string> = {};
+  if (row.doc_failure !== null) failed.doc = row.doc_failure;
+  if (row.chunk_failure !== null) failed.chunk = row.chunk_failure;
+  if (row.ultrax_failure !== null) failed.ultrax = row.ultrax_failure;
+  return failed;
+}
 
 /**
  * Encodes main-file lines: exactly JSON.stringify({ id, text, ...input fields, metadata }),
@@ -292,7 +315,7 @@ class MainLineEncoder {
   }
 
   /** The line from the closing quote of its text. */
-  tail(row: Row, programs: RunnablePrograms, execution: DocumentExecution | null, disabled: DisabledOps): string {
+  tail(row: Row, programs: RunnablePrograms, execution: DocumentExecution | null, disabled: DisabledOps, failed: Record<string, string> | null): string {
     const toggles = disabled === NO_DISABLED_OPS ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
     const input = inputFieldParts(row.extra, PROVENANCE_KEYS);
     // UltraX-refined documents name their one program; ProX ones keep the doc/chunk shape.
@@ -302,7 +325,7 @@ class MainLineEncoder {
         : `"programmer":${this.programmer(row.doc_label, row.chunk_label)},"programs":${this.programs(programs.doc, programs.chunk)}`;
     return (
       `"${input.topLevel},"metadata":{${input.metadata}"source":${this.source(row.path)},"locator":${JSON.stringify(row.locator)},${provenance},` +
-      `"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}}}`
+      `"operations":${execution ? JSON.stringify(appliedCounts(execution)) : '{}'},"toggles":${toggles}${failed === null ? '' : `,"failed":${JSON.stringify(failed)}`}}}`
     );
   }
 }

@@ -37,6 +37,7 @@ export function computeStats(store: Store, settings: ExecutionSettings, signal?:
     words: { before: 0, after: 0 },
     tokens: { before: 0, after: 0, estimated: true },
     refined: { doc: 0, chunk: 0, ultrax: 0 },
+    failed: { documents: 0, doc: 0, chunk: 0, ultrax: 0 },
     operations: {},
     rules: {},
     lengthHistogram: { edges: [...HISTOGRAM_EDGES], before: HISTOGRAM_EDGES.map(() => 0), after: HISTOGRAM_EDGES.map(() => 0) },
@@ -57,9 +58,11 @@ function addDocument(stats: Stats, row: StatsRow, disabled: DisabledOps, setting
   stats.words.before += row.words;
   stats.tokens.before += tokensBefore;
   stats.lengthHistogram.before[binOf(tokensBefore)]! += 1;
-  if (row.doc_program !== null) stats.refined.doc += 1;
-  if (row.chunk_program !== null) stats.refined.chunk += 1;
-  if (row.ultrax_program !== null) stats.refined.ultrax += 1;
+  // A failed program is not a refined one: it is counted apart, so stats never pass a crash as done.
+  if (row.doc_program !== null) stats[row.doc_failure === null ? 'refined' : 'failed'].doc += 1;
+  if (row.chunk_program !== null) stats[row.chunk_failure === null ? 'refined' : 'failed'].chunk += 1;
+  if (row.ultrax_program !== null) stats[row.ultrax_failure === null ? 'refined' : 'failed'].ultrax += 1;
+  if (row.doc_failure !== null || row.chunk_failure !== null || row.ultrax_failure !== null) stats.failed.documents += 1;
 
   let words = row.words;
   let tokens = tokensBefore;

@@ -164,6 +164,13 @@ export function Stats() {
           <div className="metric-value">{formatCount(stats.refined.doc)}</div>
           <div className="metric-sub">doc stage · {formatCount(stats.refined.chunk)} chunk stage</div>
         </div>
+        {stats.failed.documents > 0 && (
+          <div className="metric" data-testid="stats-failed">
+            <div className="metric-label">Failed</div>
+            <div className="metric-value">{formatCount(stats.failed.documents)}</div>
+            <div className="metric-sub">programmer failed · Corpus: Errors · retried by the next refine</div>
+          </div>
+        )}
       </div>
       <section className="card">
         <h3>Length distribution</h3>

@@ -204,6 +204,8 @@ function expectedExportOf(db: Database.Database, workspace: Workspace): { main: 
           programs,
           operations: execution ? appliedCounts(execution) : {},
           toggles: { disabledKinds, disabledOperations: disabled },
+          // A document whose programmer failed says so (issue 16.2): never passed off as refined.
+          ...(row.doc_failure !== null || row.chunk_failure !== null ? { failed: { ...(row.doc_failure !== null ? { doc: row.doc_failure } : {}), ...(row.chunk_failure !== null ? { chunk: row.chunk_failure } : {}) } } : {}),
         },
       }),
     );

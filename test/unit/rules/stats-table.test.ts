@@ -8,6 +8,7 @@ const stats: Stats = {
   words: { before: 20000, after: 9000 },
   tokens: { before: 26000, after: 12000, estimated: true },
   refined: { doc: 20, chunk: 11, ultrax: 0 },
+  failed: { documents: 0, doc: 0, chunk: 0, ultrax: 0 },
   operations: { drop_doc: 9, keep_doc: 11, remove_lines: 40 },
   rules: {
     'web.min_prose_words': { pages: 9, dropped: 9, lines: 0, description: 'drop: fewer words of running text left after line cleaning' },
