@@ -9,6 +9,13 @@
  * - ultrax: the document's sliding windows as UltraX's inference script cuts them, each
  *   `{start_line, end_line, overlap_start, text}` with 1-indexed lines and `text` the user
  *   message (`<lid:N>`-marked lines); a blank document has no prompts (UltraX sends none).
+ * - prox: the prompts of one ProX stage (`--stage doc|chunk`) as the model programmer builds
+ *   them (main/prox/stage-prompts.ts, the same code), with the model's tokenizer
+ *   (`--tokenizer`, a .gguf or tokenizer.model): each `{start_line, end_line, text, tokens}`
+ *   with document-global 0-based lines, the prompt text and the token ids the model is given,
+ *   plus `truncated`, and `skipped` (no tokens) for a chunk the model is not given.
+ *   `--truncation reference` builds them as GAIR-NLP/ProX does: the prompt cut at 2,000 tokens,
+ *   two BOS on chunk prompts (when add_bos_token), over-long lines sent.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pyStrip } from '../prox/words';
@@ -18,16 +25,50 @@ import { CliError } from './errors';
 import { documentText, recordId } from './execute-ultrax';
 import { badLinePrinter, inputSize, transformRecords } from './jsonl-transform';
 import { isParquet, openRecordInput } from './record-input';
+import { loadPromptTokenizer } from '../models/prompt-tokenizer';
+import type { Stage } from '../prox/program';
+import { DEFAULT_CONTEXT_SIZE, type PromptTruncation } from '../prox/prompts';
+import { promptText, stagePrompts } from '../prox/stage-prompts';
+import type { Tokenizer } from '../prox/tokens';
 
 export interface PromptOptions {
   readonly maxChars: number;
   readonly overlapRatio: number;
+  /** prox: the stage, how prompts are fitted, and the model's tokenizer (loaded by writePrompts). */
+  readonly stage?: Stage;
+  readonly truncation?: PromptTruncation;
+  readonly tokenizer?: Tokenizer;
 }
 
 interface PromptDialect {
   /** The parquet columns it reads. */
   readonly columns: readonly string[];
+  /** Whether it needs the model's tokenizer (`--tokenizer`). */
+  readonly needsTokenizer?: boolean;
   readonly prompts: (record: Record<string, unknown>, options: PromptOptions) => unknown[];
+}
+
+export interface ProxPromptRecord {
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly text: string;
+  readonly tokens: number[];
+  readonly truncated: boolean;
+  readonly skipped?: string;
+}
+
+/** The ProX prompts of one document, exactly as the model programmer builds them. */
+export function proxPrompts(text: string, stage: Stage, truncation: PromptTruncation, tokenizer: Tokenizer): ProxPromptRecord[] {
+  const reference = truncation === 'reference';
+  const prompts = stagePrompts(stage, text, tokenizer, { contextSize: DEFAULT_CONTEXT_SIZE, truncation, ...(reference ? { bos: 'reference', overlong: 'send' } : {}) });
+  return prompts.map((p) => ({
+    start_line: p.firstLine,
+    end_line: p.lastLine,
+    text: p.skipped === undefined ? promptText(tokenizer, p.tokens) : '',
+    tokens: p.tokens,
+    truncated: p.truncated,
+    ...(p.skipped !== undefined ? { skipped: p.skipped } : {}),
+  }));
 }
 
 export const PROMPT_DIALECTS: Readonly<Record<string, PromptDialect>> = {
@@ -39,10 +80,22 @@ export const PROMPT_DIALECTS: Readonly<Record<string, PromptDialect>> = {
       return splitWindows(text, options.maxChars, options.overlapRatio).map((w) => ({ start_line: w.startLine, end_line: w.endLine, overlap_start: w.overlapStart, text: w.text }));
     },
   },
+  prox: {
+    columns: ['id', 'text', 'original'],
+    needsTokenizer: true,
+    prompts: (record, options) => {
+      if (options.tokenizer === undefined || options.stage === undefined) throw new CliError('--dialect prox needs --stage doc|chunk and --tokenizer <tokenizer.model|.gguf>');
+      const text = documentText(record);
+      // The reference gives an empty document no chunks; the doc stage still prompts it.
+      return proxPrompts(text, options.stage, options.truncation ?? 'keep-inst', options.tokenizer);
+    },
+  },
 };
 
-export interface PromptRecordsOptions extends PromptOptions {
+export interface PromptRecordsOptions extends Omit<PromptOptions, 'tokenizer'> {
   readonly dialect: string;
+  /** The model's tokenizer file for dialects that need one (a .gguf, or a tokenizer.model). */
+  readonly tokenizerPath?: string;
   readonly input: string;
   readonly output: string;
   readonly onBadLine?: (position: number, message: string) => void;
@@ -52,6 +105,25 @@ export interface PromptRecordsOptions extends PromptOptions {
 export async function writePrompts(options: PromptRecordsOptions): Promise<{ documents: number; prompts: number; badLines: number; seconds: number }> {
   const dialect = PROMPT_DIALECTS[options.dialect];
   if (dialect === undefined) throw new CliError(`unknown --dialect ${options.dialect} (known: ${Object.keys(PROMPT_DIALECTS).join(', ')})`);
+  if (dialect.needsTokenizer === true) {
+    if (options.tokenizerPath === undefined) throw new CliError(`--dialect ${options.dialect} needs --tokenizer <tokenizer.model|.gguf>: the model's tokenizer decides the token ids`, 2);
+    if (options.stage === undefined) throw new CliError(`--dialect ${options.dialect} needs --stage doc|chunk`, 2);
+    let loaded;
+    try {
+      loaded = await loadPromptTokenizer(options.tokenizerPath);
+    } catch (err) {
+      throw new CliError(`--tokenizer ${options.tokenizerPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      return await writeDialectPrompts(dialect, { ...options, tokenizer: loaded.tokenizer });
+    } finally {
+      await loaded.dispose();
+    }
+  }
+  return writeDialectPrompts(dialect, options);
+}
+
+async function writeDialectPrompts(dialect: PromptDialect, options: PromptRecordsOptions & { tokenizer?: Tokenizer }): Promise<{ documents: number; prompts: number; badLines: number; seconds: number }> {
   const input = openRecordInput(options.input, dialect.columns);
   let prompts = 0;
   const summary = await transformRecords({
@@ -62,7 +134,7 @@ export async function writePrompts(options: PromptRecordsOptions): Promise<{ doc
     position: (item) => item.position,
     map: (item) => {
       const record = item.value();
-      return { id: recordId(record.id), [input.positionName]: item.position, prompts: dialect.prompts(record, options) };
+      return { id: recordId(record.id), [input.positionName]: item.position, ...(dialect.needsTokenizer === true ? { stage: options.stage } : {}), prompts: dialect.prompts(record, options) };
     },
     onRecord: (record) => (prompts += record.prompts.length),
     onBadLine: options.onBadLine,
@@ -77,7 +149,10 @@ export function register(program: Command): void {
     .description('Write the prompts a model would be given for each document, without running it (audit)')
     .addOption(new Option('--dialect <dialect>', 'program dialect whose prompts to write').choices(Object.keys(PROMPT_DIALECTS)).makeOptionMandatory())
     .requiredOption('--in <file>', 'input documents: JSONL ("-" for stdin) or .parquet, with text (or original) and id')
-    .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line/row, prompts')
+    .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line/row, (prox) stage, prompts')
+    .addOption(new Option('--stage <stage>', 'prox: the stage whose prompts to write').choices(['doc', 'chunk']))
+    .addOption(new Option('--truncation <mode>', 'prox: keep-inst (default, as refine: the document is shortened so [/INST] and the answer fit) or reference (GAIR-NLP/ProX: cut at 2,000 tokens, two BOS on chunk prompts, over-long lines sent)').choices(['keep-inst', 'reference']))
+    .option('--tokenizer <file>', "prox: the model's tokenizer, a .gguf or a tokenizer.model (its tokenizer_config.json beside it gives legacy and add_bos_token)")
     .option('--max-chars <n>', `ultrax: window size in characters (default ${DEFAULT_MAX_CHARS}, UltraX's own)`, (value) => {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--max-chars needs a whole number of at least 1.');
@@ -88,7 +163,7 @@ export function register(program: Command): void {
       if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('--overlap needs a number from 0 up to (not including) 1.');
       return n;
     })
-    .action(async (opts: { dialect: string; in: string; out: string; maxChars?: number; overlap?: number }) => {
+    .action(async (opts: { dialect: string; in: string; out: string; maxChars?: number; overlap?: number; stage?: Stage; truncation?: PromptTruncation; tokenizer?: string }) => {
       const progress = createByteProgress('prompt', inputSize(opts.in));
       let summary;
       try {
@@ -98,6 +173,9 @@ export function register(program: Command): void {
           output: opts.out,
           maxChars: opts.maxChars ?? DEFAULT_MAX_CHARS,
           overlapRatio: opts.overlap ?? DEFAULT_OVERLAP_RATIO,
+          ...(opts.stage !== undefined ? { stage: opts.stage } : {}),
+          ...(opts.truncation !== undefined ? { truncation: opts.truncation } : {}),
+          ...(opts.tokenizer !== undefined ? { tokenizerPath: opts.tokenizer } : {}),
           onBadLine: badLinePrinter(opts.in, (line) => progress.log(line), isParquet(opts.in) ? 'row' : 'line'),
           onProgress: (p) => progress.update(p),
         });

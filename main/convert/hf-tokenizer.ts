@@ -4,7 +4,7 @@
  * from tokenizer_config.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseSentencePieceModel, sentencePieceVocabulary } from './sentencepiece';
 import { TOKEN_TYPE, checkVocabulary, padVocabulary, type Vocabulary } from './vocabulary';
 
@@ -144,6 +144,15 @@ function vocabularyFromTokenizerJson(path: string, json: Record<string, unknown>
     addedTokensOf(json),
     path,
   );
+}
+
+/** A tokenizer.model file's vocabulary with the settings of the tokenizer_config.json beside it, if any. */
+export function readSentencePieceFile(path: string): Vocabulary {
+  if (!existsSync(path)) throw new Error(`${path}: no such file (give a tokenizer.model or a model's .gguf)`);
+  const config = readTokenizerConfig(dirname(path));
+  const vocab = { ...sentencePieceVocabulary(parseSentencePieceModel(readFileSync(path), path), config), ...promptSettings(config) };
+  checkVocabulary(vocab, path);
+  return vocab;
 }
 
 export function readCheckpointVocabulary(folder: string, vocabSize: number): Vocabulary {

@@ -9,8 +9,9 @@
 import type { ParseMode, Stage } from '../prox/program';
 import type { ChunkProgram, DocumentInput, ProgrammerProgress, ProgramSlot, StageProgram } from '../prox/programmer';
 import type { Tokenizer } from '../prox/tokens';
-import { buildPromptTokens, type PromptTruncation } from '../prox/prompts';
-import { chunkDocument, DEFAULT_CHUNK_BUDGET, mergeChunkPrograms } from '../prox/chunker';
+import type { PromptTruncation } from '../prox/prompts';
+import { DEFAULT_CHUNK_BUDGET, mergeChunkPrograms } from '../prox/chunker';
+import { chunkStagePrompts, docStagePrompt } from '../prox/stage-prompts';
 import { parseProgram } from '../prox/parse';
 import { docGrammar, chunkGrammar } from '../prox/grammar';
 import { EngineUnavailableError, PromptTooLongError, type GenerationEngine } from '../../native/llama/engine';
@@ -45,13 +46,9 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
   const parseMode = options.parseMode ?? 'strict';
   const grammar = stage === 'doc' ? docGrammar() : chunkGrammar();
   const contextSize = engine.info.contextSize;
-  const promptFor = (text: string): number[] =>
-    buildPromptTokens(stage, text, tokenizer, {
-      mode: options.truncation ?? 'keep-inst',
-      contextSize,
-      // Grammar-constrained answers are short; reserve what the stage's longest program needs.
-      maxNewTokens: stage === 'doc' ? undefined : MAX_NEW_TOKENS.chunk,
-    }).tokens;
+  // The prompts come from main/prox/stage-prompts.ts, the same code `refinery prompt` shows.
+  const promptOptions = { contextSize, truncation: options.truncation ?? 'keep-inst', chunkBudget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET } as const;
+  const promptFor = (text: string): number[] => docStagePrompt(text, tokenizer, promptOptions).tokens;
 
   /** Greedy, grammar-constrained answer for one prompt; the output text with spaces stripped like the reference. */
   const answer = async (prompt: number[], onTokens?: (delta: ProgrammerProgress) => void): Promise<{ text: string; promptTokens: number; generatedTokens: number }> => {
@@ -85,16 +82,14 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
   };
 
   const chunkProgram = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
-    const chunks = chunkDocument(doc.text, { budget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET, counter: tokenizer, overlong: 'skip' });
+    const prompts = chunkStagePrompts(doc.text, tokenizer, promptOptions);
     let promptTokens = 0;
     let generatedTokens = 0;
     // All chunks of a document go in at once: they are independent prompts and fill more sequences.
     const programs: ChunkProgram[] = await Promise.all(
-      chunks.map(async (chunk): Promise<ChunkProgram> => {
-        const range = { firstLine: chunk.firstLine, lastLine: chunk.lastLine };
-        if (chunk.skipped) return { ...range, program: '', skipped: `line ${chunk.firstLine} alone is ${chunk.tokens} tokens, over the ${options.chunkBudget ?? DEFAULT_CHUNK_BUDGET}-token chunk budget` };
-        const prompt = buildPromptTokens(stage, chunk.text, tokenizer, { mode: 'keep-inst', contextSize, maxNewTokens: MAX_NEW_TOKENS.chunk });
-        if (prompt.truncated) return { ...range, program: '', skipped: `the chunk prompt does not fit the ${contextSize}-token context` };
+      prompts.map(async (prompt): Promise<ChunkProgram> => {
+        const range = { firstLine: prompt.firstLine, lastLine: prompt.lastLine };
+        if (prompt.skipped !== undefined) return { ...range, program: '', skipped: prompt.skipped };
         try {
           const result = await answer(prompt.tokens, onTokens);
           promptTokens += result.promptTokens;
