@@ -51,11 +51,11 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
   const promptFor = (text: string): number[] => docStagePrompt(text, tokenizer, promptOptions).tokens;
 
   /** Greedy, grammar-constrained answer for one prompt; the output text with spaces stripped like the reference. */
-  const answer = async (prompt: number[], onTokens?: (delta: ProgrammerProgress) => void): Promise<{ text: string; promptTokens: number; generatedTokens: number }> => {
+  const answer = async (prompt: number[], onTokens?: (delta: ProgrammerProgress) => void): Promise<{ text: string; promptTokens: number; generatedTokens: number; cutOff: boolean }> => {
     const result = await engine.generate(prompt, { grammar, maxTokens: MAX_NEW_TOKENS[stage] });
     const generatedTokens = result.generatedTokens ?? result.tokens.length;
     onTokens?.({ promptTokens: result.promptTokensEvaluated, generatedTokens });
-    return { text: stripSpaces(result.text ?? tokenizer.detokenize(result.tokens)), promptTokens: prompt.length, generatedTokens };
+    return { text: stripSpaces(result.text ?? tokenizer.detokenize(result.tokens)), promptTokens: prompt.length, generatedTokens, cutOff: result.stop === 'maxTokens' };
   };
 
   const docByGeneration = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
@@ -94,6 +94,9 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
           const result = await answer(prompt.tokens, onTokens);
           promptTokens += result.promptTokens;
           generatedTokens += result.generatedTokens;
+          // The grammar has no call cap (grammar.ts), so a looping answer runs into the token
+          // budget. Its calls are not applied: the chunk stays as it is, and the reason says why.
+          if (result.cutOff) return { ...range, program: '', skipped: `the answer was cut off at the ${MAX_NEW_TOKENS.chunk}-token budget (a runaway or looping output), so its calls are not applied: ${JSON.stringify(result.text.slice(0, 120))}` };
           return { ...range, program: result.text };
         } catch (err) {
           if (err instanceof PromptTooLongError) return { ...range, program: '', skipped: err.message };

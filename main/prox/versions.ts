@@ -8,5 +8,8 @@
 /** Llama-2 chat wrapper of the released ProX models (prompts.ts), doc + chunk templates, one BOS. */
 export const PROMPT_VERSION = 'prox-llama2-chat-1';
 
-/** GBNF of the doc and chunk program languages (untouch_doc, start=/end= spelling, bounds). */
-export const GRAMMAR_VERSION = 'prox-gbnf-1';
+/**
+ * GBNF of the doc and chunk program languages (untouch_doc, start=/end= spelling).
+ * 2: no caps on calls, line numbers or strings; `#` comment lines and a final newline allowed.
+ */
+export const GRAMMAR_VERSION = 'prox-gbnf-2';

@@ -120,7 +120,14 @@ describe('chunk stage', () => {
     expect(result.chunks?.map((c) => [c.firstLine, c.lastLine])).toEqual(expectedChunks.map((c) => [c.firstLine, c.lastLine]));
     expect(result.program).toBe(result.chunks!.map((c) => c.program).join('\n'));
     for (const chunk of expectedChunks) expect(prompts).toContainEqual(buildPromptTokens('chunk', chunk.text, tokenizer, { contextSize: 2048, maxNewTokens: 256 }).tokens);
+    // Random weights: an answer either ends by itself and parses, or runs into the 256-token
+    // budget (nothing else caps it) and is reported as cut off, its calls not applied.
     for (const chunk of result.chunks!) {
+      if (chunk.skipped !== undefined) {
+        expect(chunk.skipped).toMatch(/cut off at the 256-token budget/);
+        expect(chunk.program).toBe('');
+        continue;
+      }
       expect(chunk.program.length).toBeGreaterThan(0);
       expect(parseProgram(chunk.program, 'strict').errors).toEqual([]);
     }
