@@ -252,6 +252,13 @@ export const JobStatusSchema = z.object({
   errors: z.number().int(),
   message: z.string().nullable(),
   startedAt: z.string().nullable(),
+  /** When a batch ended (done or failed); null while it runs. */
+  finishedAt: z.string().nullable().optional(),
+  /**
+   * What the workspace's documents are after a batch that ended: counted by status (kept
+   * unchanged, modified, dropped, failed, not refined). Null while a batch runs.
+   */
+  outcome: z.object({ documents: z.number().int(), kept: z.number().int(), modified: z.number().int(), dropped: z.number().int(), errors: z.number().int(), pending: z.number().int() }).nullable().optional(),
   /** Remote programmers: each inference server's state and tokens/s. */
   endpoints: z.array(EndpointStatusSchema).optional(),
 });

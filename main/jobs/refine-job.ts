@@ -47,7 +47,29 @@ export function storedJobStatus(store: Store): JobStatus {
   // A job the database says is running but nobody runs was interrupted (crash, kill).
   const state = job.state === 'running' ? 'paused' : (job.state as JobState);
   const message = job.state === 'running' ? 'interrupted: start the same refine again to continue where it stopped' : job.message;
-  return { ...idleStatus(), id: String(job.id), state, programmer: job.programmer, spec: storedSpec(job.spec), errors: job.errors, message, startedAt: job.started_at };
+  return {
+    ...idleStatus(),
+    id: String(job.id),
+    state,
+    programmer: job.programmer,
+    spec: storedSpec(job.spec),
+    errors: job.errors,
+    message,
+    startedAt: job.started_at,
+    finishedAt: job.finished_at,
+    outcome: state === 'done' ? documentOutcome(store) : null,
+  };
+}
+
+/** The workspace's documents by status, for the headline of a finished batch. */
+export function documentOutcome(store: Store): NonNullable<JobStatus['outcome']> {
+  const outcome = { documents: 0, kept: 0, modified: 0, dropped: 0, errors: 0, pending: 0 };
+  for (const { status, n } of store.documents.countByStatus.all()) {
+    outcome.documents += n;
+    if (status === 'kept' || status === 'modified' || status === 'dropped' || status === 'pending') outcome[status] += n;
+    else if (status === 'error') outcome.errors += n;
+  }
+  return outcome;
 }
 
 function storedSpec(json: string): ProgrammerSpec | null {
@@ -85,8 +107,9 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
     hooks.onStatus?.(status);
   };
   const finish = (state: JobState, message: string | null, errors: number) => {
-    store.jobs.update.run({ id: jobId, state, errors, message, finished_at: state === 'done' || state === 'failed' ? new Date().toISOString() : null });
-    emit({ state, message, errors, etaSeconds: state === 'done' ? 0 : null });
+    const finishedAt = state === 'done' || state === 'failed' ? new Date().toISOString() : null;
+    store.jobs.update.run({ id: jobId, state, errors, message, finished_at: finishedAt });
+    emit({ state, message, errors, etaSeconds: state === 'done' ? 0 : null, finishedAt, outcome: state === 'done' ? documentOutcome(store) : null });
     return status;
   };
   store.jobs.update.run({ id: jobId, state: 'running', errors: last?.id === jobId ? last.errors : 0, message: null, finished_at: null });

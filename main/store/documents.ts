@@ -114,6 +114,8 @@ export function documentStatements(p: Prepare) {
     byId: p<[string], DocumentRecord>('SELECT * FROM documents WHERE id = ?'),
     bySeq: p<[number], DocumentRecord>('SELECT * FROM documents WHERE seq = ?'),
     count: p<[], number>('SELECT count(*) FROM documents').pluck(),
+    /** Documents per stored status (a full scan: once per finished batch, not per page). */
+    countByStatus: p<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM documents GROUP BY status'),
     countKeptAfterDocStage: p<[], number>('SELECT count(*) FROM documents WHERE doc_dropped = 0').pluck(),
     updateDerived: p<DerivedColumns & { seq: number }>(
       `UPDATE documents SET status = @status, doc_dropped = @doc_dropped, lines_removed = @lines_removed, normalized = @normalized,

@@ -31,7 +31,13 @@ function JobMini() {
         <span className={`state-pill state-${job.state}`}>{job.state}</span>
         <span className="muted small">{formatRate(job.docsPerSecond, 'docs')}</span>
       </div>
-      <ProgressBar done={job.done} total={job.total} />
+      {job.state === 'done' && job.outcome ? (
+        <div className="small" data-testid="jobmini-outcome">
+          {formatCount(job.outcome.kept + job.outcome.modified)} kept · {formatCount(job.outcome.dropped)} dropped
+        </div>
+      ) : (
+        <ProgressBar done={job.done} total={job.total} label={job.stage ? `${job.stage} stage` : undefined} />
+      )}
       {job.errors ? <div className="small field-error">{formatCount(job.errors)} errors</div> : null}
     </button>
   );

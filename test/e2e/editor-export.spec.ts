@@ -36,11 +36,25 @@ test('editor: reasons follow their operations, errors are named and saved only o
     await page.goto(shell.url);
     await expect(page.getByTestId('doclist')).toHaveAttribute('aria-label', `${records.length} documents`);
 
-    await test.step('refine with the rules', async () => {
+    let headline = { kept: 0, dropped: 0 };
+    await test.step('refine with the rules, one threshold changed in the UI; the headline says what the corpus became', async () => {
       await nav('Batch').click();
       await page.getByLabel('rule preset').selectOption('fineweb+prox-lines');
+      await page.locator('details.rule-list summary').click();
+      await page.getByLabel('gopher.min_doc_words value').fill('40');
+      await expect(page.getByTestId('rule-spec')).toHaveText('--programmer rules:fineweb+prox-lines,gopher.min_doc_words=40');
+      await expect(page.locator('summary').filter({ hasText: 'changed: gopher.min_doc_words=40' })).toBeVisible();
       await page.getByRole('button', { name: 'Start', exact: true }).click();
       await expect(page.locator('section[aria-label=job] .state-pill')).toHaveText('done', { timeout: 150_000 });
+      await expect(page.locator('section[aria-label=job]')).toContainText('Rules (fineweb+prox-lines,gopher.min_doc_words=40)');
+      const text = (await page.getByTestId('job-headline').textContent()) ?? '';
+      const match = /^(\d+) documents in \d+s: (\d+) kept \((\d+) of them changed\), (\d+) dropped$/.exec(text);
+      expect(match, text).not.toBeNull();
+      expect(Number(match![1])).toBe(records.length);
+      headline = { kept: Number(match![2]), dropped: Number(match![4]) };
+      expect(headline.kept + headline.dropped).toBe(records.length);
+      await expect(page.getByTestId('jobmini-outcome')).toHaveText(`${headline.kept} kept · ${headline.dropped} dropped`);
+      await screenshot(page, 'batch-01-done-headline');
     });
 
     await test.step('an inserted line leaves every reason on its operation', async () => {
@@ -137,6 +151,9 @@ test('editor: reasons follow their operations, errors are named and saved only o
       const drops = readGzJsonl<{ id: string; reason: string; operation: string | null; programmer: string }>(dropped);
       expect(drops.length).toBeGreaterThan(0);
       expect(drops.length + docs.length).toBe(records.length);
+      // The Batch headline counted the same documents (the edit above was discarded or reverted).
+      expect(docs.length).toBe(headline.kept);
+      expect(drops.length).toBe(headline.dropped);
       for (const row of drops) expect(row.reason.length).toBeGreaterThan(0);
       // The rules' own words, not the operation's text.
       expect(drops.filter((r) => r.operation === 'drop_doc()').every((r) => /^(c4|gopher|gopher_rep|fineweb): /.test(r.reason))).toBe(true);
@@ -147,7 +164,7 @@ test('editor: reasons follow their operations, errors are named and saved only o
       for (const line of lines) {
         expect(line.operation).toMatch(/^remove_lines\(/);
         expect(line.reason, JSON.stringify(line)).toMatch(/\b(prox|c4|gopher|gopher_rep|fineweb)[\w.-]*: \S/);
-        expect(line.programmer).toBe('Rules (fineweb+prox-lines)');
+        expect(line.programmer).toBe('Rules (fineweb+prox-lines,gopher.min_doc_words=40)');
       }
     });
 

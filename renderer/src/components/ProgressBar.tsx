@@ -2,7 +2,8 @@
 import { formatCount, formatDuration } from '../format';
 
 export function ProgressBar({ done, total, rate, eta, label }: { done: number; total: number; rate?: string; eta?: number | null; label?: string }) {
-  const fraction = total > 0 ? Math.min(1, done / total) : 0;
+  // The fill and the figures come from the same fraction (no animated width that lags behind).
+  const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
   return (
     <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label={label ?? 'progress'}>
       <div className="progress-track">

@@ -35,10 +35,39 @@ export interface PresetRule {
   readonly description: string;
 }
 
-/** The rules a preset (or presets joined by +) runs, in catalogue order; settings left out. */
-export function rulesOfPreset(catalog: RuleCatalog, preset: string): PresetRule[] {
+function presetEntries(catalog: RuleCatalog, preset: string): PresetRule[] {
   const names = preset.split('+').map((name) => name.trim());
   const values = new Map<string, number | boolean>();
   for (const name of names) for (const rule of catalog.presets.find((p) => p.name === name)?.rules ?? []) if (!values.has(rule.key)) values.set(rule.key, rule.value);
-  return catalog.rules.filter((rule) => rule.kind !== 'setting' && values.has(rule.key)).map((rule) => ({ key: rule.key, value: values.get(rule.key)!, kind: rule.kind, description: rule.description }));
+  return catalog.rules.filter((rule) => values.has(rule.key)).map((rule) => ({ key: rule.key, value: values.get(rule.key)!, kind: rule.kind, description: rule.description }));
+}
+
+/** The rules a preset (or presets joined by +) runs, in catalogue order; settings left out. */
+export function rulesOfPreset(catalog: RuleCatalog, preset: string): PresetRule[] {
+  return presetEntries(catalog, preset).filter((rule) => rule.kind !== 'setting');
+}
+
+/** The settings a preset's rules read (thresholds shared by several rules), in catalogue order. */
+export function settingsOfPreset(catalog: RuleCatalog, preset: string): PresetRule[] {
+  return presetEntries(catalog, preset).filter((rule) => rule.kind === 'setting');
+}
+
+const valueOverride = (key: string) => new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*=\\s*(.*)$`);
+
+/** The value a spec gives `key` (`web.menus=4` gives "4"), or null when it keeps the preset's. */
+export function valueOf(spec: EditableSpec, key: string): string | null {
+  const pattern = valueOverride(key);
+  for (const other of spec.others) {
+    const match = pattern.exec(other);
+    if (match) return match[1]!.trim();
+  }
+  return null;
+}
+
+/** The spec with `key` set to `value` (`key=value`), or back to the preset's value when `value` is null or empty. */
+export function withValue(spec: EditableSpec, key: string, value: string | null): EditableSpec {
+  const pattern = valueOverride(key);
+  const others = spec.others.filter((other) => !pattern.test(other));
+  const trimmed = value?.trim() ?? '';
+  return { ...spec, others: trimmed === '' ? others : [...others, `${key}=${trimmed}`] };
 }

@@ -9,7 +9,8 @@ import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { RulePicker } from '../components/RulePicker';
 import { Empty, ErrorState } from '../components/States';
-import { formatCount, formatRate } from '../format';
+import { jobHeadline, jobSeconds, StageProgress } from '../components/JobSummary';
+import { formatCount, formatDuration, formatRate } from '../format';
 import { joinSpec, rulesOfPreset, splitSpec, type EditableSpec } from '../rules/rule-spec';
 import { useApp } from '../store/app';
 
@@ -96,6 +97,8 @@ export function Batch() {
   };
 
   const state = job?.state ?? 'idle';
+  const headline = job && state === 'done' ? jobHeadline(job) : null;
+  const duration = job ? jobSeconds(job) : null;
   // A batch cut off by a crash or a restart comes back paused with no worker behind it;
   // starting the same programmer again continues where it stopped (finished work is kept).
   const interrupted = state === 'paused' && /^interrupted/i.test(job?.message ?? '');
@@ -199,25 +202,45 @@ export function Batch() {
           <div className="muted small">No batch has run in this workspace yet. Documents not refined yet show as “pending” in the list.</div>
         ) : (
           <>
-            <ProgressBar done={job.done} total={job.total} label={job.stage ? `${job.stage} stage` : 'documents'} rate={`${formatRate(job.docsPerSecond, 'docs')} · ${formatRate(job.tokensPerSecond, 'tok')}`} eta={state === 'running' ? job.etaSeconds : undefined} />
+            {headline ? (
+              <div className="job-headline" data-testid="job-headline">
+                {headline}
+              </div>
+            ) : null}
+            {state === 'done' ? null : job.stages.length > 0 ? (
+              <StageProgress job={job} />
+            ) : (
+              <ProgressBar done={job.done} total={job.total} label="documents" rate={`${formatRate(job.docsPerSecond, 'docs')} · ${formatRate(job.tokensPerSecond, 'tok')}`} eta={state === 'running' ? job.etaSeconds : undefined} />
+            )}
             <table className="kv">
               <tbody>
                 <tr>
                   <th>Programmer</th>
                   <td className="mono">{job.programmer ?? '—'}</td>
                 </tr>
-                {job.stages.map((s) => (
-                  <tr key={s.stage}>
-                    <th>{s.stage === 'doc' ? 'Document stage' : 'Chunk stage'}</th>
-                    <td>
-                      {formatCount(s.done)} / {formatCount(s.total)}
-                    </td>
-                  </tr>
-                ))}
+                {state === 'done'
+                  ? job.stages.map((s) => (
+                      <tr key={s.stage}>
+                        <th>{s.stage === 'doc' ? 'Document stage' : s.stage === 'chunk' ? 'Chunk stage' : 'UltraX stage'}</th>
+                        <td>
+                          {formatCount(s.done)} / {formatCount(s.total)} documents {s.stage === 'chunk' ? '(those the document stage kept)' : ''}
+                        </td>
+                      </tr>
+                    ))
+                  : null}
                 <tr>
                   <th>Started</th>
                   <td>{job.startedAt ? new Date(job.startedAt).toLocaleString() : '—'}</td>
                 </tr>
+                {job.finishedAt ? (
+                  <tr>
+                    <th>Finished</th>
+                    <td>
+                      {new Date(job.finishedAt).toLocaleString()}
+                      {duration !== null ? ` (${formatDuration(duration)} from start to end, pauses included)` : ''}
+                    </td>
+                  </tr>
+                ) : null}
                 {job.message ? (
                   <tr>
                     <th>Message</th>
