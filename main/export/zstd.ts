@@ -4,7 +4,7 @@ import { Zstd } from '@hpcc-js/wasm-zstd';
 
 /**
  * Streaming zstd compression. Where node:zlib has zstd (Node >= 22.15, so inside Electron)
- * that native compressor is used. On Node 20 (the CLI) it falls back to wasm, which is
+ * that native compressor is used (the CLI runs on Node 22 LTS). Older runtimes fall back to wasm, which is
  * correct but slow (measured in bench/export: a few MB/s). The wasm module
  * (@hpcc-js/wasm-zstd) keeps ONE streaming context per process, so streams are leased one
  * at a time: a second export waits until the first has finished. The output is a single

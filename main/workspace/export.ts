@@ -77,7 +77,7 @@ export async function exportWorkspace(store: Store, settings: ExecutionSettings,
   if (request.auditRemovedLines) outputs.push('removed');
   // Nothing that is not a previous export is replaced unless asked (export-target.ts).
   for (const output of outputs) await checkExportTarget(path.resolve(outputPath(request, output)), request.compression, request.overwrite ?? false);
-  // The wasm zstd of Node 20 compresses one stream per process at a time: then each file gets
+  // The wasm zstd (runtimes before Node 22.15) compresses one stream per process at a time: then each file gets
   // its own pass over the corpus, committed before the next one opens.
   const passes = request.compression === 'zstd' && zstdImplementation() === 'wasm' ? outputs.map((o) => [o]) : [outputs];
   const committed: { output: Output; summary: ExportSummary }[] = [];
