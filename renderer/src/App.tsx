@@ -10,6 +10,7 @@ import { Models } from './screens/Models';
 import { Problems } from './screens/Problems';
 import { Stats } from './screens/Stats';
 import { Welcome } from './screens/Welcome';
+import { typingInto } from './keyboard';
 import { type Screen, useApp } from './store/app';
 
 const NAV: { screen: Screen; label: string; key: string }[] = [
@@ -76,6 +77,17 @@ export function App() {
       else if (command.startsWith('show-')) s.setScreen(command.slice(5) as Screen);
       else window.dispatchEvent(new KeyboardEvent('keydown', { key: command === 'next-doc' ? 'j' : 'k' }));
     });
+  }, []);
+
+  // Esc leaves a text field (the search keeps its text), so the shortcuts work again.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || e.defaultPrevented || !typingInto(e.target) || !(e.target instanceof HTMLElement)) return;
+      e.preventDefault();
+      e.target.blur();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
 
   // Alt+1..6 switch screens.

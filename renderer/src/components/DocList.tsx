@@ -33,13 +33,13 @@ function Badges({ row }: { row: DocumentRow }) {
 }
 
 /** One row; memoised so scrolling re-renders only rows that enter the window. */
-const DocRowView = memo(function DocRowView({ row, index, start, selected, onSelect }: { row: DocumentRow; index: number; start: number; selected: boolean; onSelect: (id: string) => void }) {
+const DocRowView = memo(function DocRowView({ row, index, start, selected, onSelect }: { row: DocumentRow; index: number; start: number; selected: boolean; onSelect: (id: string, index: number) => void }) {
   return (
     <div
       className={`docrow status-${row.status}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
       data-docid={row.id}
-      onClick={() => onSelect(row.id)}
+      onClick={() => onSelect(row.id, index)}
       role="option"
       aria-selected={selected}
     >
@@ -58,6 +58,8 @@ export function DocList() {
   const listVersion = useApp((s) => s.listVersion + s.rowsVersion);
   const selected = useApp((s) => s.selectedDocId);
   const select = useApp((s) => s.select);
+  const selectedIndex = useApp((s) => s.selectedIndex);
+  const placeSelected = useApp((s) => s.placeSelected);
   const pages = useDocPages(query, listVersion);
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = pages.total ?? 0;
@@ -78,6 +80,20 @@ export function DocList() {
   useEffect(() => {
     if (count > 0) want(first, last);
   }, [first, last, count, want]);
+
+  // Where the selected document sits in the list as shown now: j / k step from there.
+  let shownAt: number | null = null;
+  for (const item of items) if (selected && pages.rowAt(item.index)?.id === selected) shownAt = item.index;
+  useEffect(() => {
+    if (shownAt !== null) placeSelected(shownAt);
+  }, [shownAt, placeSelected]);
+
+  // A selection made from the keyboard scrolls into view.
+  const { scrollToIndex } = virtualizer;
+  useEffect(() => {
+    if (selectedIndex !== null && selectedIndex < count && (selectedIndex < first || selectedIndex > last)) scrollToIndex(selectedIndex, { align: 'auto' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new selection scrolls; a scroll by the user must not pull it back
+  }, [selectedIndex, count]);
 
   if (pages.error && pages.total === null) return <ErrorState title="Could not list documents" message={pages.error} onRetry={pages.retry} />;
   if (pages.total === null) return <div className="doclist-loading">{Array.from({ length: 8 }, (_, i) => <div key={i} className="skeleton-row" />)}</div>;

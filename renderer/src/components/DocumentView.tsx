@@ -12,6 +12,7 @@ import { useApp } from '../store/app';
 import { type Segment, alignExecution } from './alignment';
 import { predictToggle } from './predict';
 import { describeProgramError, ProgramEditor, ProgramErrors } from './ProgramEditor';
+import { isShortcut } from '../keyboard';
 import { ErrorState, Loading } from './States';
 
 function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 'refined' }) {
@@ -205,8 +206,7 @@ export function DocumentView({ docId }: { docId: string }) {
   // Keyboard: digits toggle the nth operation (the list's order), e opens the editor.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const target = e.target as HTMLElement | null;
-      if (!execution || editing || e.metaKey || e.ctrlKey || e.altKey || target?.closest('input, textarea, select')) return;
+      if (!execution || editing || !isShortcut(e)) return;
       if (/^[1-9]$/.test(e.key)) {
         const op = execution.operations[Number(e.key) - 1];
         if (op && !op.kindDisabled) {

@@ -1,11 +1,12 @@
 /** The review screen: filterable, searchable document list beside the selected document. */
 import { useEffect, useRef, useState } from 'react';
 import type { OperationKind } from '../../../contract/api';
-import { errorMessage } from '../api/client';
+import { type RendererClient, errorMessage } from '../api/client';
 import { DocList } from '../components/DocList';
 import { DocumentView } from '../components/DocumentView';
 import { Empty } from '../components/States';
-import { type DocFilter, type DocSort, useApp } from '../store/app';
+import { isShortcut } from '../keyboard';
+import { type DocFilter, type DocSort, type ListQuery, useApp } from '../store/app';
 
 const FILTERS: { value: DocFilter; label: string }[] = [
   { value: 'all', label: 'All' },
@@ -30,6 +31,27 @@ const SWITCHABLE: { kind: OperationKind; label: string }[] = [
   { kind: 'normalize', label: 'normalize' },
 ];
 
+/**
+ * The row `step` away from the selected document in the list as the server orders it now.
+ * The rows around the selection's last known row are read again: if the document is still
+ * there the step is taken from it; if it left the list (a filter it no longer matches), the
+ * row now in its place is the next one. With nothing selected, j starts at the top.
+ */
+async function stepInList(client: RendererClient, query: ListQuery, docId: string | null, index: number | null, step: 1 | -1): Promise<{ id: string; index: number } | null> {
+  if (docId === null || index === null) {
+    const first = await client.call('docs.list', { ...query, offset: 0, limit: 1 });
+    return first.rows[0] ? { id: first.rows[0].id, index: 0 } : null;
+  }
+  const offset = Math.max(0, index - 1);
+  const around = await client.call('docs.list', { ...query, offset, limit: 3 });
+  const at = around.rows.findIndex((r) => r.id === docId);
+  const target = at >= 0 ? offset + at + step : step > 0 ? index : index - 1;
+  if (target < 0 || target >= around.total) return null;
+  const local = target - offset;
+  const row = local >= 0 && local < around.rows.length ? around.rows[local] : (await client.call('docs.list', { ...query, offset: target, limit: 1 })).rows[0];
+  return row ? { id: row.id, index: target } : null;
+}
+
 export function Corpus() {
   const client = useApp((s) => s.client);
   const query = useApp((s) => s.query);
@@ -42,6 +64,7 @@ export function Corpus() {
   const notify = useApp((s) => s.notify);
   const [search, setSearch] = useState(query.search);
   const searchRef = useRef<HTMLInputElement>(null);
+  const steps = useRef<Promise<void>>(Promise.resolve());
 
   // Search as you type, without a request per keystroke.
   useEffect(() => {
@@ -49,11 +72,10 @@ export function Corpus() {
     return () => clearTimeout(t);
   }, [search, setQuery]);
 
-  // j / k walk the filtered list; / focuses the search.
+  // j / k walk the list as it is shown (its sort, filter and search); / focuses the search.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      const target = e.target as HTMLElement | null;
-      if (e.metaKey || e.ctrlKey || e.altKey || target?.closest('input, textarea, select')) return;
+      if (!isShortcut(e)) return;
       if (e.key === '/') {
         e.preventDefault();
         searchRef.current?.focus();
@@ -61,11 +83,15 @@ export function Corpus() {
       }
       if (e.key !== 'j' && e.key !== 'k') return;
       e.preventDefault();
-      const { selectedDocId, query: q } = useApp.getState();
-      const step = selectedDocId
-        ? client.call('docs.neighbor', { docId: selectedDocId, direction: e.key === 'j' ? 'next' : 'previous', filter: q.filter })
-        : client.call('docs.list', { ...q, offset: 0, limit: 1 }).then((r) => r.rows[0]?.id ?? null);
-      step.then((id) => id && select(id)).catch((err: unknown) => notify('error', errorMessage(err)));
+      const step = e.key === 'j' ? 1 : -1;
+      // One step at a time: a key pressed while the last step is on its way starts from where that one lands.
+      steps.current = steps.current
+        .then(async () => {
+          const { selectedDocId, selectedIndex, query: q } = useApp.getState();
+          const to = await stepInList(client, q, selectedDocId, selectedIndex, step);
+          if (to) select(to.id, to.index);
+        })
+        .catch((err: unknown) => notify('error', errorMessage(err)));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -85,7 +111,11 @@ export function Corpus() {
             aria-label="search documents"
             spellCheck={false}
           />
-          <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as DocSort })} aria-label="sort">
+          <select value={query.sort} onChange={(e) => {
+              setQuery({ sort: e.target.value as DocSort });
+              // Give the keys back to the list: j / k walk the new order at once.
+              e.target.blur();
+            }} aria-label="sort">
             {SORTS.map((s) => (
               <option key={s.value} value={s.value}>
                 {s.label}

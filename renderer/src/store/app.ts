@@ -36,6 +36,8 @@ interface AppState {
   /** Bumped when only list rows (badges) changed, e.g. after a per-document toggle. */
   rowsVersion: number;
   selectedDocId: string | null;
+  /** Row of the selected document in the list as it is shown (sort, filter, search); null when not known. */
+  selectedIndex: number | null;
   toasts: Toast[];
 
   boot(): Promise<void>;
@@ -51,7 +53,9 @@ interface AppState {
   setWorkspace(workspace: WorkspaceSummary | null): void;
   setJob(job: JobStatus): void;
   setQuery(patch: Partial<ListQuery>): void;
-  select(docId: string | null): void;
+  select(docId: string | null, index?: number | null): void;
+  /** The list saw the selected document at this row (after a refresh or a query change). */
+  placeSelected(index: number): void;
   setKind(kind: OperationKind, enabled: boolean): Promise<void>;
   bumpList(): void;
   bumpRows(): void;
@@ -117,6 +121,7 @@ export const useApp = create<AppState>((set, get) => ({
   listVersion: 0,
   rowsVersion: 0,
   selectedDocId: null,
+  selectedIndex: null,
   toasts: [],
 
   async boot() {
@@ -142,12 +147,16 @@ export const useApp = create<AppState>((set, get) => ({
     set({ theme });
   },
   setWorkspace(workspace) {
-    set({ workspace, selectedDocId: null, screen: 'corpus', statusPass: null, listVersion: get().listVersion + 1 });
+    set({ workspace, selectedDocId: null, selectedIndex: null, screen: 'corpus', statusPass: null, listVersion: get().listVersion + 1 });
     if (workspace) void loadWorkspaceState();
   },
   setJob: (job) => set({ job }),
-  setQuery: (patch) => set({ query: { ...get().query, ...patch } }),
-  select: (selectedDocId) => set({ selectedDocId }),
+  // The selected document's row is unknown in the new order until the list shows it again.
+  setQuery: (patch) => set({ query: { ...get().query, ...patch }, selectedIndex: null }),
+  select: (selectedDocId, index = null) => set({ selectedDocId, selectedIndex: selectedDocId === null ? null : index }),
+  placeSelected: (selectedIndex) => {
+    if (get().selectedIndex !== selectedIndex) set({ selectedIndex });
+  },
   async setKind(kind, enabled) {
     try {
       const toggles = await get().client.call('toggles.setKind', { kind, enabled });
