@@ -101,19 +101,37 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
           })}
         </div>
         {!alignment.exact && !predicted ? <pre className="refined-exact">{execution.refined}</pre> : null}
+        {execution.added && execution.added.length > 0 ? (
+          <ul className="added-lines" aria-label="lines added" data-testid="added-lines">
+            {execution.added.map((a, i) => (
+              <li key={i} className={hoveredOp === a.op ? 'row-hover' : undefined}>
+                <span className="muted small">{a.after < 0 ? 'before line 0' : `after line ${a.after}`}, program line {a.op}:</span> <mark className="span-to">{a.text}</mark>
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </div>
     </div>
   );
 }
 
 const OperationRow = memo(function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; index: number; onToggle: (op: OperationView) => Promise<void>; onHover: (line: number | null) => void }) {
-  const effect = op.kind === 'remove_lines' ? `${formatCount(op.linesRemoved)} lines` : op.kind === 'normalize' ? `${formatCount(op.replacements)}×` : '';
+  const effect =
+    op.kind === 'remove_lines'
+      ? `${formatCount(op.linesRemoved)} lines`
+      : op.kind === 'normalize'
+        ? `${formatCount(op.replacements)}×`
+        : op.kind === 'replace_str'
+          ? `${formatCount(op.replacements)} ${op.replacements === 1 ? 'line' : 'lines'} changed`
+          : op.kind === 'add_line'
+            ? `${formatCount(op.linesAdded ?? 0)} ${op.linesAdded === 1 ? 'line' : 'lines'} added`
+            : '';
   return (
     <li
       className={`op op-${op.kind}${op.enabled && !op.kindDisabled ? '' : ' op-off'}${op.errors.length ? ' op-error' : ''}`}
       data-stage={op.stage}
       data-line={op.line}
-      onMouseEnter={() => onHover(op.stage === 'chunk' ? op.line : null)}
+      onMouseEnter={() => onHover(op.stage === 'doc' ? null : op.line)}
       onMouseLeave={() => onHover(null)}
     >
       <label>
@@ -288,12 +306,12 @@ export function DocumentView({ docId }: { docId: string }) {
           ) : (
             <ProgramErrors errors={execution.errors} title={`Program errors (${execution.errors.length})`} />
           )}
-          {(['doc', 'chunk'] as Stage[]).map((stage) => {
-            const info = stage === 'doc' ? detail.doc : detail.chunk;
+          {(detail.ultrax || operations.some((op) => op.stage === 'ultrax') ? (['ultrax'] as Stage[]) : (['doc', 'chunk'] as Stage[])).map((stage) => {
+            const info = stage === 'doc' ? detail.doc : stage === 'chunk' ? detail.chunk : detail.ultrax;
             const ops = operations.filter((op) => op.stage === stage);
             return (
               <section key={stage} className="program-stage">
-                <h3>{stage === 'doc' ? 'Document stage' : 'Chunk stage'}</h3>
+                <h3>{stage === 'doc' ? 'Document stage' : stage === 'chunk' ? 'Chunk stage' : 'UltraX program'}</h3>
                 {info ? (
                   <div className="program-by" title={info.programmer}>
                     {info.programmer}
