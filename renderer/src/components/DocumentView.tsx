@@ -10,6 +10,7 @@ import { errorMessage } from '../api/client';
 import { formatCount } from '../format';
 import { useApp } from '../store/app';
 import { type Segment, alignExecution } from './alignment';
+import { ComparePanel } from './ComparePanel';
 import { predictToggle } from './predict';
 import { describeProgramError, ProgramEditor, ProgramErrors } from './ProgramEditor';
 import { isShortcut } from '../keyboard';
@@ -171,6 +172,7 @@ export function DocumentView({ docId }: { docId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [hoveredOp, setHoveredOp] = useState<number | null>(null);
   const [editing, setEditing] = useState(false);
+  const [comparing, setComparing] = useState(false);
 
   const load = useCallback(() => {
     let live = true;
@@ -291,6 +293,14 @@ export function DocumentView({ docId }: { docId: string }) {
                   {detail.revertTo.programmer ? "Revert to the programmer's output" : 'Remove the hand edit'}
                 </button>
               ) : null}
+              <button
+                className={`btn${comparing ? ' btn-primary' : ''}`}
+                aria-pressed={comparing}
+                onClick={() => setComparing((c) => !c)}
+                title="Every programmer's refinement of this document side by side, with their agreement"
+              >
+                Compare programmers
+              </button>
               <button className="btn" onClick={() => setEditing(true)} title="Edit the program by hand (e)">
                 Edit program
               </button>
@@ -298,7 +308,8 @@ export function DocumentView({ docId }: { docId: string }) {
           )}
         </div>
       </header>
-      <div className="docview-body">
+      {comparing && !editing ? <ComparePanel docId={docId} /> : null}
+      <div className="docview-body" style={comparing && !editing ? { display: 'none' } : undefined}>
         <TextPanes execution={execution} hoveredOp={hoveredOp} predicted={predicted} />
         <aside className="program" aria-label="program">
           {editing ? (
