@@ -88,10 +88,12 @@ async function* readParquet(context: FormatContext): AsyncGenerator<FormatEvent>
 async function* readJsonl(context: FormatContext, chunks: AsyncIterable<Buffer>, codec: 'gzip' | 'zstd' | null): AsyncGenerator<FormatEvent> {
   const decoder = new JsonlDecoder(context.fields);
   let out: DecodedEvent[] = [];
+  let seen = false;
   try {
     for await (const chunk of chunks) {
       decoder.push(chunk, out);
       if (out.length > 0) {
+        seen = true;
         const ready = out;
         out = [];
         yield* ready;
@@ -128,4 +130,6 @@ async function* readJsonl(context: FormatContext, chunks: AsyncIterable<Buffer>,
   }
   decoder.end(out, true);
   yield* out;
+  // As empty.json and empty.txt are reported: a JSONL file with no record at all (no bytes, or blank lines only).
+  if (!seen && out.length === 0) yield { kind: 'issue', issue: { line: null, field: null, message: 'the file is empty (no records); there is nothing to read.' } };
 }

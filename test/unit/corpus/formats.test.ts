@@ -159,6 +159,15 @@ describe('format readers', () => {
     });
   });
 
+  it('reports an empty .jsonl (no bytes, or blank lines only) as empty.json and empty.txt are', async () => {
+    for (const [name, content] of [['empty.jsonl', ''], ['blank.jsonl', '\n  \n\n']] as const) {
+      await fs.writeFile(path.join(dir, name), content);
+      const { docs, issues } = await readAll(path.join(dir, name));
+      expect(docs).toEqual([]);
+      expect(issues).toEqual([{ file: name, line: null, field: null, message: 'the file is empty (no records); there is nothing to read.' }]);
+    }
+  });
+
   it('a file that vanished between scan and read becomes an issue, not a crash', async () => {
     const file = path.join(dir, 'gone.jsonl');
     await fs.writeFile(file, '{"text": "soon gone"}\n');
