@@ -28,18 +28,23 @@ const NONE: InputFieldParts = { topLevel: '', metadata: '' };
  * Splits a document's stored other fields (a JSON object, or null) into the JSON fragments
  * export writes. `provenanceKeys` are the keys Refinery writes inside `metadata`.
  */
-export function inputFieldParts(extra: string | null, provenanceKeys: ReadonlySet<string>): InputFieldParts {
-  if (extra === null) return NONE;
-  let fields: unknown;
+export function inputFieldParts(extra: string | null, provenanceKeys: ReadonlySet<string>, inputId: string | null = null): InputFieldParts {
+  if (extra === null && inputId === null) return NONE;
+  let fields: unknown = {};
   try {
-    fields = JSON.parse(extra);
+    if (extra !== null) fields = JSON.parse(extra);
   } catch {
-    return NONE;
+    fields = {};
   }
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return NONE;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) fields = {};
   const record = fields as Record<string, unknown>;
   const moved: Record<string, unknown> = {};
   let anyMoved = false;
+  // The input's id where the document was given another (its id was taken): kept, as any input value Refinery does not write as it was.
+  if (inputId !== null) {
+    moved.id = inputId;
+    anyMoved = true;
+  }
   let topLevel = '';
   for (const [key, value] of Object.entries(record)) {
     if (key === 'metadata' && isPlainObject(value)) continue;

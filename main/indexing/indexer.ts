@@ -54,6 +54,10 @@ export interface IndexResult {
   documentsRemoved: number;
   /** Scan errors found in this pass (files not re-read keep theirs). */
   errors: number;
+  /** Documents whose input id another document already had: they got `<file>:<line>` ids (the export keeps the input's in metadata.input.id). */
+  idsRenamed: number;
+  /** The first such document: its input id and where it is. */
+  firstRenamed: { id: string; file: string; locator: number | null } | null;
   /** Files that could not be read to their end (unreadable, removed meanwhile): read again on the next scan. */
   filesIncomplete: number;
   bytesRead: number;
@@ -92,6 +96,8 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
     documentsRemoved: 0,
     errors: folderIssues.length,
     filesIncomplete: 0,
+    idsRenamed: 0,
+    firstRenamed: null,
     bytesRead: 0,
     seconds: 0,
     skipped,
@@ -189,7 +195,7 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
         // slower side).
         const full = pendingBytes >= batchBytes || pendingDocs >= MAX_BATCH_DOCS;
         if (full || (pendingBytes >= batchBytes / 4 && !reader.hasQueued())) {
-          writeBatches(store, target, pending, null, options.shard);
+          writeBatches(store, target, pending, null, options.shard, result);
           for (const written of pending) reader.recycle(written);
           pending = [];
           pendingBytes = 0;
@@ -201,7 +207,7 @@ export async function indexFolder(store: Store, folder: string, options: IndexOp
       options.signal?.throwIfAborted();
       if (!ended) throw new Error(`${file.relPath}: reading ended without the file's end`);
       const counts = { documents: fileDocs, errors: fileErrors };
-      writeBatches(store, target, pending, fileHash === null ? { ...counts, hash: null } : { ...counts, hash: fileHash }, options.shard);
+      writeBatches(store, target, pending, fileHash === null ? { ...counts, hash: null } : { ...counts, hash: fileHash }, options.shard, result);
       if (fileHash === null) result.filesIncomplete += 1;
       for (const written of pending) reader.recycle(written);
       progress.fileDone(file.size);
@@ -261,7 +267,7 @@ interface FileTarget {
 }
 
 /** One transaction: the documents, their full-text rows (one bulk insert), the issues, and the file's completion when given. */
-function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string | null; documents: number; errors: number } | null, shard: Shard | undefined): void {
+function writeBatches(store: Store, target: FileTarget, batches: readonly DocBatch[], finish: { hash: string | null; documents: number; errors: number } | null, shard: Shard | undefined, renamed: Pick<IndexResult, 'idsRenamed' | 'firstRenamed'>): void {
   store.db.transaction(() => {
     const before = store.documents.maxSeq.get() ?? 0;
     let inserted = 0;
@@ -286,7 +292,10 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
         row.chars = batch.chars[i]!;
         row.words = batch.words[i]!;
         row.title = batch.titles[i]!;
-        insertWithStableId(store, target.relPath, row);
+        if (insertWithStableId(store, target.relPath, row)) {
+          renamed.idsRenamed += 1;
+          renamed.firstRenamed ??= { id: row.external_id!, file: target.relPath, locator: row.locator };
+        }
         inserted += 1;
         start = end;
       }
@@ -300,14 +309,16 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
 
 /**
  * The input's id when present and not yet used in this workspace, else `<relPath>:<locator>`
- * (`<relPath>` alone for whole-file documents). Uniqueness is enforced by the index itself,
+ * (`<relPath>` alone for whole-file documents). True when the input's id was taken (the
+ * document was renamed; the caller counts them and the export keeps the input's id). Uniqueness is enforced by the index itself,
  * which is cheaper than asking first.
  */
-function insertWithStableId(store: Store, relPath: string, row: DocumentInsert): void {
+function insertWithStableId(store: Store, relPath: string, row: DocumentInsert): boolean {
   const fallback = row.locator === null ? relPath : `${relPath}:${row.locator}`;
-  if (row.external_id !== null && row.external_id !== '' && tryInsert(store, row, row.external_id)) return;
-  if (tryInsert(store, row, fallback)) return;
-  if (tryInsert(store, row, `${fallback}#${row.ord}`)) return;
+  const hasId = row.external_id !== null && row.external_id !== '';
+  if (hasId && tryInsert(store, row, row.external_id!)) return false;
+  if (tryInsert(store, row, fallback)) return hasId;
+  if (tryInsert(store, row, `${fallback}#${row.ord}`)) return hasId;
   throw new Error(`${relPath}: could not give document ${row.ord} a unique id`);
 }
 

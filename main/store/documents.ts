@@ -57,6 +57,8 @@ export interface ExportRow extends ProgramColumns {
   path: string;
   /** The input record's other fields as JSON; null when none. */
   extra: string | null;
+  /** The input's own id (null when it had none); differs from id when that id was already taken. */
+  external_id: string | null;
 }
 
 /** One document as the statistics need it: its text and word count, its programs and their notes. */
@@ -125,7 +127,7 @@ export function documentStatements(p: Prepare) {
      * Export's page after a (source_id, ord) cursor: only the columns export reads (hashes,
      * titles, derived columns and notes are a measurable share of the row decoding on a big corpus).
      */
-    exportPage: p<[number, number, number], ExportRow>(`SELECT d.seq, d.id, d.source_id, d.ord, d.locator, d.text, s.path, d.extra,
+    exportPage: p<[number, number, number], ExportRow>(`SELECT d.seq, d.id, d.source_id, d.ord, d.locator, d.text, s.path, d.extra, d.external_id,
          ${PROGRAM_COLUMNS}
        ${WITH_PROGRAMS}`),
     /** The statistics' page after a (source_id, ord) cursor. */

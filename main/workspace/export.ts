@@ -238,6 +238,7 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
     text: index('text'),
     path: index('path'),
     extra: index('extra'),
+    externalId: index('external_id'),
     docProgram: index('doc_program'),
     docFailure: index('doc_failure'),
     docLabel: index('doc_label'),
@@ -259,6 +260,7 @@ function pageReader(store: Store): (sourceId: number, ord: number, limit: number
         text: r[c.text] as string,
         path: r[c.path] as string,
         extra: r[c.extra] as string | null,
+        external_id: r[c.externalId] as string | null,
         doc_program: r[c.docProgram] as string | null,
         doc_failure: r[c.docFailure] as string | null,
         doc_label: r[c.docLabel] as string | null,
@@ -317,7 +319,8 @@ class MainLineEncoder {
   /** The line from the closing quote of its text. */
   tail(row: Row, programs: RunnablePrograms, execution: DocumentExecution | null, disabled: DisabledOps, failed: Record<string, string> | null): string {
     const toggles = disabled === NO_DISABLED_OPS ? this.noToggles : JSON.stringify({ disabledKinds: this.disabledKinds, disabledOperations: disabled });
-    const input = inputFieldParts(row.extra, PROVENANCE_KEYS);
+    // An input id another document already had: the document got a new one, and the input's stays in metadata.input.id.
+    const input = inputFieldParts(row.extra, PROVENANCE_KEYS, row.external_id !== null && row.external_id !== '' && row.external_id !== row.id ? row.external_id : null);
     // UltraX-refined documents name their one program; ProX ones keep the doc/chunk shape.
     const provenance =
       programs.ultrax != null
