@@ -207,6 +207,18 @@ export const CompareViewSchema = z.object({
 });
 export type CompareView = z.infer<typeof CompareViewSchema>;
 
+/** One programmer's retention over the corpus: documents it refined and kept, words it kept of them. */
+export const ProgrammerRetentionSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  dialect: z.enum(['prox', 'ultrax']),
+  documents: z.number().int(),
+  keptDocuments: z.number().int(),
+  originalWords: z.number().int(),
+  keptWords: z.number().int(),
+});
+export type ProgrammerRetention = z.infer<typeof ProgrammerRetentionSchema>;
+
 export const DocumentDetailSchema = z.object({
   row: DocumentRowSchema,
   doc: ProgramViewSchema.nullable(),
@@ -410,6 +422,8 @@ export const methods = {
 
   'export.run': { input: ExportRequestSchema, output: ExportResultSchema },
   'stats.get': { input: Empty, output: StatsSchema },
+  /** Per-programmer retention over the corpus, every programmer whose programs are stored (the compare view's data, summed). */
+  'stats.programmers': { input: Empty, output: z.array(ProgrammerRetentionSchema) },
   'rules.catalog': { input: Empty, output: RuleCatalogSchema },
 
   'models.list': { input: Empty, output: z.array(ModelInfoSchema) },

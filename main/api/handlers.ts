@@ -143,6 +143,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
         return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles };
       }),
     'stats.get': async () => need().stats(),
+    'stats.programmers': async () => need().programmerRetention(),
     'rules.catalog': async () => ruleCatalog(),
 
     'models.list': async (): Promise<ModelOutput<'models.list'>> => {

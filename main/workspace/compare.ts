@@ -3,7 +3,7 @@
  * cache (keyed by text, stage and programmer, so a second programmer never overwrites the
  * first's there), executed side by side, with the lines and verdicts they agree on.
  */
-import type { CompareRefinement, CompareView } from '../../contract/api';
+import type { CompareRefinement, CompareView, ProgrammerRetention } from '../../contract/api';
 import { changedText } from '../execution/document-execution';
 import type { ExecutionSettings } from '../execution/settings';
 import { executeStored, NO_DISABLED_OPS, type RunnablePrograms } from '../execution/stored-program';
@@ -72,4 +72,28 @@ export function compareDocument(store: Store, doc: DocumentRecord, settings: Exe
   });
   const verdicts = new Set(refinements.map((r) => r.verdict));
   return { docId: doc.id, lines, refinements, agreement: { keptByAll, keptBySome, keptByNone, verdictsAgree: verdicts.size <= 1 } };
+}
+
+/**
+ * Per-programmer retention over the corpus (Stats): for each programmer that refined any
+ * document, the documents it refined and kept, and the words it kept of them. Every
+ * document is executed once per programmer, as in the compare view.
+ */
+export function programmerRetention(store: Store, settings: ExecutionSettings): ProgrammerRetention[] {
+  const totals = new Map<string, ProgrammerRetention>();
+  const last = store.documents.maxSeq.get() ?? 0;
+  for (let seq = 1; seq <= last; seq++) {
+    const doc = store.documents.bySeq.get(seq);
+    if (!doc) continue;
+    for (const r of compareDocument(store, doc, settings).refinements) {
+      const id = `${r.dialect}\u0000${r.label}`;
+      const t = totals.get(id) ?? { key: r.key, label: r.label, dialect: r.dialect, documents: 0, keptDocuments: 0, originalWords: 0, keptWords: 0 };
+      t.documents++;
+      if (r.verdict !== 'dropped') t.keptDocuments++;
+      t.originalWords += r.originalWords;
+      t.keptWords += r.keptWords;
+      totals.set(id, t);
+    }
+  }
+  return [...totals.values()];
 }

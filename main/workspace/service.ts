@@ -6,7 +6,7 @@ import { describeShard, parseShard, type Shard } from '../shards/shard';
 import { checkShardSet, mergeShard, MergeError, missingShards, type ShardMergeResult } from '../shards/merge';
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { OperationKindSchema, type OperationKind, type CompareView, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
+import { OperationKindSchema, type OperationKind, type CompareView, type ProgrammerRetention, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
 import { readSettings, type ExecutionSettings } from '../execution/settings';
 import { RefineJobController } from '../jobs/job-controller';
@@ -21,7 +21,7 @@ import { indexFolder, type IndexOptions, type IndexResult } from '../indexing/in
 import { defaultDatabasePath } from './paths';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';
-import { compareDocument } from './compare';
+import { compareDocument, programmerRetention } from './compare';
 import { previewEdit, revertEdits, revertTarget, saveEdit } from './hand-edits';
 import { toDocumentRow, toExecutionView, toProgramView } from './views';
 import { WriterLock, type WriterPurpose } from './writer-lock';
@@ -245,6 +245,11 @@ export class Workspace {
       execution: toExecutionView(loaded, executeDocument(loaded, settings), settings),
       revertTo: revertTarget(this.store, doc.seq),
     };
+  }
+
+  /** Per-programmer retention over the corpus (main/workspace/compare.ts). */
+  programmerRetention(): ProgrammerRetention[] {
+    return programmerRetention(this.store, this.settings());
   }
 
   /** Every programmer's refinement of the document side by side (main/workspace/compare.ts). */

@@ -60,6 +60,15 @@ describe('doc.compare', () => {
     // Only one programmer asked for.
     const one = await call('doc.compare', { docId: view.docId, programmers: [view.refinements[0]!.key] });
     expect(one.refinements.map((r) => r.label)).toEqual([view.refinements[0]!.label]);
+    // Stats: both programmers' retention over the same 60 documents.
+    const retention = await call('stats.programmers', {});
+    expect(retention).toHaveLength(2);
+    for (const r of retention) {
+      expect(r.documents).toBe(60);
+      expect(r.keptWords).toBeLessThanOrEqual(r.originalWords);
+    }
+    expect(retention[0]!.originalWords).toBe(retention[1]!.originalWords);
+    expect(retention[0]!.keptWords !== retention[1]!.keptWords || retention[0]!.keptDocuments !== retention[1]!.keptDocuments).toBe(true);
     await expect(call('doc.compare', { docId: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
   });
 });
