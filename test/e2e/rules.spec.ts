@@ -60,8 +60,8 @@ test('web is the default; Stats says what each rule took; a rule switched off th
   const shell = await startShell(home, corpus);
   const nav = (name: string) => browser.locator('nav.sidebar').getByRole('button', { name, exact: true });
   // Screenshots of Stats show the rule table whole, not the cards above it.
-  const ruleTableToTop = () => browser.locator('table[aria-label="what each rule took"]').evaluate((table) => table.closest('section')?.scrollIntoView({ block: 'start' }));
-  const ruleRow = (rule: string) => browser.locator('table[aria-label="what each rule took"] tbody tr').filter({ has: browser.getByText(rule, { exact: true }) });
+  const ruleTableToTop = () => browser.locator('table[aria-label^="what each rule took"]').first().evaluate((table) => table.closest('section')?.scrollIntoView({ block: 'start' }));
+  const ruleRow = (rule: string) => browser.locator('table[aria-label^="what each rule took"] tbody tr').filter({ has: browser.getByText(rule, { exact: true }) });
   try {
     await test.step('the Batch screen starts with the web preset and lists its rules, all on', async () => {
       await browser.goto(shell.url);

@@ -22,44 +22,81 @@ function Retention({ label, before, after, note }: { label: string; before: numb
   );
 }
 
+/** Round tick values for a y-axis from 0 to at least `max`. */
+export function yTicks(max: number): number[] {
+  if (max <= 0) return [0];
+  const rough = max / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  // Whole documents: never a step below 1.
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * magnitude).find((c) => c >= rough) ?? 10 * magnitude);
+  const ticks: number[] = [];
+  for (let t = 0; ; t += step) {
+    ticks.push(t);
+    if (t >= max) return ticks;
+  }
+}
+
 function Histogram({ data }: { data: StatsData['lengthHistogram'] }) {
-  const max = Math.max(1, ...data.before, ...data.after);
-  const bins = data.before.length;
-  if (bins === 0) return <div className="muted small">No documents yet.</div>;
+  // Only the range the data occupies: empty bins below the shortest and above the longest go.
+  const used = data.before.map((b, i) => b + (data.after[i] ?? 0) > 0);
+  const first = used.indexOf(true);
+  const last = used.lastIndexOf(true);
+  if (first < 0) return <div className="muted small">No documents yet.</div>;
+  const before = data.before.slice(first, last + 1);
+  const after = data.after.slice(first, last + 1);
+  const bins = before.length;
+  const ticks = yTicks(Math.max(1, ...before, ...after));
+  const top = ticks[ticks.length - 1]!;
+  const left = 44;
   const w = 640;
   const h = 160;
-  const bw = w / bins;
-  // Edges may or may not include the upper bound of the last bin.
-  const label = (i: number): string => {
-    const edge = data.edges[i];
-    if (edge !== undefined && Number.isFinite(edge)) return formatCount(Math.round(edge));
-    const last = data.edges[data.edges.length - 1];
-    return last !== undefined && Number.isFinite(last) ? `${formatCount(Math.round(last))}+` : '';
+  const plot = w - left;
+  const bw = plot / bins;
+  const edge = (i: number): string => {
+    const e = data.edges[first + i];
+    if (e !== undefined && Number.isFinite(e)) return formatCount(Math.round(e));
+    const lastEdge = data.edges[data.edges.length - 1];
+    return lastEdge !== undefined && Number.isFinite(lastEdge) ? `${formatCount(Math.round(lastEdge))}+` : '';
   };
+  const y = (n: number): number => h - (h * n) / top;
   return (
     <figure className="histogram">
-      <svg viewBox={`0 0 ${w} ${h + 18}`} role="img" aria-label="token length histogram before and after refining">
-        {data.before.map((b, i) => {
-          const a = data.after[i] ?? 0;
-          const hb = (h * b) / max;
-          const ha = (h * a) / max;
+      <svg viewBox={`0 -10 ${w} ${h + 42}`} role="img" aria-label="token length histogram before and after refining">
+        {ticks.map((t) => (
+          <g key={t} className="y-tick">
+            <line x1={left - 4} x2={w} y1={y(t) + 0.5} y2={y(t) + 0.5} className="grid-line" />
+            <text x={left - 6} y={y(t) + 4} className="axis" textAnchor="end">
+              {formatCount(t)}
+            </text>
+          </g>
+        ))}
+        {before.map((b, i) => {
+          const a = after[i] ?? 0;
           return (
             <g key={i}>
-              <rect className="bar-before" x={i * bw + 1} y={h - hb} width={bw - 2} height={hb}>
-                <title>{`${label(i)}–${label(i + 1)} tokens: ${b} before, ${a} after`}</title>
+              <rect className="bar-before" x={left + i * bw + 1} y={y(b)} width={bw - 2} height={h - y(b)}>
+                <title>{`${edge(i)}–${edge(i + 1)} tokens: ${b} documents before, ${a} after`}</title>
               </rect>
-              <rect className="bar-after" x={i * bw + bw * 0.25} y={h - ha} width={bw * 0.5} height={ha} />
+              <rect className="bar-after" x={left + i * bw + bw * 0.25} y={y(a)} width={bw * 0.5} height={h - y(a)} />
             </g>
           );
         })}
-        {[0, Math.floor(bins / 4), Math.floor(bins / 2), Math.floor((3 * bins) / 4), bins].map((i) => (
-          <text key={i} x={Math.min(w - 4, i * bw)} y={h + 14} className="axis" textAnchor={i === 0 ? 'start' : i === bins ? 'end' : 'middle'}>
-            {label(i)}
-          </text>
-        ))}
+        {Array.from({ length: bins + 1 }, (_, i) => i)
+          .filter((i) => bins <= 8 || i % Math.ceil(bins / 8) === 0 || i === bins)
+          .map((i) => (
+            <text key={i} x={left + i * bw} y={h + 14} className="axis" textAnchor={i === 0 ? 'start' : i === bins ? 'end' : 'middle'}>
+              {edge(i)}
+            </text>
+          ))}
+        <text x={left + plot / 2} y={h + 29} className="axis" textAnchor="middle">
+          document length (tokens)
+        </text>
+        <text x={10} y={h / 2} className="axis" textAnchor="middle" transform={`rotate(-90 10 ${h / 2})`}>
+          documents
+        </text>
       </svg>
       <figcaption>
-        <span className="legend legend-before" /> before <span className="legend legend-after" /> after · document length in tokens
+        <span className="legend legend-before" /> before <span className="legend legend-after" /> after · {formatCount(bins)} bins from the shortest to the longest document
       </figcaption>
     </figure>
   );
@@ -89,16 +126,28 @@ function Counts({ title, counts }: { title: string; counts: Record<string, numbe
 }
 
 /** Pages dropped, pages changed and lines removed per rule, with a way to switch an eager rule off. */
-function RuleTable({ rules }: { rules: StatsData['rules'] }) {
+function RuleTables({ rules }: { rules: StatsData['rules'] }) {
+  // A rule that removed lines is a line rule; one that only dropped pages, a drop rule.
+  const line = Object.fromEntries(Object.entries(rules).filter(([, r]) => r.lines > 0));
+  const drop = Object.fromEntries(Object.entries(rules).filter(([, r]) => r.lines === 0));
+  return (
+    <>
+      <RuleTable rules={drop} title="Drop rules: pages they dropped" kind="drop rules" />
+      <RuleTable rules={line} title="Line rules: lines they removed, on how many pages" kind="line rules" />
+    </>
+  );
+}
+
+function RuleTable({ rules, title, kind }: { rules: StatsData['rules']; title: string; kind: string }) {
   const switchOffRule = useApp((s) => s.switchOffRule);
   const entries = Object.entries(rules).sort((a, b) => b[1].dropped - a[1].dropped || b[1].lines - a[1].lines || b[1].pages - a[1].pages || a[0].localeCompare(b[0]));
   return (
     <section className="card">
-      <h3>What each rule took</h3>
+      <h3>{title}</h3>
       {entries.length === 0 ? (
-        <div className="muted small">No rule has taken anything yet.</div>
+        <div className="muted small">None of the {kind} has taken anything yet.</div>
       ) : (
-        <table className="grid rule-table" aria-label="what each rule took">
+        <table className="grid rule-table" aria-label={`what each rule took: ${kind}`}>
           <thead>
             <tr>
               <th>Rule</th>
@@ -177,7 +226,7 @@ export function Stats() {
         <Histogram data={stats.lengthHistogram} />
       </section>
       <Counts title="Operations applied" counts={stats.operations} />
-      <RuleTable rules={stats.rules} />
+      <RuleTables rules={stats.rules} />
     </div>
   );
 }
