@@ -41,3 +41,13 @@ export class CorpusError extends Error {
     this.name = 'CorpusError';
   }
 }
+
+/**
+ * JSON.parse's message for one line or one array element, without the "(line N column M)" that
+ * Node 22's V8 appends: the issue already names the line, and inside one line the position says
+ * the rest, so the message reads the same on every Node and Electron.
+ */
+export function describeJsonLineError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/ \(line \d+ column \d+\)$/, '');
+}

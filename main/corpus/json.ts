@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { fileChunks } from './sources';
+import { describeJsonLineError } from './errors';
 import { describeKeys, getField, recordToDocument, type IssueDraft } from './record';
 import { firstInvalidUtf8, isUtf8 } from './utf8';
 import type { FormatContext, FormatEvent } from './read';
@@ -63,7 +64,7 @@ function elementEvents(element: { bytes: Buffer; line: number }, index: number, 
   try {
     value = JSON.parse(element.bytes.toString('utf8'));
   } catch (error) {
-    return [issue(element.line, null, `${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Fix or remove it; the other elements were read.`)];
+    return [issue(element.line, null, `${where} is not valid JSON (${describeJsonLineError(error)}). Fix or remove it; the other elements were read.`)];
   }
   return recordEvents(value, context, index, element.line, where);
 }

@@ -1,4 +1,5 @@
 import { firstInvalidUtf8, isUtf8 } from './utf8';
+import { describeJsonLineError } from './errors';
 import { recordToDocument, type FieldPaths, type IssueDraft } from './record';
 import type { CorpusDocument } from './types';
 
@@ -131,7 +132,7 @@ export class JsonlDecoder {
     try {
       value = JSON.parse(source);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = describeJsonLineError(error);
       out.push({
         kind: 'issue',
         issue: { line: lineNo, field: null, message: `line ${lineNo} is not valid JSON (${why}). Fix or remove the line; the rest of the file was read.` },
