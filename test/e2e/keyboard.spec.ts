@@ -60,6 +60,15 @@ test('j / k follow the sort and filter; shortcuts work after mouse clicks; Esc l
       await expect.poll(() => selectedId(page)).toBe(order[0]);
     });
 
+    await test.step('one line numbering (the program\'s) in both panes; a removed line says why on hover', async () => {
+      const kept = page.locator('.panes-scroll .row:not(.row-removed)').nth(1);
+      const numbers = await kept.locator('.ln').allTextContents();
+      expect(numbers[0]).not.toBe('');
+      expect(numbers[1]).toBe(numbers[0]);
+      const removed = page.locator('.panes-scroll .row-removed .cell-original').first();
+      await expect(removed).toHaveAttribute('title', /^removed by operation \d+: remove_lines\(/);
+    });
+
     await test.step('after a click on an operation checkbox, 1 and j still work', async () => {
       const box1 = page.locator('.docview input[type=checkbox][aria-label^="operation 1:"]');
       await expect(box1).toBeChecked();

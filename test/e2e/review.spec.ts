@@ -74,9 +74,10 @@ test('open a folder, refine with rules, review, toggle an operation, export', as
       await expect(refinedCell).toHaveText('');
       // Switch off the operation that removed this very line.
       const by = (await removedRow.locator('.cell-original').getAttribute('title')) ?? '';
-      const programLine = /removed by program line (\d+)/.exec(by)?.[1];
-      expect(programLine, `removed line ${index} names its operation`).toBeDefined();
-      await page.locator(`.op[data-stage=chunk][data-line="${programLine}"] input[type=checkbox]`).uncheck();
+      // The hover names the operation as the program panel numbers it (its key), its call and its reason.
+      const opNumber = /^removed by operation (\d+): remove_lines\(/.exec(by)?.[1];
+      expect(opNumber, `removed line ${index} names its operation: ${by}`).toBeDefined();
+      await page.locator(`.op input[type=checkbox][aria-label^="operation ${opNumber}:"]`).uncheck();
       await expect(refinedCell).toContainText(lineText.slice(0, 40));
       restoredLine = lineText;
       await expect(page.locator('.op-off').first()).toBeVisible();

@@ -36,6 +36,14 @@ function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 
   );
 }
 
+/** The hover text of a removed line: the operation as numbered in the program panel (its key), its call and its reason. */
+function removedTitle(execution: ExecutionView, programLine: number): string {
+  const at = execution.operations.findIndex((op) => op.kind === 'remove_lines' && op.line === programLine);
+  const op = execution.operations[at];
+  if (!op) return `removed by the program's line ${programLine + 1}`;
+  return `removed by operation ${at + 1}: ${op.source}${op.reason ? `\n${op.reason}` : ''}`;
+}
+
 function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionView; hoveredOp: number | null; predicted: boolean }) {
   const alignment = useMemo(() => alignExecution(execution), [execution]);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -88,11 +96,12 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
                 <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
                   {line.index}
                 </span>
-                <span className="cell cell-original" title={removed && line.removedBy !== null ? `removed by program line ${line.removedBy}` : undefined}>
+                <span className="cell cell-original" title={removed && line.removedBy !== null ? removedTitle(execution, line.removedBy) : undefined}>
                   <Segments segments={line.original} side="original" />
                 </span>
                 <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
-                  {alignment.refinedNumber(item.index) ?? ''}
+                  {/* One numbering everywhere: the program's (the original's line), also beside a kept line. */}
+                  {removed ? '' : line.index}
                 </span>
                 <span className="cell cell-refined" data-testid={removed ? undefined : 'refined-line'}>
                   {line.refined && !execution.dropped ? <Segments segments={line.refined} side="refined" /> : null}
