@@ -13,7 +13,8 @@ test('kill the server during a batch, restart it, and resume', async ({ page }) 
   const box = makeSandbox(COPIES);
   let shell = await startShell(box.home, box.corpus);
   const nav = (name: string) => page.locator('nav.sidebar').getByRole('button', { name, exact: true });
-  const jobBar = page.locator('section[aria-label=job] [role=progressbar]');
+  // The document stage's bar: rules refine both stages, each with its own bar.
+  const jobBar = page.locator('section[aria-label=job]').getByRole('progressbar', { name: 'Document stage' });
   try {
     await test.step('start a batch and kill the server while it runs', async () => {
       await page.goto(shell.url);

@@ -5,8 +5,8 @@
  * is readable. Run as user nobody when the tests run as root.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCAN_ERRORS_EXIT_CODE } from '../../../main/cli/index';
 import { repoRoot, tempHome } from './helpers';
@@ -17,9 +17,36 @@ const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
+/** Every folder above the file lets others through, and the file lets others run it. */
+function worldCanReach(file: string): boolean {
+  if ((statSync(file).mode & 0o001) === 0) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+/**
+ * The node binary nobody can run. The test script may run a Node kept under root's home
+ * (scripts/node22.sh caches one in ~/.cache, behind /root's 0700), which nobody cannot
+ * execute; then a copy in a world-readable scratch folder serves.
+ */
+function nodeForNobody(): string {
+  if (!isRoot || worldCanReach(process.execPath)) return process.execPath;
+  const dir = join(home.home, 'node-bin');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  chmodSync(dir, 0o755);
+  const copy = join(dir, 'node');
+  copyFileSync(process.execPath, copy);
+  chmodSync(copy, 0o755);
+  accessSync(copy, constants.X_OK);
+  return copy;
+}
+
 /** Runs node as an ordinary user: setpriv drops root to nobody (no groups); a non-root runner is one already. */
 function asUser(args: string[], env: NodeJS.ProcessEnv) {
-  const command = isRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...args] : [process.execPath, ...args];
+  const node = nodeForNobody();
+  const command = isRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', node, ...args] : [node, ...args];
   return spawnSync(command[0]!, command.slice(1), { env, encoding: 'utf8', cwd: repoRoot });
 }
 
