@@ -79,7 +79,7 @@ export const DocumentRowSchema = z.object({
   /** Source file relative to the workspace folder, and line (jsonl) / row (parquet) / index (json). */
   file: z.string(),
   locator: z.number().int().nullable(),
-  /** First line of the text, trimmed, for the list. */
+  /** The first line near the top that is not navigation ("Home>>", "Skip to content"), shortened: for the list and the header. */
   title: z.string(),
   words: z.number().int(),
   status: DocStatusSchema,

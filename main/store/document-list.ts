@@ -6,7 +6,13 @@ import type { DocFilter, DocSort, ListPageQuery } from '../../contract/api';
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { DocumentRecord } from './documents';
 
-export type ListedDocument = Omit<DocumentRecord, 'text' | 'extra'> & { path: string };
+/**
+ * A row of the list: the stored columns but the text, its source file's path, and the text's
+ * head, from which the list's title is taken (main/corpus/text-facts.ts titleOf). The head costs
+ * next to nothing: the derived columns after `text` in the record are read through it anyway,
+ * and a title made here follows the current title rules without re-indexing.
+ */
+export type ListedDocument = Omit<DocumentRecord, 'text' | 'extra'> & { path: string; head: string };
 
 const FILTERS: Record<DocFilter, string | null> = {
   all: null,
@@ -55,16 +61,17 @@ function whereClause(filter: DocFilter, search: string): { sql: string; params: 
 }
 
 const LIST_COLUMNS =
-  'd.seq, d.id, d.source_id, d.ord, d.locator, d.external_id, d.content_hash, d.chars, d.words, d.title, d.status, d.doc_dropped, d.lines_removed, d.normalized, d.has_errors, d.refined_words, d.refined_chars, s.path';
+  'd.seq, d.id, d.source_id, d.ord, d.locator, d.external_id, d.content_hash, d.chars, d.words, d.title, d.status, d.doc_dropped, d.lines_removed, d.normalized, d.has_errors, d.refined_words, d.refined_chars, s.path, substr(d.text, 1, ?) AS head';
 
-export function listDocuments(db: SqliteDatabase, query: ListPageQuery): { total: number; rows: ListedDocument[] } {
+/** `headChars`: how much of each text comes back as `head` (the title reads that much: TITLE_HEAD_CHARS). */
+export function listDocuments(db: SqliteDatabase, query: ListPageQuery, headChars: number): { total: number; rows: ListedDocument[] } {
   const where = whereClause(query.filter, query.search);
   const direction = query.descending ? 'DESC' : 'ASC';
   const order = SORTS[query.sort].map((c) => `${c} ${direction}`).join(', ');
   const total = db.prepare(`SELECT count(*) FROM documents d ${where.sql}`).pluck().get(...where.params) as number;
   const rows = db
     .prepare(`SELECT ${LIST_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...where.params, query.limit, query.offset) as ListedDocument[];
+    .all(headChars, ...where.params, query.limit, query.offset) as ListedDocument[];
   return { total, rows };
 }
 

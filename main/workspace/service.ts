@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { OperationKindSchema, type OperationKind, type CompareView, type ProgrammerRetention, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
 import { readSettings, type ExecutionSettings } from '../execution/settings';
+import { TITLE_HEAD_CHARS } from '../corpus/text-facts';
 import { RefineJobController } from '../jobs/job-controller';
 import { runRefineJob, type RefineJobHooks, type RefineRequest } from '../jobs/refine-job';
 import type { ProgramSlot } from '../prox/programmer';
@@ -224,7 +225,7 @@ export class Workspace {
 
   listDocs(query: ListPageQuery) {
     this.assertOpen();
-    const { total, rows } = listDocuments(this.store.db, query);
+    const { total, rows } = listDocuments(this.store.db, query, TITLE_HEAD_CHARS);
     return { total, rows: rows.map(toDocumentRow) };
   }
 
@@ -238,7 +239,7 @@ export class Workspace {
     const settings = this.settings();
     const path = this.store.sources.path.get(doc.source_id) ?? '';
     return {
-      row: toDocumentRow({ ...doc, path }),
+      row: toDocumentRow({ ...doc, path, head: doc.text }),
       doc: toProgramView('doc', loaded.programs.doc),
       chunk: toProgramView('chunk', loaded.programs.chunk),
       ultrax: toProgramView('ultrax', loaded.programs.ultrax),

@@ -7,13 +7,14 @@ import type { DocumentExecution, DocumentOperation } from '../execution/document
 import type { ProgramSlot } from '../prox/programmer';
 import type { ProgramRecord } from '../store';
 import type { ListedDocument } from '../store/document-list';
+import { titleOf } from '../corpus/text-facts';
 
 export function toDocumentRow(doc: ListedDocument): DocumentRow {
   return {
     id: doc.id,
     file: doc.path,
     locator: doc.locator,
-    title: doc.title,
+    title: titleOf(doc.head),
     words: doc.words,
     status: doc.status as DocumentRow['status'],
     linesRemoved: doc.lines_removed,

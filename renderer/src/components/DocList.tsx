@@ -8,9 +8,11 @@ import type { DocumentRow } from '../../../contract/api';
 import { formatCount } from '../format';
 import { useApp } from '../store/app';
 import { ErrorState, Empty } from './States';
+import { rowOrigin } from './doc-row';
 import { useDocPages } from './useDocPages';
 
-export const ROW_HEIGHT = 30;
+/** Two lines: the title, and where the document comes from (id, file:line, format). */
+export const ROW_HEIGHT = 46;
 
 function Badges({ row }: { row: DocumentRow }) {
   return (
@@ -32,6 +34,18 @@ function Badges({ row }: { row: DocumentRow }) {
   );
 }
 
+/** Where the document comes from: its own id (when it has one), file:line, and the file's format as a badge. */
+function Origin({ row }: { row: DocumentRow }) {
+  const origin = rowOrigin(row);
+  return (
+    <span className="docrow-origin mono" title={origin.id ? `${origin.id} · ${origin.place}` : origin.place}>
+      {origin.kind ? <span className={`badge badge-kind kind-${origin.kind.replace(/\W/g, '-')}`}>{origin.kind}</span> : null}
+      {origin.id ? <span className="docrow-id">{origin.id}</span> : null}
+      <span className="docrow-place">{origin.place}</span>
+    </span>
+  );
+}
+
 /** One row; memoised so scrolling re-renders only rows that enter the window. */
 const DocRowView = memo(function DocRowView({ row, index, start, selected, onSelect }: { row: DocumentRow; index: number; start: number; selected: boolean; onSelect: (id: string, index: number) => void }) {
   return (
@@ -44,8 +58,11 @@ const DocRowView = memo(function DocRowView({ row, index, start, selected, onSel
       aria-selected={selected}
     >
       <span className="docrow-index">{formatCount(index + 1)}</span>
-      <span className="docrow-title" title={row.title}>
-        {row.title || <em className="muted">(empty first line)</em>}
+      <span className="docrow-main">
+        <span className="docrow-title" title={row.title}>
+          {row.title || <em className="muted">(no text)</em>}
+        </span>
+        <Origin row={row} />
       </span>
       <Badges row={row} />
       <span className="docrow-words">{formatCount(row.words)}w</span>
