@@ -44,12 +44,20 @@ function removedTitle(execution: ExecutionView, programLine: number): string {
   return `removed by operation ${at + 1}: ${op.source}${op.reason ? `\n${op.reason}` : ''}`;
 }
 
+/** The hover text of an inserted line: the operation that inserted it, as numbered in the program panel, and where. */
+function addedTitle(execution: ExecutionView, programLine: number, after: number): string {
+  const at = execution.operations.findIndex((op) => op.kind === 'add_line' && op.line === programLine);
+  const op = execution.operations[at];
+  const where = after < 0 ? 'before line 0' : `after line ${after}`;
+  return op ? `inserted ${where} by operation ${at + 1}: ${op.source}` : `inserted ${where} by the program's line ${programLine + 1}`;
+}
+
 function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionView; hoveredOp: number | null; predicted: boolean }) {
   const alignment = useMemo(() => alignExecution(execution), [execution]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
-    count: alignment.lineCount,
+    count: alignment.rowCount,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 22,
     overscan: 20,
@@ -82,7 +90,32 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
       <div className="panes-scroll" ref={scrollRef} data-testid="panes">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const line = alignment.line(item.index);
+            const row = alignment.row(item.index);
+            if (row.kind === 'added') {
+              // A line the program inserted: no original line beside it; "+" instead of a number.
+              const { added } = row;
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  className={`row row-added${hoveredOp === added.op ? ' row-hover' : ''}`}
+                  style={{ transform: `translateY(${item.start}px)` }}
+                  data-testid="added-line"
+                  data-op={added.op}
+                >
+                  <span className="ln" style={{ width: `${numberWidth + 1}ch` }} />
+                  <span className="cell cell-original cell-gap" />
+                  <span className="ln ln-added" style={{ width: `${numberWidth + 1}ch` }} aria-label="inserted line">
+                    +
+                  </span>
+                  <span className="cell cell-refined" title={addedTitle(execution, added.op, added.after)}>
+                    <mark className="span-to">{added.text}</mark>
+                  </span>
+                </div>
+              );
+            }
+            const { line } = row;
             const removed = line.refined === null;
             const highlighted = hoveredOp !== null && (line.removedBy === hoveredOp || line.original.some((s) => s.kind === 'from' && s.op === hoveredOp));
             return (
@@ -111,15 +144,6 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
           })}
         </div>
         {!alignment.exact && !predicted ? <pre className="refined-exact">{execution.refined}</pre> : null}
-        {execution.added && execution.added.length > 0 ? (
-          <ul className="added-lines" aria-label="lines added" data-testid="added-lines">
-            {execution.added.map((a, i) => (
-              <li key={i} className={hoveredOp === a.op ? 'row-hover' : undefined}>
-                <span className="muted small">{a.after < 0 ? 'before line 0' : `after line ${a.after}`}, program line {a.op}:</span> <mark className="span-to">{a.text}</mark>
-              </li>
-            ))}
-          </ul>
-        ) : null}
       </div>
     </div>
   );
@@ -128,7 +152,7 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
 const OperationRow = memo(function OperationRow({ op, index, onToggle, onHover }: { op: OperationView; index: number; onToggle: (op: OperationView) => Promise<void>; onHover: (line: number | null) => void }) {
   const effect =
     op.kind === 'remove_lines'
-      ? `${formatCount(op.linesRemoved)} lines`
+      ? `${formatCount(op.linesRemoved)} ${op.linesRemoved === 1 ? 'line' : 'lines'}`
       : op.kind === 'normalize'
         ? `${formatCount(op.replacements)}×`
         : op.kind === 'replace_str'

@@ -7,6 +7,10 @@
  * Rows are built on demand (only visible ones), so a 10,000-line document costs one pass
  * over the text. A normalize whose span crosses a line break cannot be shown row by row;
  * the view then says so and shows the executor's refined text as is.
+ *
+ * Lines an UltraX program inserted (`execution.added`, add_line) get rows of their own
+ * between the original lines, where the executor put them: such a row has no original
+ * line, and its refined cell is the inserted text.
  */
 import type { ExecutionView } from '../../../contract/api';
 
@@ -20,8 +24,21 @@ export interface AlignedLine {
   removedBy: number | null;
 }
 
+/** An inserted line's row: `after` is the original line it follows (-1: before the first), `op` the program line of its add_line. */
+export interface AddedRow {
+  after: number;
+  text: string;
+  op: number;
+}
+
+/** One row of the side-by-side view: an original line with its refined counterpart, or an inserted line. */
+export type AlignedRow = { kind: 'line'; line: AlignedLine } | { kind: 'added'; added: AddedRow };
+
 export interface Alignment {
   lineCount: number;
+  /** Rows to show: one per original line plus one per inserted line. */
+  rowCount: number;
+  row(index: number): AlignedRow;
   /** False when a normalized span crosses a line break: rows are then approximate. */
   exact: boolean;
   line(index: number): AlignedLine;
@@ -42,6 +59,7 @@ export function alignExecution(execution: ExecutionView): Alignment {
   let kept = 0;
   for (let i = 0; i < lineCount; i++) numbers[i] = (execution.removedBy[i] ?? null) === null ? ++kept : 0;
   const cache = new Map<number, AlignedLine>();
+  const rowOf = rowLayout(lineCount, execution.dropped ? [] : (execution.added ?? []));
 
   // First replacement that could touch a line starting at `offset` (spans are sorted and disjoint).
   const firstFrom = (offset: number): number => {
@@ -87,27 +105,62 @@ export function alignExecution(execution: ExecutionView): Alignment {
     return { index: i, original, refined: removedBy === null ? refined : null, removedBy };
   };
 
+  const line = (i: number): AlignedLine => {
+    let aligned = cache.get(i);
+    if (!aligned) {
+      aligned = build(i);
+      cache.set(i, aligned);
+    }
+    return aligned;
+  };
+
   return {
     lineCount,
     exact,
-    line(i) {
-      let line = cache.get(i);
-      if (!line) {
-        line = build(i);
-        cache.set(i, line);
-      }
-      return line;
+    line,
+    rowCount: rowOf.count,
+    row(r) {
+      const added = rowOf.added(r);
+      return added ? { kind: 'added', added } : { kind: 'line', line: line(rowOf.line(r)) };
     },
     refinedNumber: (i) => (execution.dropped || numbers[i] === 0 ? null : numbers[i]!),
   };
 }
 
-/** The refined text as the rows show it (for tests and checks; O(document)). */
+/**
+ * Row order with inserted lines: each goes after the original line it follows, in the
+ * executor's order among those at the same place. Without any, row r is line r.
+ */
+function rowLayout(lineCount: number, added: readonly AddedRow[]): { count: number; line(r: number): number; added(r: number): AddedRow | null } {
+  if (added.length === 0) return { count: lineCount, line: (r) => r, added: () => null };
+  // Stable by `after`; an `after` past the last line (cannot happen from the executor) goes last.
+  const order = added.map((a, i) => ({ a, i, at: Math.min(a.after, lineCount - 1) })).sort((x, y) => x.at - y.at || x.i - y.i);
+  // entries[r] >= 0: original line; < 0: -(k + 1) for order[k].
+  const entries = new Int32Array(lineCount + added.length);
+  let r = 0;
+  let k = 0;
+  while (k < order.length && order[k]!.at < 0) entries[r++] = -(k++ + 1);
+  for (let i = 0; i < lineCount; i++) {
+    entries[r++] = i;
+    while (k < order.length && order[k]!.at === i) entries[r++] = -(k++ + 1);
+  }
+  return {
+    count: entries.length,
+    line: (row) => Math.max(0, entries[row] ?? 0),
+    added: (row) => {
+      const e = entries[row] ?? 0;
+      return e < 0 ? order[-e - 1]!.a : null;
+    },
+  };
+}
+
+/** The refined text as the rows show it, inserted lines included (for tests and checks; O(document)). */
 export function rowsText(alignment: Alignment): string {
   const parts: string[] = [];
-  for (let i = 0; i < alignment.lineCount; i++) {
-    const refined = alignment.line(i).refined;
-    if (refined) parts.push(refined.map((s) => s.text).join(''));
+  for (let r = 0; r < alignment.rowCount; r++) {
+    const row = alignment.row(r);
+    if (row.kind === 'added') parts.push(row.added.text);
+    else if (row.line.refined) parts.push(row.line.refined.map((s) => s.text).join(''));
   }
   return parts.join('\n');
 }
