@@ -382,6 +382,54 @@ export const RuntimeInfoSchema = z.object({
 });
 export const DownloadProgressSchema = z.object({ id: z.string(), file: z.string(), bytes: z.number(), total: z.number().nullable(), done: z.boolean(), error: z.string().nullable() });
 
+/** One model a built-in profile needs: where it comes from, and the file that has it, once installed. */
+export const ProfileModelSchema = z.object({
+  stage: StageSchema,
+  /** The released checkpoint on Hugging Face, e.g. gair-prox/web-doc-refining-lm. */
+  repo: z.string(),
+  parameters: z.string(),
+  /** A public repository of GGUF builds of `repo`, downloaded instead of converting; null: the install converts the checkpoint. */
+  gguf: z.string().nullable(),
+  /** What the model's licence asks of users (UltraX: no redistribution), or null. */
+  licence: z.string().nullable(),
+  /** The model's file in the models folder, or null when it is not installed. */
+  installed: z.string().nullable(),
+});
+export const ProfileInfoSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** Every model is installed: a batch with this profile can start. */
+  ready: z.boolean(),
+  models: z.array(ProfileModelSchema),
+  modelsDir: z.string(),
+});
+export type ProfileInfo = z.infer<typeof ProfileInfoSchema>;
+/**
+ * Progress of `models.installProfile`, one model (step) after the other: what is being done to
+ * which repository, bytes done of the current file (a download, or the tensors a conversion
+ * writes), its rate and the time left.
+ */
+export const InstallProgressSchema = z.object({
+  profile: z.string(),
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  /** 1-based model being installed, of `steps`. */
+  step: z.number().int(),
+  steps: z.number().int(),
+  stage: StageSchema,
+  /** The repository this step reads: the GGUF repository when downloading a build, else the checkpoint's. */
+  repo: z.string(),
+  action: z.enum(['present', 'download', 'fetch-checkpoint', 'convert', 'installed']),
+  /** The file being fetched or written, with "(i of n)" for a checkpoint's files. */
+  file: z.string().nullable(),
+  bytes: z.number(),
+  total: z.number().nullable(),
+  bytesPerSecond: z.number().nullable(),
+  etaSeconds: z.number().nullable(),
+  /** Why it failed or was cancelled, or how it ended. */
+  message: z.string().nullable(),
+});
+export type InstallProgress = z.infer<typeof InstallProgressSchema>;
+
 // ---------------------------------------------------------------- methods
 
 const Empty = z.object({}).strict();
@@ -432,6 +480,18 @@ export const methods = {
   'models.add': { input: z.object({ source: z.string().min(1) }), output: ModelInfoSchema },
   'models.convert': { input: z.object({ checkpoint: z.string().min(1), type: z.enum(['f32', 'f16', 'q8_0']).default('q8_0') }), output: ModelInfoSchema },
   'models.try': { input: z.object({ docId: z.string(), model: z.string(), stage: StageSchema }), output: ProgramViewSchema },
+  /** The built-in profiles (prox-web, prox-math, ultrax): the models each needs, from which repositories, and which are installed. */
+  'models.profiles': { input: Empty, output: z.array(ProfileInfoSchema) },
+  /**
+   * Installs every missing model of a profile: a GGUF build downloaded where the profile names one,
+   * else the Hugging Face checkpoint fetched and converted to Q8_0. One install at a time; progress
+   * goes out as `models.install` events. Resolves when done or cancelled (models.cancelInstall);
+   * an interrupted download resumes on the next install.
+   */
+  'models.installProfile': { input: z.object({ profile: z.string().min(1) }), output: z.object({ state: z.enum(['done', 'cancelled']), profile: ProfileInfoSchema }) },
+  'models.cancelInstall': { input: Empty, output: z.object({ cancelled: z.boolean() }) },
+  /** The running (or last) install's latest progress, for a screen opened mid-install; null before any. */
+  'models.installStatus': { input: Empty, output: InstallProgressSchema.nullable() },
 } as const;
 
 // ---------------------------------------------------------------- events
@@ -442,6 +502,7 @@ export const events = {
   'export.progress': ExportProgressSchema,
   'statuses.progress': StatusPassProgressSchema,
   'models.download': DownloadProgressSchema,
+  'models.install': InstallProgressSchema,
 } as const;
 
 export type Methods = typeof methods;

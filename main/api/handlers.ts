@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventName, EventPayload, Handlers, MethodOutput } from '../../contract/api';
+import type { EventName, EventPayload, Handlers, InstallProgress, MethodOutput } from '../../contract/api';
 import { WorkspaceError } from '../workspace/errors';
 import { readRecent } from '../workspace/recent';
 import { Workspace } from '../workspace/service';
@@ -47,6 +47,9 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
   const env = options.env ?? process.env;
   let workspace: Workspace | null = null;
   let unsubscribe: (() => void)[] = [];
+  /** The profile install in progress (one at a time), and the latest progress of the last one. */
+  let install: AbortController | null = null;
+  let installProgress: InstallProgress | null = null;
 
   const need = (): Workspace => {
     if (!workspace) throw new WorkspaceError('no_workspace', 'no folder is open; open one first');
@@ -183,6 +186,45 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       const m = await convertCheckpoint(input.checkpoint, registry.modelsDir({ env }), input.type);
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },
+    'models.profiles': async () => {
+      const registry = await models();
+      const { describeProfiles } = await import('../models/install-profile');
+      return describeProfiles(registry.modelsDir({ env }));
+    },
+    'models.installProfile': async (input) => {
+      const registry = await models();
+      const { installProfile } = await import('../models/install-profile');
+      const { PROFILES } = await import('../models/profiles');
+      if (!Object.prototype.hasOwnProperty.call(PROFILES, input.profile)) {
+        throw new WorkspaceError('invalid_input', `unknown profile "${input.profile}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`);
+      }
+      if (install) throw new WorkspaceError('busy', `the models of ${installProgress?.profile ?? 'a profile'} are being installed; wait for it or cancel it first`);
+      const controller = new AbortController();
+      install = controller;
+      installProgress = null;
+      try {
+        const result = await installProfile(input.profile, {
+          dir: registry.modelsDir({ env }),
+          endpoint: env.HF_ENDPOINT,
+          signal: controller.signal,
+          onProgress: (p) => {
+            installProgress = p;
+            options.emit('models.install', p);
+          },
+        });
+        return { state: result.state, profile: result.profile };
+      } catch (err) {
+        throw new WorkspaceError('failed', `could not install the models of ${input.profile}: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        install = null;
+      }
+    },
+    'models.cancelInstall': async () => {
+      if (!install) return { cancelled: false };
+      install.abort();
+      return { cancelled: true };
+    },
+    'models.installStatus': async () => installProgress,
     'models.try': async (input): Promise<ModelOutput<'models.try'>> => {
       const ws = need();
       const detail = ws.getDoc(input.docId);
@@ -205,5 +247,12 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     },
   };
 
-  return { handlers, current: () => workspace, dispose: close };
+  return {
+    handlers,
+    current: () => workspace,
+    dispose: async () => {
+      install?.abort();
+      await close();
+    },
+  };
 }

@@ -200,3 +200,66 @@ export function registerModelsInfo(models: Command): void {
     }
   });
 }
+
+interface InstallOptions extends DirOption {
+  hfEndpoint?: string;
+}
+
+const ACTION_LABEL = { present: 'present', download: 'download', 'fetch-checkpoint': 'fetch', convert: 'convert', installed: 'installed' } as const;
+
+export function registerModelsInstall(models: Command): void {
+  dirOption(
+    models
+      .command('install')
+      .description(
+        `Install every model a built-in profile needs (${Object.keys(PROFILES).join(', ')}): a GGUF build where the profile names one, else the Hugging Face checkpoint fetched and converted to Q8_0; models already there are kept, an interrupted download resumes`,
+      )
+      .argument('<profile>', 'profile name')
+      .option('--hf-endpoint <url>', 'Hugging Face endpoint or mirror (default: HF_ENDPOINT, else https://huggingface.co/)'),
+  ).action(async (name: string, options: InstallOptions) => {
+    if (!Object.prototype.hasOwnProperty.call(PROFILES, name)) throw new CliError(`unknown profile "${name}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`, 2);
+    const dir = folder(options);
+    const { installProfile, describeProfile } = await import('../models/install-profile');
+    for (const m of describeProfile(name, dir).models) {
+      console.log(`${name} ${m.stage}: ${m.repo} (${m.parameters}) ${m.installed ? `installed: ${basename(m.installed)}` : m.gguf ? `from the GGUF builds in ${m.gguf}` : 'from its checkpoint, converted to Q8_0'}`);
+      if (m.licence && !m.installed) console.log(`  licence: ${m.licence}`);
+    }
+    let display: ReturnType<typeof createProgressDisplay> | null = null;
+    let shown = '';
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const result = await installProfile(name, {
+        dir,
+        endpoint: options.hfEndpoint,
+        signal: controller.signal,
+        onProgress: (p) => {
+          const key = `${p.step}/${p.action}/${p.file ?? ''}`;
+          if (p.state !== 'running' || p.action === 'installed' || p.action === 'present') {
+            display?.stop();
+            display = null;
+            shown = '';
+            if (p.state === 'running') console.log(`[${p.step}/${p.steps}] ${p.stage}: ${p.action === 'present' ? 'already installed' : 'installed'} ${p.file ?? ''}`);
+            return;
+          }
+          if (key !== shown) {
+            display?.stop();
+            display = createProgressDisplay(`[${p.step}/${p.steps}] ${ACTION_LABEL[p.action]} ${p.file ?? p.repo}`);
+            shown = key;
+          }
+          const rate = p.bytesPerSecond !== null ? `${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s` : '… MB/s';
+          display!.update(Math.round(p.bytes / 1e6), Math.round((p.total ?? p.bytes) / 1e6), `MB  ${rate}  ETA ${formatSeconds(p.etaSeconds)}`);
+        },
+      });
+      if (result.state === 'cancelled') throw new CliError(`installing ${name} was interrupted; run the same command again to go on (a partial download is kept)`, 130);
+      console.log(`profile ${name}: ready (${result.profile.models.map((m) => `${m.stage} ${basename(m.installed ?? '?')}`).join(', ')})`);
+    } catch (err) {
+      (display as ReturnType<typeof createProgressDisplay> | null)?.stop();
+      if (err instanceof CliError) throw err;
+      throw new CliError(`could not install the models of ${name}: ${err instanceof Error ? err.message : String(err)} (what was downloaded is kept; run the same command again to go on)`);
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+  });
+}

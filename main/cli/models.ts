@@ -5,11 +5,11 @@
  */
 import type { Command } from 'commander';
 import { registerConvert } from './models-convert';
-import { registerModelsAdd, registerModelsInfo, registerModelsList } from './models-manage';
+import { registerModelsAdd, registerModelsInfo, registerModelsInstall, registerModelsList } from './models-manage';
 
 export type ModelSubcommand = (models: Command) => void;
 
-export const registerModelSubcommands: ModelSubcommand[] = [registerConvert, registerModelsList, registerModelsAdd, registerModelsInfo];
+export const registerModelSubcommands: ModelSubcommand[] = [registerConvert, registerModelsList, registerModelsAdd, registerModelsInstall, registerModelsInfo];
 
 export function register(program: Command): void {
   const models = program.command('models').description('Manage refining models: convert Hugging Face checkpoints to GGUF, add and list models');

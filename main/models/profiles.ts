@@ -10,8 +10,13 @@ import type { ProgramSlot } from '../prox/programmer';
 import { findModel } from './registry';
 
 export type StageSource =
-  /** A released refining model: its Hugging Face repo and the GGUF base name looked for in the models folder. */
-  | { readonly type: 'model'; readonly repo: string; readonly baseName: string; readonly parameters: string }
+  /**
+   * A released refining model: its Hugging Face repo (the checkpoint `models install` converts)
+   * and the GGUF base name looked for in the models folder; `gguf`, where there is one, is a
+   * public repository of GGUF builds of that checkpoint (`<baseName>.<TYPE>.gguf` files), which
+   * `models install` downloads instead of converting. `licence`: what its licence asks of users.
+   */
+  | { readonly type: 'model'; readonly repo: string; readonly baseName: string; readonly parameters: string; readonly gguf?: string; readonly licence?: string }
   | { readonly type: 'rules'; readonly preset: string };
 
 /** A profile names the programmer of each stage it runs: ProX's doc and chunk, or UltraX's one. */
@@ -23,13 +28,14 @@ export interface Profile {
   readonly ultrax?: StageSource;
 }
 
-const model = (repo: string, parameters: string): StageSource => ({ type: 'model', repo, baseName: repo.split('/')[1]!, parameters });
+const model = (repo: string, parameters: string, more: { gguf?: string; licence?: string } = {}): StageSource => ({ type: 'model', repo, baseName: repo.split('/')[1]!, parameters, ...more });
 
 export const PROFILES = {
   'prox-web': {
     name: 'prox-web',
     description: 'ProX refiners for general web text (0.3B doc + 0.3B chunk model)',
-    doc: model('gair-prox/web-doc-refining-lm', '0.3B'),
+    // QuantFactory's llama.cpp builds of gair-prox/web-doc-refining-lm (Q2_K … Q8_0), named <repo-name>.<TYPE>.gguf.
+    doc: model('gair-prox/web-doc-refining-lm', '0.3B', { gguf: 'QuantFactory/web-doc-refining-lm-GGUF' }),
     chunk: model('gair-prox/web-chunk-refining-lm', '0.3B'),
   },
   'prox-math': {
@@ -41,7 +47,9 @@ export const PROFILES = {
   ultrax: {
     name: 'ultrax',
     description: 'UltraX refiner (openbmb, 0.6B Qwen3): one whole-document program per document, long documents in sliding windows',
-    ultrax: model('openbmb/UltraX-0.6B-Preview', '0.6B'),
+    ultrax: model('openbmb/UltraX-0.6B-Preview', '0.6B', {
+      licence: "UltraX's licence forbids redistributing it: Refinery ships none of it and downloads it from openbmb's repository onto this machine only",
+    }),
   },
 } satisfies Record<string, Profile>;
 
@@ -80,26 +88,52 @@ export class ProfileError extends Error {
   }
 }
 
+/** A profile's model is not in the models folder: which one, so callers can offer to install it. */
+export class MissingModelError extends ProfileError {
+  constructor(
+    readonly stage: ProgramSlot,
+    readonly source: Extract<StageSource, { type: 'model' }>,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MissingModelError';
+  }
+}
+
 /** The model file (or rules) of each stage of a built-in profile; a clear error saying how to add a missing model. */
 export function resolveProfile(name: string, modelsDir: string): ResolvedProfile {
   const profile = (PROFILES as Record<string, Profile | undefined>)[name];
   if (!profile) throw new ProfileError(`unknown profile "${name}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`);
   const resolved: { -readonly [K in keyof ResolvedProfile]: ResolvedProfile[K] } = { name };
-  for (const slot of profileStages(name)) resolved[slot] = resolveSource(profile[slot]!, slot, modelsDir);
+  for (const slot of profileStages(name)) resolved[slot] = resolveSource(profile[slot]!, slot, modelsDir, name);
   return resolved;
 }
 
-function resolveSource(source: StageSource, stage: ProgramSlot, modelsDir: string): ResolvedStage {
-  if (source.type === 'rules') return source;
+/** The file in `modelsDir` that has a profile's model (the preferred type first), or null. */
+export function findProfileModel(source: Extract<StageSource, { type: 'model' }>, modelsDir: string): string | null {
   const present = existsSync(modelsDir) ? readdirSync(modelsDir) : [];
-  const preferred = expectedFileNames(source).find((file) => present.includes(file));
-  const anyQuant = present.filter((file) => file.startsWith(`${source.baseName}.`) && file.toLowerCase().endsWith('.gguf')).sort()[0];
+  // `models add hf:owner/repo:Q8_0` saves node-llama-cpp's `hf_<owner>_<file>` name: the same model.
+  const named = (file: string, name: string): boolean => file === name || (file.startsWith('hf_') && file.endsWith(`_${name}`));
+  const preferred = expectedFileNames(source)
+    .map((name) => present.find((file) => named(file, name)))
+    .find((file) => file !== undefined);
+  const anyQuant = present.filter((file) => /\.gguf$/i.test(file) && (file.startsWith(`${source.baseName}.`) || (file.startsWith('hf_') && file.includes(`_${source.baseName}.`)))).sort()[0];
   const file = preferred ?? anyQuant;
-  if (file) return { type: 'model', path: join(modelsDir, file) };
-  throw new ProfileError(
+  return file ? join(modelsDir, file) : null;
+}
+
+function resolveSource(source: StageSource, stage: ProgramSlot, modelsDir: string, profileName: string): ResolvedStage {
+  if (source.type === 'rules') return source;
+  const path = findProfileModel(source, modelsDir);
+  if (path) return { type: 'model', path };
+  throw new MissingModelError(
+    stage,
+    source,
     `the ${stage === 'ultrax' ? 'UltraX' : `${stage}-stage`} model ${source.repo} is not in ${modelsDir} (looked for ${source.baseName}.<TYPE>.gguf, e.g. ${source.baseName}.Q8_0.gguf). ` +
-      `Add it with \`refinery models add ${source.repo}\` (fetches the Hugging Face checkpoint and converts it), \`refinery models add hf:<owner>/<repo-with-GGUF>:Q8_0\` or a URL, ` +
-      `or convert a local checkpoint with \`refinery models convert <folder with ${source.repo} files>\`, then retry.`,
+      `Install the ${profileName} profile's models in one step with \`refinery models install ${profileName}\` (or Install on the Models screen), ` +
+      `or add this one with \`refinery models add ${source.repo}\` (fetches the Hugging Face checkpoint and converts it)` +
+      (source.gguf ? `, \`refinery models add hf:${source.gguf}:Q8_0\` (a ready GGUF build)` : '') +
+      `, or convert a local checkpoint with \`refinery models convert <folder with ${source.repo} files>\`, then retry.`,
   );
 }
 

@@ -9,6 +9,8 @@ import { settleDownloadedFile } from './settle-download';
 export interface DownloadOptions {
   readonly uri: string;
   readonly dir: string;
+  /** The saved file's name; default: the name the URI resolves to (`hf:` URIs get node-llama-cpp's `hf_<owner>_` prefix). */
+  readonly fileName?: string;
   /** Hugging Face endpoint, e.g. a local mirror; default HF_ENDPOINT or https://huggingface.co/. */
   readonly huggingFaceEndpoint?: string;
   readonly onProgress?: (progress: { bytes: number; total: number | null }) => void;
@@ -25,6 +27,7 @@ export async function downloadModelFile(options: DownloadOptions): Promise<Downl
   const downloader = await createModelDownloader({
     modelUri: options.uri,
     dirPath: options.dir,
+    fileName: options.fileName,
     // Keep the partial file on cancel or failure: the next attempt resumes from it.
     deleteTempFileOnCancel: false,
     // ipull saves resume progress only when not skipping existing files (it checks this flag).

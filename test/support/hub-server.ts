@@ -15,8 +15,13 @@ export interface FakeHub {
   close(): Promise<void>;
 }
 
+export interface FakeHubOptions {
+  /** Milliseconds to wait after every 64 KiB of a file (0: as fast as it goes), so a download takes a while. */
+  readonly throttleMs?: number;
+}
+
 /** `repos` maps owner/repo to a folder to serve, or to a bare file list (listed, not served). */
-export async function startFakeHub(repos: Record<string, string | string[]>): Promise<FakeHub> {
+export async function startFakeHub(repos: Record<string, string | string[]>, options: FakeHubOptions = {}): Promise<FakeHub> {
   const requests: string[] = [];
   const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -39,13 +44,29 @@ export async function startFakeHub(repos: Record<string, string | string[]>): Pr
     const headers = { 'accept-ranges': 'bytes', 'content-type': 'application/octet-stream', 'content-length': String(to - from + 1) };
     if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${from}-${to}/${bytes.length}` });
     else res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : bytes.subarray(from, to + 1));
+    if (req.method === 'HEAD') return void res.end();
+    const throttleMs = options.throttleMs ?? 0;
+    if (throttleMs <= 0) return void res.end(bytes.subarray(from, to + 1));
+    let offset = from;
+    const pump = (): void => {
+      if (res.destroyed) return;
+      if (offset > to) return void res.end();
+      const end = Math.min(offset + 65536, to + 1);
+      res.write(bytes.subarray(offset, end));
+      offset = end;
+      setTimeout(pump, throttleMs);
+    };
+    pump();
   };
   const server: Server = createServer(serve);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }

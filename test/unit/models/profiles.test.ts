@@ -38,7 +38,20 @@ describe('refining profiles', () => {
     expect(String(error)).toContain('gair-prox/math-chunk-refining-lm');
     expect(String(error)).toContain('refinery models add');
     expect(String(error)).toContain('refinery models convert');
+    // The one-step install, by the profile's real name; no placeholder to fill in.
+    expect(String(error)).toContain('refinery models install prox-math');
+    expect(String(error)).not.toMatch(/<owner>|repo-with-GGUF/);
+    expect(error).toMatchObject({ stage: 'chunk', source: { repo: 'gair-prox/math-chunk-refining-lm' } });
     expect(() => resolveProfile('prox-code', dir)).toThrow(/unknown profile "prox-code"/);
+  });
+
+  it('find a GGUF build added by hf: URI under node-llama-cpp\'s hf_<owner>_ name, and name its repository when the model is missing', () => {
+    expect(() => resolveProfile('prox-web', dir)).toThrow('refinery models add hf:QuantFactory/web-doc-refining-lm-GGUF:Q8_0');
+    writeFileSync(join(dir, 'hf_QuantFactory_web-doc-refining-lm.Q4_K_M.gguf'), '');
+    writeFileSync(join(dir, 'web-chunk-refining-lm.Q8_0.gguf'), '');
+    expect(resolveProfile('prox-web', dir).doc).toEqual({ type: 'model', path: join(dir, 'hf_QuantFactory_web-doc-refining-lm.Q4_K_M.gguf') });
+    writeFileSync(join(dir, 'hf_QuantFactory_web-doc-refining-lm.Q8_0.gguf'), '');
+    expect(resolveProfile('prox-web', dir).doc).toEqual({ type: 'model', path: join(dir, 'hf_QuantFactory_web-doc-refining-lm.Q8_0.gguf') });
   });
 
   it('allow mixed stages: rules for one, a model for the other', () => {

@@ -1,0 +1,247 @@
+/**
+ * `models.installProfile` (the Models screen's one-click install) against a Hugging Face
+ * stand-in on 127.0.0.1 (never the internet): prox-web's doc model comes as QuantFactory's GGUF
+ * build (the Q8_0 file, not the others the repository has), its chunk model as gair-prox's
+ * checkpoint converted to Q8_0; progress with bytes, rate and time left; cancel and resume;
+ * fallback to conversion where the GGUF repository is missing; one install at a time.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CliError } from '../../../main/cli/errors';
+import { register as registerModels } from '../../../main/cli/models';
+import { InstallProgressSchema, ProfileInfoSchema, type InstallProgress } from '../../../contract/api';
+import { createWorkspaceApi, type WorkspaceApi } from '../../../main/api/handlers';
+import { resolveProfile } from '../../../main/models/profiles';
+import { sha256File } from '../../../main/models/file-hash';
+import { startFakeHub, type FakeHub } from '../../support/hub-server';
+import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
+import { writeTinyLlamaGguf } from '../../support/tiny-model';
+import { tinyVocabulary } from '../../support/tiny-vocabulary';
+
+// The stand-in is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
+process.env.REFINERY_ALLOW_HTTP_LOOPBACK = '1';
+
+const root = mkdtempSync(join(tmpdir(), 'install-profile-'));
+const vocab = tinyVocabulary();
+const ggufRepo = join(root, 'hub', 'web-doc-refining-lm-GGUF');
+const docCheckpoint = join(root, 'hub', 'web-doc-refining-lm');
+const chunkCheckpoint = join(root, 'hub', 'web-chunk-refining-lm');
+let hub: FakeHub;
+let slowHub: FakeHub;
+let bareHub: FakeHub;
+
+function checkpoint(folder: string, seed: number): void {
+  writeRandomHfCheckpoint(folder, {
+    hyperparameters: { layers: 1, hidden: 32, heads: 2, kvHeads: 1, ffn: 64, context: 64, vocabSize: vocab.tokens.length, rmsEps: 1e-5, ropeTheta: 10000 },
+    vocabulary: vocab,
+    seed,
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(ggufRepo, { recursive: true });
+  // The repository has several builds; the install takes Q8_0, the profiles' first choice.
+  writeTinyLlamaGguf(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf'), { vocab: 'llama2', layers: 2, hidden: 64, heads: 4, kvHeads: 1, ffn: 128, context: 256, seed: 31, type: 'q8_0' });
+  writeTinyLlamaGguf(join(ggufRepo, 'web-doc-refining-lm.F16.gguf'), { vocab: 'llama2', layers: 1, hidden: 32, heads: 2, kvHeads: 1, ffn: 64, context: 64, seed: 32, type: 'f16' });
+  checkpoint(docCheckpoint, 41);
+  checkpoint(chunkCheckpoint, 42);
+  const repos = {
+    'QuantFactory/web-doc-refining-lm-GGUF': ggufRepo,
+    'gair-prox/web-doc-refining-lm': docCheckpoint,
+    'gair-prox/web-chunk-refining-lm': chunkCheckpoint,
+  };
+  hub = await startFakeHub(repos);
+  // ~2 MB at 64 KiB per 40 ms: about 1.3 s per download, time enough to see progress and cancel.
+  slowHub = await startFakeHub(repos, { throttleMs: 40 });
+  // No GGUF repository: the install converts gair-prox's checkpoint instead.
+  bareHub = await startFakeHub({ 'gair-prox/web-doc-refining-lm': docCheckpoint, 'gair-prox/web-chunk-refining-lm': chunkCheckpoint });
+});
+
+afterAll(async () => {
+  await Promise.all([hub?.close(), slowHub?.close(), bareHub?.close()]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+function apiFor(modelsDir: string, endpoint: string): { api: WorkspaceApi; events: InstallProgress[] } {
+  const events: InstallProgress[] = [];
+  const api = createWorkspaceApi({
+    shell: 'test',
+    emit: (event, payload) => {
+      if (event === 'models.install') events.push(InstallProgressSchema.parse(payload));
+    },
+    env: { REFINERY_MODELS_DIR: modelsDir, HF_ENDPOINT: endpoint },
+  });
+  return { api, events };
+}
+
+describe('models.installProfile', () => {
+  it('installs prox-web in one call: the doc model as a GGUF download, the chunk model converted from its checkpoint', async () => {
+    const modelsDir = join(root, 'models-web');
+    const { api, events } = apiFor(modelsDir, hub.endpoint);
+    try {
+      const before = ProfileInfoSchema.array().parse(await api.handlers['models.profiles']({}));
+      const web = before.find((p) => p.name === 'prox-web')!;
+      expect(web.ready).toBe(false);
+      expect(web.models).toEqual([
+        { stage: 'doc', repo: 'gair-prox/web-doc-refining-lm', parameters: '0.3B', gguf: 'QuantFactory/web-doc-refining-lm-GGUF', licence: null, installed: null },
+        { stage: 'chunk', repo: 'gair-prox/web-chunk-refining-lm', parameters: '0.3B', gguf: null, licence: null, installed: null },
+      ]);
+      const ultrax = before.find((p) => p.name === 'ultrax')!;
+      expect(ultrax.models[0]).toMatchObject({ stage: 'ultrax', repo: 'openbmb/UltraX-0.6B-Preview', gguf: null });
+      expect(ultrax.models[0]!.licence).toMatch(/forbids redistribut/);
+
+      const result = await api.handlers['models.installProfile']({ profile: 'prox-web' });
+      expect(result.state).toBe('done');
+      expect(result.profile.ready).toBe(true);
+      const doc = join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf');
+      const chunk = join(modelsDir, 'web-chunk-refining-lm.Q8_0.gguf');
+      expect(result.profile.models.map((m) => m.installed)).toEqual([doc, chunk]);
+      // The downloaded build is the served file, byte for byte, registered with its sha256.
+      expect(readFileSync(doc).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
+      expect(readFileSync(`${doc}.sha256`, 'utf8').trim()).toBe(await sha256File(doc));
+      expect(readFileSync(`${chunk}.sha256`, 'utf8').trim()).toBe(await sha256File(chunk));
+      // A batch with the profile finds both.
+      expect(resolveProfile('prox-web', modelsDir)).toEqual({ name: 'prox-web', doc: { type: 'model', path: doc }, chunk: { type: 'model', path: chunk } });
+      expect(hub.requests).toContain('GET /QuantFactory/web-doc-refining-lm-GGUF/resolve/main/web-doc-refining-lm.Q8_0.gguf');
+      expect(hub.requests.some((r) => r.includes('web-doc-refining-lm.F16.gguf'))).toBe(false);
+      expect(hub.requests.some((r) => r.startsWith('GET /gair-prox/web-doc-refining-lm/'))).toBe(false);
+      expect(hub.requests).toContain('GET /gair-prox/web-chunk-refining-lm/resolve/main/model.safetensors');
+
+      // Progress: step 1 downloads from the GGUF repository, step 2 fetches and converts the checkpoint.
+      const download = events.filter((e) => e.action === 'download');
+      expect(download.length).toBeGreaterThan(0);
+      expect(download.every((e) => e.step === 1 && e.steps === 2 && e.stage === 'doc' && e.repo === 'QuantFactory/web-doc-refining-lm-GGUF' && e.file === 'web-doc-refining-lm.Q8_0.gguf')).toBe(true);
+      const size = readFileSync(doc).length;
+      expect(download.at(-1)).toMatchObject({ bytes: size, total: size });
+      const fetched = events.filter((e) => e.action === 'fetch-checkpoint' && e.file === 'model.safetensors');
+      expect(fetched.at(-1)).toMatchObject({ step: 2, stage: 'chunk', repo: 'gair-prox/web-chunk-refining-lm' });
+      expect(fetched.at(-1)!.bytes).toBe(fetched.at(-1)!.total);
+      const converted = events.filter((e) => e.action === 'convert');
+      expect(converted.at(-1)!.bytes).toBe(converted.at(-1)!.total);
+      expect(events.filter((e) => e.action === 'installed' && e.state === 'running').map((e) => e.file)).toEqual([doc, chunk]);
+      expect(events.at(-1)).toMatchObject({ state: 'done', message: 'installed web-doc-refining-lm.Q8_0, web-chunk-refining-lm.Q8_0' });
+      expect(await api.handlers['models.installStatus']({})).toEqual(events.at(-1));
+
+      // Again: nothing to fetch.
+      const requests = hub.requests.length;
+      events.length = 0;
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-web' })).state).toBe('done');
+      expect(hub.requests.length).toBe(requests);
+      expect(events.map((e) => e.action)).toEqual(['present', 'present', 'installed']);
+      expect(events.at(-1)!.message).toBe('every model of prox-web was already installed');
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('reports the rate and time left, cancels mid-download, and the next install completes it', async () => {
+    const modelsDir = join(root, 'models-cancel');
+    const { api, events } = apiFor(modelsDir, slowHub.endpoint);
+    try {
+      const running = api.handlers['models.installProfile']({ profile: 'prox-web' });
+      // Wait until a third of the file is in, then cancel.
+      const size = readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')).length;
+      await waitFor(() => events.some((e) => e.action === 'download' && e.bytes > size / 3));
+      // One install at a time.
+      await expect(api.handlers['models.installProfile']({ profile: 'prox-math' })).rejects.toThrow(/being installed; wait for it or cancel it first/);
+      expect(await api.handlers['models.cancelInstall']({})).toEqual({ cancelled: true });
+      const result = await running;
+      expect(result.state).toBe('cancelled');
+      expect(result.profile.ready).toBe(false);
+      expect(events.at(-1)).toMatchObject({ state: 'cancelled', action: 'download' });
+      expect(events.at(-1)!.message).toMatch(/next install resumes it/);
+      const measured = events.filter((e) => e.action === 'download' && e.bytesPerSecond !== null);
+      expect(measured.length).toBeGreaterThan(0);
+      // 64 KiB per 40 ms is about 1.6 MB/s; the measure is within a factor of 3 of it on a busy machine.
+      const rate = measured.at(-1)!.bytesPerSecond!;
+      expect(rate).toBeGreaterThan(1.6e6 / 3);
+      expect(rate).toBeLessThan(1.6e6 * 3);
+      const eta = measured.at(-1)!;
+      expect(eta.etaSeconds).toBeCloseTo((eta.total! - eta.bytes) / eta.bytesPerSecond!, 5);
+      expect(existsSync(join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf'))).toBe(false);
+      expect(await api.handlers['models.cancelInstall']({})).toEqual({ cancelled: false });
+
+      // Install again: it goes on to the end (ipull resumes a partial file chunk by chunk; download.test.ts shows it).
+      const again = await api.handlers['models.installProfile']({ profile: 'prox-web' });
+      expect(again.state).toBe('done');
+      expect(again.profile.ready).toBe(true);
+      expect(readFileSync(join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf')).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
+      expect(readdirSync(modelsDir).filter((f) => f.endsWith('.ipull'))).toEqual([]);
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('converts the checkpoint where the GGUF repository is not there', async () => {
+    const modelsDir = join(root, 'models-bare');
+    const { api, events } = apiFor(modelsDir, bareHub.endpoint);
+    try {
+      const result = await api.handlers['models.installProfile']({ profile: 'prox-web' });
+      expect(result.profile.models.map((m) => m.installed)).toEqual([join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf'), join(modelsDir, 'web-chunk-refining-lm.Q8_0.gguf')]);
+      expect(bareHub.requests).toContain('GET /api/models/QuantFactory/web-doc-refining-lm-GGUF/revision/main');
+      expect(bareHub.requests).toContain('GET /gair-prox/web-doc-refining-lm/resolve/main/model.safetensors');
+      expect(events.some((e) => e.step === 1 && e.action === 'convert' && e.repo === 'gair-prox/web-doc-refining-lm')).toBe(true);
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('says what failed: an unknown profile, a repository the hub does not have', async () => {
+    const modelsDir = join(root, 'models-fail');
+    const { api, events } = apiFor(modelsDir, bareHub.endpoint);
+    try {
+      await expect(api.handlers['models.installProfile']({ profile: 'prox-code' })).rejects.toThrow('unknown profile "prox-code"; built-in profiles: prox-web, prox-math, ultrax');
+      await expect(api.handlers['models.installProfile']({ profile: 'prox-math' })).rejects.toThrow(
+        /could not install the models of prox-math: gair-prox\/math-doc-refining-lm was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/,
+      );
+      expect(events.at(-1)).toMatchObject({ state: 'failed', step: 1, stage: 'doc', repo: 'gair-prox/math-doc-refining-lm' });
+      expect(events.at(-1)!.message).toMatch(/math-doc-refining-lm was not found/);
+      // The failure leaves the next install free to run.
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-web' })).state).toBe('done');
+    } finally {
+      await api.dispose();
+    }
+  });
+});
+
+describe('refinery models install <profile>', () => {
+  it('installs the profile from the command line, says where each model comes from, and refuses an unknown profile', async () => {
+    const modelsDir = join(root, 'models-cli');
+    const out: string[] = [];
+    const run = async (...args: string[]): Promise<CliError | undefined> => {
+      vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
+      vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const program = new Command().exitOverride();
+      registerModels(program);
+      try {
+        await program.parseAsync(['node', 'refinery', 'models', 'install', ...args, '--models-dir', modelsDir, '--hf-endpoint', hub.endpoint]);
+        return undefined;
+      } catch (err) {
+        if (err instanceof CliError) return err;
+        throw err;
+      } finally {
+        vi.restoreAllMocks();
+      }
+    };
+    expect(await run('prox-web')).toBeUndefined();
+    expect(out).toEqual([
+      'prox-web doc: gair-prox/web-doc-refining-lm (0.3B) from the GGUF builds in QuantFactory/web-doc-refining-lm-GGUF',
+      'prox-web chunk: gair-prox/web-chunk-refining-lm (0.3B) from its checkpoint, converted to Q8_0',
+      `[1/2] doc: installed ${join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf')}`,
+      `[2/2] chunk: installed ${join(modelsDir, 'web-chunk-refining-lm.Q8_0.gguf')}`,
+      'profile prox-web: ready (doc web-doc-refining-lm.Q8_0.gguf, chunk web-chunk-refining-lm.Q8_0.gguf)',
+    ]);
+    expect((await run('prox-code'))?.message).toBe('unknown profile "prox-code"; built-in profiles: prox-web, prox-math, ultrax');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
