@@ -4,7 +4,7 @@
  * with a checkbox each, and a hand editor whose every keystroke re-executes via doc.preview.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentDetail, ExecutionView, OperationView, Stage } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { formatCount } from '../format';
@@ -14,6 +14,7 @@ import { ComparePanel } from './ComparePanel';
 import { predictToggle } from './predict';
 import { describeProgramError, ProgramEditor, ProgramErrors } from './ProgramEditor';
 import { isShortcut } from '../keyboard';
+import { SplitHandle } from './SplitHandle';
 import { ErrorState, Loading } from './States';
 
 function Segments({ segments, side }: { segments: Segment[]; side: 'original' | 'refined' }) {
@@ -54,7 +55,21 @@ function addedTitle(execution: ExecutionView, programLine: number, after: number
 
 function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionView; hoveredOp: number | null; predicted: boolean }) {
   const alignment = useMemo(() => alignExecution(execution), [execution]);
+  const split = useApp((s) => s.paneSplit);
+  const panesRef = useRef<HTMLDivElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The scroller's vertical scrollbar: the header and the split handle leave it out, so both
+  // line up with the rows' columns.
+  const [gutter, setGutter] = useState(0);
+  useEffect(() => {
+    const scroller = scrollRef.current;
+    if (!scroller) return;
+    const measure = (): void => setGutter(scroller.offsetWidth - scroller.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(scroller);
+    return () => observer.disconnect();
+  }, []);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
     count: alignment.rowCount,
@@ -65,9 +80,14 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
   });
   const numberWidth = String(alignment.lineCount).length;
 
+  // Both panes' columns come from the split: the original (its numbers and text) ends at
+  // `split` of the width, wherever the numbers' width puts the text.
+  const panesStyle = { '--split': `${(split * 100).toFixed(2)}%`, '--ln': `calc(${numberWidth + 1}ch + 14px)` } as CSSProperties;
+
   return (
-    <div className="panes">
-      <div className="panes-head">
+    <div className="panes" ref={panesRef} style={panesStyle}>
+      <SplitHandle container={panesRef} gutter={gutter} />
+      <div className="panes-head" style={{ paddingRight: gutter }}>
         <div>Original</div>
         <div>
           Refined
@@ -126,13 +146,13 @@ function TextPanes({ execution, hoveredOp, predicted }: { execution: ExecutionVi
                 className={`row${removed ? ' row-removed' : ''}${execution.dropped ? ' row-dropped' : ''}${highlighted ? ' row-hover' : ''}`}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
+                <span className="ln">
                   {line.index}
                 </span>
                 <span className="cell cell-original" title={removed && line.removedBy !== null ? removedTitle(execution, line.removedBy) : undefined}>
                   <Segments segments={line.original} side="original" />
                 </span>
-                <span className="ln" style={{ width: `${numberWidth + 1}ch` }}>
+                <span className="ln">
                   {/* One numbering everywhere: the program's (the original's line), also beside a kept line. */}
                   {removed ? '' : line.index}
                 </span>
@@ -206,6 +226,10 @@ export function DocumentView({ docId }: { docId: string }) {
   const [hoveredOp, setHoveredOp] = useState<number | null>(null);
   const [editing, setEditing] = useState(false);
   const [comparing, setComparing] = useState(false);
+  const opsCollapsed = useApp((s) => s.opsCollapsed);
+  const setOpsCollapsed = useApp((s) => s.setOpsCollapsed);
+  // The editor lives in the panel: editing always shows it.
+  const folded = opsCollapsed && !editing;
 
   const load = useCallback(() => {
     let live = true;
@@ -269,11 +293,14 @@ export function DocumentView({ docId }: { docId: string }) {
       } else if (e.key === 'e' && detail) {
         e.preventDefault();
         setEditing(true);
+      } else if (e.key === 'o') {
+        e.preventDefault();
+        setOpsCollapsed(!useApp.getState().opsCollapsed);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [execution, editing, detail, toggle]);
+  }, [execution, editing, detail, toggle, setOpsCollapsed]);
 
   const closeEditor = useCallback(
     (saved: DocumentDetail | null) => {
@@ -303,6 +330,7 @@ export function DocumentView({ docId }: { docId: string }) {
   if (!detail || !execution) return <Loading what="document" />;
   const { row } = detail;
   const operations = execution.operations;
+  const switchedOff = operations.filter((op) => !op.enabled || op.kindDisabled).length;
 
   return (
     <div className="docview" data-testid="docview">
@@ -337,43 +365,62 @@ export function DocumentView({ docId }: { docId: string }) {
               <button className="btn" onClick={() => setEditing(true)} title="Edit the program by hand (e)">
                 Edit program
               </button>
+              <button
+                className="btn"
+                aria-expanded={!folded}
+                aria-controls="program-panel"
+                onClick={() => setOpsCollapsed(!opsCollapsed)}
+                title={folded ? 'Show the operations beside the text (o)' : 'Fold the operations away so the text gets the width (o); 1–9 still switch them'}
+              >
+                {folded ? 'Show operations' : 'Hide operations'}
+              </button>
             </>
           )}
         </div>
       </header>
       {comparing && !editing ? <ComparePanel docId={docId} /> : null}
-      <div className="docview-body" style={comparing && !editing ? { display: 'none' } : undefined}>
+      <div className={`docview-body${folded ? ' docview-body-folded' : ''}`} style={comparing && !editing ? { display: 'none' } : undefined}>
         <TextPanes execution={execution} hoveredOp={hoveredOp} predicted={predicted} />
-        <aside className="program" aria-label="program">
-          {editing ? (
-            <ProgramEditor detail={detail} onPreview={setExecution} onClose={closeEditor} />
-          ) : (
-            <ProgramErrors errors={execution.errors} title={`Program errors (${execution.errors.length})`} />
-          )}
-          {(detail.ultrax || operations.some((op) => op.stage === 'ultrax') ? (['ultrax'] as Stage[]) : (['doc', 'chunk'] as Stage[])).map((stage) => {
-            const info = stage === 'doc' ? detail.doc : stage === 'chunk' ? detail.chunk : detail.ultrax;
-            const ops = operations.filter((op) => op.stage === stage);
-            return (
-              <section key={stage} className="program-stage">
-                <h3>{stage === 'doc' ? 'Document stage' : stage === 'chunk' ? 'Chunk stage' : 'UltraX program'}</h3>
-                {info ? (
-                  <div className="program-by" title={info.programmer}>
-                    {info.programmer}
-                    {info.keepProbability != null ? ` · keep p=${info.keepProbability.toFixed(2)}` : ''}
-                  </div>
-                ) : null}
-                {info?.failure ? <div className="field-error">Programmer failed: {info.failure}</div> : null}
-                {!info && ops.length === 0 ? <div className="muted small">Not refined yet.</div> : null}
-                {info && ops.length === 0 ? <div className="muted small">Empty program: nothing to do.</div> : null}
-                <ul className="ops">
-                  {ops.map((op) => (
-                    <OperationRow key={`${op.stage}:${op.line}`} op={op} index={operations.indexOf(op)} onToggle={toggle} onHover={setHoveredOp} />
-                  ))}
-                </ul>
-              </section>
-            );
-          })}
-        </aside>
+        {folded ? (
+          <aside className="program-rail" id="program-panel" aria-label="program (folded)">
+            <button className="program-rail-button" onClick={() => setOpsCollapsed(false)} aria-expanded={false} title="Show the operations (o)">
+              {formatCount(operations.length)} {operations.length === 1 ? 'operation' : 'operations'}
+              {switchedOff ? ` · ${formatCount(switchedOff)} off` : ''}
+              {execution.errors.length ? <span className="badge badge-error">{formatCount(execution.errors.length)} {execution.errors.length === 1 ? 'error' : 'errors'}</span> : null}
+            </button>
+          </aside>
+        ) : (
+          <aside className="program" id="program-panel" aria-label="program">
+            {editing ? (
+              <ProgramEditor detail={detail} onPreview={setExecution} onClose={closeEditor} />
+            ) : (
+              <ProgramErrors errors={execution.errors} title={`Program errors (${execution.errors.length})`} />
+            )}
+            {(detail.ultrax || operations.some((op) => op.stage === 'ultrax') ? (['ultrax'] as Stage[]) : (['doc', 'chunk'] as Stage[])).map((stage) => {
+              const info = stage === 'doc' ? detail.doc : stage === 'chunk' ? detail.chunk : detail.ultrax;
+              const ops = operations.filter((op) => op.stage === stage);
+              return (
+                <section key={stage} className="program-stage">
+                  <h3>{stage === 'doc' ? 'Document stage' : stage === 'chunk' ? 'Chunk stage' : 'UltraX program'}</h3>
+                  {info ? (
+                    <div className="program-by" title={info.programmer}>
+                      {info.programmer}
+                      {info.keepProbability != null ? ` · keep p=${info.keepProbability.toFixed(2)}` : ''}
+                    </div>
+                  ) : null}
+                  {info?.failure ? <div className="field-error">Programmer failed: {info.failure}</div> : null}
+                  {!info && ops.length === 0 ? <div className="muted small">Not refined yet.</div> : null}
+                  {info && ops.length === 0 ? <div className="muted small">Empty program: nothing to do.</div> : null}
+                  <ul className="ops">
+                    {ops.map((op) => (
+                      <OperationRow key={`${op.stage}:${op.line}`} op={op} index={operations.indexOf(op)} onToggle={toggle} onHover={setHoveredOp} />
+                    ))}
+                  </ul>
+                </section>
+              );
+            })}
+          </aside>
+        )}
       </div>
     </div>
   );

@@ -39,6 +39,10 @@ interface AppState {
   /** Row of the selected document in the list as it is shown (sort, filter, search); null when not known. */
   selectedIndex: number | null;
   toasts: Toast[];
+  /** The document view's operations panel is folded to a rail, so the text panes get its width (remembered). */
+  opsCollapsed: boolean;
+  /** Share of the text panes' width the original pane takes, between PANE_SPLIT_MIN and PANE_SPLIT_MAX (remembered). */
+  paneSplit: number;
 
   boot(): Promise<void>;
   setScreen(screen: Screen): void;
@@ -61,9 +65,25 @@ interface AppState {
   bumpRows(): void;
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
+  setOpsCollapsed(collapsed: boolean): void;
+  /** Moves the split between the original and refined panes; `remember` saves it (at the end of a drag). */
+  setPaneSplit(split: number, remember?: boolean): void;
 }
 
 const THEME_KEY = 'refinery.theme';
+const OPS_COLLAPSED_KEY = 'refinery.opsCollapsed';
+const PANE_SPLIT_KEY = 'refinery.paneSplit';
+export const PANE_SPLIT_MIN = 0.2;
+export const PANE_SPLIT_MAX = 0.8;
+
+export function clampSplit(split: number): number {
+  return Number.isFinite(split) ? Math.min(PANE_SPLIT_MAX, Math.max(PANE_SPLIT_MIN, split)) : 0.5;
+}
+
+function savedSplit(): number {
+  const saved = localStorage.getItem(PANE_SPLIT_KEY);
+  return saved === null ? 0.5 : clampSplit(Number(saved));
+}
 
 function initialTheme(): Theme {
   const saved = localStorage.getItem(THEME_KEY);
@@ -123,6 +143,8 @@ export const useApp = create<AppState>((set, get) => ({
   selectedDocId: null,
   selectedIndex: null,
   toasts: [],
+  opsCollapsed: localStorage.getItem(OPS_COLLAPSED_KEY) === 'true',
+  paneSplit: savedSplit(),
 
   async boot() {
     const { client } = get();
@@ -173,6 +195,15 @@ export const useApp = create<AppState>((set, get) => ({
     setTimeout(() => get().dismiss(id), kind === 'error' ? 9000 : 4000);
   },
   dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+  setOpsCollapsed(opsCollapsed) {
+    localStorage.setItem(OPS_COLLAPSED_KEY, String(opsCollapsed));
+    set({ opsCollapsed });
+  },
+  setPaneSplit(split, remember = true) {
+    const paneSplit = clampSplit(split);
+    if (remember) localStorage.setItem(PANE_SPLIT_KEY, String(paneSplit));
+    if (paneSplit !== get().paneSplit) set({ paneSplit });
+  },
 }));
 
 async function loadWorkspaceState(): Promise<void> {
