@@ -105,6 +105,21 @@ export type ListQuery = z.infer<typeof ListQuerySchema>;
 const PageSchema = z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) });
 export type ListPageQuery = ListQuery & z.infer<typeof PageSchema>;
 
+/**
+ * Documents per list filter (the chips' counts), for the documents matching a search (all when
+ * empty). kept + modified is what Stats and Batch call kept; errors counts has_errors (a failed
+ * programmer or program errors), so it overlaps the others.
+ */
+export const DocCountsSchema = z.object({
+  all: z.number().int(),
+  pending: z.number().int(),
+  kept: z.number().int(),
+  modified: z.number().int(),
+  dropped: z.number().int(),
+  errors: z.number().int(),
+});
+export type DocCounts = z.infer<typeof DocCountsSchema>;
+
 export const ProgramViewSchema = z.object({
   stage: StageSchema,
   text: z.string(),
@@ -233,6 +248,23 @@ export const DocumentDetailSchema = z.object({
   revertTo: z.object({ programmer: z.string().nullable() }).nullable().optional(),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
+
+/** What "refine this document now" did: the document as it is now, and in words what changed. */
+export const DocRefineResultSchema = z.object({
+  detail: DocumentDetailSchema,
+  /** The programmer as a batch would name it (`rules:fineweb+prox-lines`, a model's label). */
+  programmer: z.string(),
+  /** Stages whose program was written now (empty: the programmer's programs were there already). */
+  wrote: z.array(StageSchema),
+  /** Of those, answered from the program cache (the same text refined before by this programmer). */
+  fromCache: z.number().int(),
+  /** Status before and after. */
+  before: DocStatusSchema,
+  after: DocStatusSchema,
+  /** The programmer failed on it (its message), as in a batch: the document is listed under Errors. */
+  failure: z.string().nullable(),
+});
+export type DocRefineResult = z.infer<typeof DocRefineResultSchema>;
 
 export const JobStateSchema = z.enum(['idle', 'running', 'paused', 'done', 'failed', 'cancelled']);
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -445,6 +477,9 @@ export const methods = {
   'workspace.scanErrors': { input: PageSchema, output: z.object({ total: z.number().int(), rows: z.array(ScanErrorSchema) }) },
 
   'docs.list': { input: ListQuerySchema.extend(PageSchema.shape), output: z.object({ total: z.number().int(), rows: z.array(DocumentRowSchema) }) },
+  /** The rows of these documents as the list shows them (ids not in the workspace are left out): refreshes one row after a toggle without re-sorting the list. */
+  'docs.rows': { input: z.object({ ids: z.array(z.string()).min(1).max(1000) }), output: z.array(DocumentRowSchema) },
+  'docs.counts': { input: z.object({ search: z.string().default('') }), output: DocCountsSchema },
   'docs.neighbor': { input: z.object({ docId: z.string(), direction: z.enum(['next', 'previous']), filter: DocFilterSchema.default('all') }), output: z.string().nullable() },
   'doc.get': { input: DocRef, output: DocumentDetailSchema },
   /** Execute an edited program without saving it (live preview while editing by hand). */
@@ -456,6 +491,12 @@ export const methods = {
   'doc.saveProgram': { input: z.object({ docId: z.string(), stage: StageSchema, text: z.string() }), output: DocumentDetailSchema },
   /** Undo every hand edit of the document: the programmer's programs (and their switched-off operations) come back. */
   'doc.revertProgram': { input: DocRef, output: DocumentDetailSchema },
+  /**
+   * Refine one document now, through the same path as a batch (program cache included).
+   * `programmer`: default the last batch's (with its stages), else the default rule preset.
+   * Refused while a batch runs, and for a stage holding a hand edit (revert it first).
+   */
+  'doc.refine': { input: z.object({ docId: z.string(), programmer: ProgrammerSpecSchema.optional(), stages: StageSelectionSchema.optional() }), output: DocRefineResultSchema },
   'doc.setOperation': { input: z.object({ docId: z.string(), stage: StageSchema, line: z.number().int().min(0), enabled: z.boolean() }), output: ExecutionViewSchema },
 
   'toggles.get': { input: Empty, output: z.record(OperationKindSchema, z.boolean()) },

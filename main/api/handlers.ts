@@ -121,12 +121,15 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     'workspace.scanErrors': async (input) => need().scanErrors(input.offset, input.limit),
 
     'docs.list': async (input) => need().listDocs(input),
+    'docs.rows': async (input) => need().docRows(input.ids),
+    'docs.counts': async (input) => need().countDocs(input.search),
     'docs.neighbor': async (input) => need().neighbor(input.docId, input.direction, input.filter),
     'doc.get': async (input) => need().getDoc(input.docId),
     'doc.compare': async (input) => need().compare(input.docId, input.programmers),
     'doc.preview': async (input) => need().preview(input.docId, input.doc, input.chunk, input.ultrax),
     'doc.saveProgram': async (input) => need().saveProgram(input.docId, input.stage, input.text),
     'doc.revertProgram': async (input) => need().revertProgram(input.docId),
+    'doc.refine': async (input) => need().refineDocument(input.docId, input.programmer, input.stages),
     'doc.setOperation': async (input) => need().setOperation(input.docId, input.stage, input.line, input.enabled),
 
     'toggles.get': async () => need().toggles(),

@@ -48,12 +48,19 @@ export interface RefineRunOptions {
   readonly retryFailed?: boolean;
   /** Recomputes one document's derived columns after its programs changed (inside the batch transaction). */
   readonly recompute: (seq: number) => void;
+  /**
+   * Only this document (its seq): "refine this document now". It goes through the same loop,
+   * cache and storage as a batch, and is skipped like in a batch when the programmer's program
+   * is already stored or a hand edit holds its slot.
+   */
+  readonly only?: number;
 }
 
 export interface RefineOutcome {
   cancelled: boolean;
   /** Documents processed per stage run. */
   processed: Partial<Record<ProgramSlot, number>>;
+  /** Programs answered by the program cache (not asked of the programmer). */
   cacheHits: number;
   errors: number;
 }
@@ -124,8 +131,8 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
     const programmer = options.programmers[stage]!;
     const key = keys[stage]!;
     const runId = runIds[stage]!;
-    let after = 0;
-    while (true) {
+    let after = options.only === undefined ? 0 : options.only - 1;
+    while (options.only === undefined || after < options.only) {
       // Let the event loop turn between batches: a programmer that answers without I/O (the
       // rules) would otherwise keep signals, pause/cancel messages and timers (the writer
       // lock's heartbeat) waiting until the whole job has ended.
@@ -136,7 +143,8 @@ export async function runRefine(store: Store, options: RefineRunOptions): Promis
         break;
       }
       const pending = stage === 'doc' ? store.programs.pendingDocStage : stage === 'chunk' ? store.programs.pendingChunkStage : store.programs.pendingUltraxStage;
-      const batch = pending.all({ after, key, retryBefore, limit: options.batchSize ?? DEFAULT_BATCH });
+      const found = pending.all({ after, key, retryBefore, limit: options.only === undefined ? (options.batchSize ?? DEFAULT_BATCH) : 1 });
+      const batch = options.only === undefined ? found : found.filter((d) => d.seq === options.only);
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.seq;
 

@@ -2,7 +2,7 @@
  * The document list: filter, full-text search, sort and paging, built from fixed SQL
  * fragments (never from user text: search terms are bound parameters).
  */
-import type { DocFilter, DocSort, ListPageQuery } from '../../contract/api';
+import type { DocCounts, DocFilter, DocSort, ListPageQuery } from '../../contract/api';
 import type { SqliteDatabase } from '../../native/sqlite/database';
 import type { DocumentRecord } from './documents';
 
@@ -73,6 +73,35 @@ export function listDocuments(db: SqliteDatabase, query: ListPageQuery, headChar
     .prepare(`SELECT ${LIST_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(headChars, ...where.params, query.limit, query.offset) as ListedDocument[];
   return { total, rows };
+}
+
+/** These documents' list rows, in the order of `ids` (unknown ids left out). */
+export function listedByIds(db: SqliteDatabase, ids: readonly string[], headChars: number): ListedDocument[] {
+  const statement = db.prepare(`SELECT ${LIST_COLUMNS} FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?`);
+  const rows: ListedDocument[] = [];
+  for (const id of ids) {
+    const row = statement.get(headChars, id) as ListedDocument | undefined;
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * Documents per filter for a search (all documents when it is empty). Without a search the
+ * status counts come from the status index and the error count from the partial index of
+ * migration 5, so neither reads the texts.
+ */
+export function countDocuments(db: SqliteDatabase, search: string): DocCounts {
+  const where = whereClause('all', search);
+  const counts: DocCounts = { all: 0, pending: 0, kept: 0, modified: 0, dropped: 0, errors: 0 };
+  const byStatus = db.prepare(`SELECT d.status AS status, count(*) AS n FROM documents d ${where.sql} GROUP BY d.status`).all(...where.params) as { status: string; n: number }[];
+  for (const { status, n } of byStatus) {
+    counts.all += n;
+    if (status === 'pending' || status === 'kept' || status === 'modified' || status === 'dropped') counts[status] += n;
+  }
+  const errors = whereClause('errors', search);
+  counts.errors = db.prepare(`SELECT count(*) FROM documents d ${errors.sql}`).pluck().get(...errors.params) as number;
+  return counts;
 }
 
 /** The next or previous document in corpus order that passes the filter. */

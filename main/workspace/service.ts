@@ -6,15 +6,17 @@ import { describeShard, parseShard, type Shard } from '../shards/shard';
 import { checkShardSet, mergeShard, MergeError, missingShards, type ShardMergeResult } from '../shards/merge';
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { OperationKindSchema, type OperationKind, type CompareView, type ProgrammerRetention, type DocFilter, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
+import { DEFAULT_RULE_PRESET, OperationKindSchema, ProgrammerSpecSchema, StageSelectionSchema, type DocRefineResult, type OperationKind, type CompareView, type ProgrammerRetention, type DocCounts, type DocFilter, type DocumentRow, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
 import { readSettings, type ExecutionSettings } from '../execution/settings';
 import { TITLE_HEAD_CHARS } from '../corpus/text-facts';
 import { RefineJobController } from '../jobs/job-controller';
 import { runRefineJob, type RefineJobHooks, type RefineRequest } from '../jobs/refine-job';
+import { refineOneDocument } from '../jobs/refine-document';
+import { ProgrammerSpecError } from '../stage-programmers/resolve';
 import type { ProgramSlot } from '../prox/programmer';
 import { openStore, type DocumentRecord, type Store } from '../store';
-import { listDocuments, neighborDocument } from '../store/document-list';
+import { countDocuments, listDocuments, listedByIds, neighborDocument } from '../store/document-list';
 import { WorkspaceError } from './errors';
 import { WorkspaceEvents } from './events';
 import { exportWorkspace, type ExportResult } from './export';
@@ -229,6 +231,18 @@ export class Workspace {
     return { total, rows: rows.map(toDocumentRow) };
   }
 
+  /** These documents' list rows (unknown ids left out): the list refreshes a reviewed row in place. */
+  docRows(ids: readonly string[]): DocumentRow[] {
+    this.assertOpen();
+    return listedByIds(this.store.db, ids, TITLE_HEAD_CHARS).map(toDocumentRow);
+  }
+
+  /** Documents per list filter, for those matching `search` (the chips' counts). */
+  countDocs(search: string): DocCounts {
+    this.assertOpen();
+    return countDocuments(this.store.db, search);
+  }
+
   neighbor(docId: string, direction: 'next' | 'previous', filter: DocFilter): string | null {
     return neighborDocument(this.store.db, this.document(docId), direction, filter);
   }
@@ -283,6 +297,48 @@ export class Workspace {
     const doc = this.document(docId);
     this.store.db.transaction(() => revertEdits(this.store, doc, this.settings())).immediate();
     return this.getDoc(docId);
+  }
+
+  /**
+   * Refines one document now, as a batch would (main/jobs/refine-document.ts), and returns it as
+   * it is then. `spec` defaults to the last batch's programmer (with its stages), else the
+   * default rule preset. Holds the writer lock meanwhile, so it waits for no batch: one that
+   * runs (or is paused) makes this 'busy'. A stage holding a hand edit is refused by name.
+   */
+  async refineDocument(docId: string, spec?: ProgrammerSpec, stages?: StageSelection): Promise<DocRefineResult> {
+    const doc = this.document(docId);
+    const last = this.store.jobs.last.get();
+    let chosen: ProgrammerSpec = spec ?? { type: 'rules', preset: DEFAULT_RULE_PRESET };
+    let selection: StageSelection = stages ?? 'both';
+    if (!spec && last) {
+      const parsed = ProgrammerSpecSchema.safeParse(safeJson(last.spec));
+      const lastStages = StageSelectionSchema.safeParse(last.stages);
+      if (parsed.success) {
+        chosen = parsed.data;
+        if (!stages && lastStages.success) selection = lastStages.data;
+      }
+    }
+    const loaded = loadStoredDocument(this.store, doc);
+    const edited = (['doc', 'chunk', 'ultrax'] as const).filter((stage) => loaded.programs[stage]?.edited === 1);
+    if (edited.length > 0) {
+      throw new WorkspaceError('invalid_input', `${docId} has a program edited by hand (${edited.join(', ')} stage), which a refine keeps: revert to the programmer's output first, then refine it`);
+    }
+    if (this.jobs.running && !['done', 'failed', 'cancelled'].includes(this.jobs.current().state)) {
+      throw new WorkspaceError('busy', `a batch is ${this.jobs.current().state} in this workspace; refine this document when it has ended (or cancel it)`);
+    }
+    if (this.jobs.running) await this.jobs.finished();
+    const before = doc.status as DocRefineResult['before'];
+    const lock = this.lockForWriting('refine');
+    let outcome;
+    try {
+      outcome = await refineOneDocument(this.store, doc.seq, chosen, selection, { modelsDir: this.modelsDir, signal: lock.lost });
+    } catch (err) {
+      throw new WorkspaceError(err instanceof ProgrammerSpecError ? 'invalid_input' : 'failed', `could not refine ${docId}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.unlock(lock);
+    }
+    const detail = this.getDoc(docId);
+    return { detail, programmer: outcome.programmer, wrote: outcome.wrote, fromCache: outcome.fromCache, before, after: detail.row.status, failure: outcome.failure };
   }
 
   setOperation(docId: string, stage: ProgramSlot, line: number, enabled: boolean): ExecutionView {
@@ -532,5 +588,13 @@ export class Workspace {
 
   private assertOpen(): void {
     if (this.disposed) throw new WorkspaceError('no_workspace', 'this workspace was closed; open the folder again');
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }
