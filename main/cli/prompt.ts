@@ -14,8 +14,9 @@
  *   (`--tokenizer`, a .gguf or tokenizer.model): each `{start_line, end_line, text, tokens}`
  *   with document-global 0-based lines, the prompt text and the token ids the model is given,
  *   plus `truncated`, and `skipped` (no tokens) for a chunk the model is not given.
- *   `--truncation reference` builds them as GAIR-NLP/ProX does: the prompt cut at 2,000 tokens,
- *   two BOS on chunk prompts (when add_bos_token), over-long lines sent.
+ *   `--truncation reference` builds them as GAIR-NLP/ProX does (and `refine --fidelity
+ *   reference` runs them): the doc prompt cut at 2,000 tokens, two BOS on chunk prompts (when
+ *   add_bos_token), over-long lines sent uncut (skipped when longer than the context).
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { pyStrip } from '../prox/words';
@@ -28,7 +29,7 @@ import { isParquet, openRecordInput } from './record-input';
 import { loadPromptTokenizer } from '../models/prompt-tokenizer';
 import type { Stage } from '../prox/program';
 import { DEFAULT_CONTEXT_SIZE, type PromptTruncation } from '../prox/prompts';
-import { promptText, stagePrompts } from '../prox/stage-prompts';
+import { promptText, stagePromptOptions, stagePrompts } from '../prox/stage-prompts';
 import type { Tokenizer } from '../prox/tokens';
 
 export interface PromptOptions {
@@ -59,8 +60,7 @@ export interface ProxPromptRecord {
 
 /** The ProX prompts of one document, exactly as the model programmer builds them. */
 export function proxPrompts(text: string, stage: Stage, truncation: PromptTruncation, tokenizer: Tokenizer): ProxPromptRecord[] {
-  const reference = truncation === 'reference';
-  const prompts = stagePrompts(stage, text, tokenizer, { contextSize: DEFAULT_CONTEXT_SIZE, truncation, ...(reference ? { bos: 'reference', overlong: 'send' } : {}) });
+  const prompts = stagePrompts(stage, text, tokenizer, stagePromptOptions(truncation, DEFAULT_CONTEXT_SIZE));
   return prompts.map((p) => ({
     start_line: p.firstLine,
     end_line: p.lastLine,
@@ -151,7 +151,7 @@ export function register(program: Command): void {
     .requiredOption('--in <file>', 'input documents: JSONL ("-" for stdin) or .parquet, with text (or original) and id')
     .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line/row, (prox) stage, prompts')
     .addOption(new Option('--stage <stage>', 'prox: the stage whose prompts to write').choices(['doc', 'chunk']))
-    .addOption(new Option('--truncation <mode>', 'prox: keep-inst (default, as refine: the document is shortened so [/INST] and the answer fit) or reference (GAIR-NLP/ProX: cut at 2,000 tokens, two BOS on chunk prompts, over-long lines sent)').choices(['keep-inst', 'reference']))
+    .addOption(new Option('--truncation <mode>', 'prox: keep-inst (default, as refine: the document is shortened so [/INST] and the answer fit) or reference (GAIR-NLP/ProX, as refine --fidelity reference: doc prompt cut at 2,000 tokens, two BOS on chunk prompts, over-long lines sent when they fit the context)').choices(['keep-inst', 'reference']))
     .option('--tokenizer <file>', "prox: the model's tokenizer, a .gguf or a tokenizer.model (its tokenizer_config.json beside it gives legacy and add_bos_token)")
     .option('--max-chars <n>', `ultrax: window size in characters (default ${DEFAULT_MAX_CHARS}, UltraX's own)`, (value) => {
       const n = Number(value);

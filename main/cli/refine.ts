@@ -48,7 +48,7 @@ export function register(program: Command): void {
       .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, hf: URI, openai:<server url>[#model], or rules[:preset]')
       .option('--endpoint <url[#model][@concurrency]>', 'another server for the openai: stages (repeatable); API key from REFINERY_API_KEY', collect, [])
       .option('--ultrax-model <model>', 'UltraX programmer: a model id from the models folder or a GGUF path')
-      .option('--fidelity <fidelity>', 'UltraX: improved (answers constrained to the function space, default) or reference (free generation and context as UltraX ran)')
+      .option('--fidelity <fidelity>', 'models: improved (default: answers constrained to the program space, long prompts keep [/INST], strict parsing) or reference (the reference pipeline exactly, quirks included: GAIR-NLP/ProX for --profile prox-*/--doc-model/--chunk-model, UltraX for UltraX models); see README "Fidelity"')
       .option('--max-chars <n>', 'UltraX: window size in characters (default 48000, as UltraX)')
       .option('--max-new-tokens <n>', 'UltraX: longest answer per window (default 4096, as UltraX)')
       .option('--ultrax-instruction <file>', "UltraX: your copy of UltraX's inference.py (or a text file with its system instruction), when the model file does not carry it")
@@ -80,6 +80,8 @@ export function register(program: Command): void {
     const interrupt = onInterrupt('refine');
     try {
       if (shard) process.stderr.write(`shard ${describeShard(shard)}: ${ws.dbPath}\n`);
+      const switched = ws.followFidelity(spec);
+      if (switched !== null) process.stderr.write(`--fidelity ${spec.type !== 'rules' ? spec.fidelity : ''}: this workspace now reads programs with the ${switched} parser (review, stats and export follow)\n`);
       await runIndex(ws, true, interrupt);
       const display = options.quiet ? null : createProgressDisplay('refining');
       const final = await ws.refine({ spec, stages, batchSize, retryFailed: options.retry !== false }, { signal: interrupt.signal, onStatus: (s) => display?.update(s.done, s.total, describe(s)) });
@@ -161,7 +163,9 @@ export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profi
   const fidelity = fidelityOf(options.fidelity);
   const ultrax = options.ultraxModel !== undefined || options.profile === 'ultrax';
   if (ultraxOptions !== undefined && !ultrax) throw new CliError('--max-chars, --max-new-tokens and --ultrax-instruction apply to UltraX models (--profile ultrax or --ultrax-model)');
-  if (fidelity !== undefined && !ultrax) throw new CliError('--fidelity applies to UltraX models here (--profile ultrax or --ultrax-model)');
+  if (fidelity !== undefined && options.profile === undefined && options.docModel === undefined && options.chunkModel === undefined && !ultrax) {
+    throw new CliError('--fidelity applies to models (--profile, --doc-model/--chunk-model or --ultrax-model); the rules have no reference pipeline to follow');
+  }
   const endpoints = options.endpoint ?? [];
   const withEndpoints = (ref: string | undefined) => (ref !== undefined && parseProgrammerRef(ref).type === 'server' && endpoints.length > 0 ? [ref, ...endpoints].join(',') : ref);
   if (endpoints.length > 0 && ![options.docModel, options.chunkModel].some((ref) => ref !== undefined && parseProgrammerRef(ref).type === 'server')) {
@@ -170,7 +174,7 @@ export function specFromFlags(options: Pick<RefineOptions, 'programmer' | 'profi
   const extra = { ...(fidelity ? { fidelity } : {}), ...(ultraxOptions ? { ultraxOptions } : {}) };
   if (options.profile !== undefined) return { type: 'profile', name: options.profile, ...extra };
   if (options.ultraxModel !== undefined) return { type: 'stages', ultrax: options.ultraxModel, ...extra };
-  if (options.docModel !== undefined || options.chunkModel !== undefined) return { type: 'stages', doc: withEndpoints(options.docModel), chunk: withEndpoints(options.chunkModel) };
+  if (options.docModel !== undefined || options.chunkModel !== undefined) return { type: 'stages', doc: withEndpoints(options.docModel), chunk: withEndpoints(options.chunkModel), ...(fidelity ? { fidelity } : {}) };
   const value = options.programmer ?? 'rules';
   const ref = parseProgrammerRef(value);
   if (ref.type !== 'rules') throw new CliError(`--programmer takes rules or rules:<preset>, not "${value}"; for a model use --doc-model/--chunk-model or --profile`);

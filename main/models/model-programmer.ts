@@ -22,6 +22,7 @@ import { ModelWorker, WorkerCrashError, WorkerInitError } from './worker-host';
 import type { UltraxWorkerSettings, WorkerInit, WorkerReady } from './worker-protocol';
 import { ULTRAX_PROMPT_VERSION } from './ultrax-runner';
 import type { UltraxInstruction } from '../convert/ultrax-instruction';
+import type { Fidelity } from '../../contract/api';
 
 /** The UltraX stage's prompt and window settings, resolved from the model file and the user's options (ultrax-model.ts). */
 export interface UltraxProgrammerSettings extends Omit<UltraxWorkerSettings, 'instruction'> {
@@ -55,6 +56,12 @@ export interface ModelProgrammerOptions {
    * ` [/INST]` stays; 'reference' cuts the token sequence at 2,000 like GAIR-NLP/ProX.
    */
   truncation?: PromptTruncation;
+  /**
+   * ProX stages: 'improved' (default) or 'reference', GAIR-NLP/ProX's pipeline: its prompts
+   * (truncation 'reference'), free greedy generation, its parser (parseMode 'reference').
+   * Reference refuses a probability mode, 'keep-inst' truncation or strict parsing.
+   */
+  fidelity?: Fidelity;
 }
 
 export interface WorkerCrash {
@@ -82,6 +89,11 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
   const mode: DocMode = options.stage === 'doc' ? (options.mode ?? 'generate') : 'generate';
   const keepThreshold = options.keepThreshold ?? 0.5;
   if (!(keepThreshold >= 0 && keepThreshold <= 1)) throw new RangeError(`keepThreshold must be between 0 and 1, got ${keepThreshold}`);
+  const fidelity: Fidelity = options.stage === 'ultrax' ? 'improved' : (options.fidelity ?? 'improved');
+  const reference = fidelity === 'reference';
+  if (reference && mode === 'probability') throw new Error(`${options.modelPath}: reference fidelity generates the doc-stage answer as GAIR-NLP/ProX does; the probability mode needs fidelity improved`);
+  if (reference && options.truncation === 'keep-inst') throw new Error(`${options.modelPath}: reference fidelity cuts prompts as GAIR-NLP/ProX does (truncation reference), not keep-inst`);
+  if (reference && options.parseMode === 'strict') throw new Error(`${options.modelPath}: reference fidelity reads programs with the reference parser, not strict`);
   const init: WorkerInit = {
     stage: options.stage,
     modelPath: options.modelPath,
@@ -89,9 +101,10 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     keepThreshold,
     sequences: options.sequences ?? null,
     gpu: options.gpu ?? 'auto',
-    parseMode: options.parseMode ?? 'strict',
+    parseMode: options.parseMode ?? (reference ? 'reference' : 'strict'),
     threads: options.threads ?? threadsFromEnvironment(),
-    truncation: options.truncation ?? 'keep-inst',
+    truncation: options.truncation ?? (reference ? 'reference' : 'keep-inst'),
+    fidelity,
     weightBytes: summary.weightBytes,
     kvBytesPerToken: kvBytesPerToken(summary.shape),
     ...(options.ultrax ? { ultrax: { ...options.ultrax, instruction: options.ultrax.instruction.text } } : {}),
@@ -126,7 +139,7 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
     return starting;
   };
 
-  const info = options.ultrax ? ultraxInfo(options.modelPath, sha256, options.ultrax) : proxInfo(options.modelPath, sha256, options.stage, mode, keepThreshold, init.truncation);
+  const info = options.ultrax ? ultraxInfo(options.modelPath, sha256, options.ultrax) : proxInfo(options.modelPath, sha256, options.stage, mode, keepThreshold, init.truncation, fidelity);
 
   const writePrograms = async (stage: ProgramSlot, docs: readonly DocumentInput[], request: ProgramRequestOptions = {}): Promise<StageProgram[]> => {
     if (disposed) throw new Error('this model programmer was disposed');
@@ -207,17 +220,25 @@ export async function createModelProgrammer(options: ModelProgrammerOptions): Pr
 
 export { WorkerInitError };
 
-function proxInfo(modelPath: string, sha256: string, stage: ProgramSlot, mode: DocMode, keepThreshold: number, truncation: string): ProgrammerInfo {
+/**
+ * Everything that can change what the model writes is in the id, so programs stored under one
+ * fidelity are never reused for the other: reference runs have no grammar ('none') and say so.
+ */
+export function proxInfo(modelPath: string, sha256: string, stage: ProgramSlot, mode: DocMode, keepThreshold: number, truncation: PromptTruncation, fidelity: Fidelity = 'improved'): ProgrammerInfo {
+  const reference = fidelity === 'reference';
+  const grammarVersion = reference ? 'none' : GRAMMAR_VERSION;
   const parameters: Record<string, string | number | boolean> = { stage, mode, model: basename(modelPath) };
   if (mode === 'probability') parameters.keepThreshold = keepThreshold;
   parameters.truncation = truncation;
+  parameters.fidelity = fidelity;
   return {
-    id: ['model', sha256, stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', truncation, PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
+    // The improved id keeps its old form, so programs stored before fidelity existed stay valid.
+    id: ['model', sha256, stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', truncation, ...(reference ? ['reference'] : []), PROMPT_VERSION, grammarVersion].join(':'),
     kind: 'model',
-    label: `${basename(modelPath)} (${stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''})`,
+    label: `${basename(modelPath)} (${stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''}${reference ? ', reference fidelity' : ''})`,
     modelHash: sha256,
     promptVersion: PROMPT_VERSION,
-    grammarVersion: GRAMMAR_VERSION,
+    grammarVersion,
     parameters,
   };
 }

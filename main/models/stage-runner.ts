@@ -1,7 +1,16 @@
 /**
  * Writes ProX programs with a loaded model, in this process: prompt tokens exactly as the
- * reference builds them (main/prox/prompts.ts), greedy decoding under the stage's GBNF grammar,
- * the reference token limits, and one result per document, failures included.
+ * reference builds them (main/prox/prompts.ts), greedy decoding, the reference token limits,
+ * and one result per document, failures included.
+ *
+ * Two fidelities (contract/api.ts Fidelity):
+ * - 'improved' (default): ` [/INST]` kept on long documents, answers constrained by the stage's
+ *   GBNF grammar, over-long lines skipped, a chunk answer cut off at 256 tokens not applied;
+ * - 'reference': GAIR-NLP/ProX's pipeline, quirks included: the prompts of
+ *   `stagePromptOptions('reference')` (doc prompt cut at 2,000 tokens, BOS as the reference
+ *   feeds them, over-long lines sent when their prompt fits the context), free greedy
+ *   generation with no grammar up to the stage's limit or the context's end, and the raw output
+ *   kept as the program even when cut off (the reference parser then weighs its errors).
  *
  * The worker child process (worker-entry.ts) runs this; tests and the benchmark may call it
  * directly. Documents are processed concurrently so every sequence of the engine stays busy.
@@ -11,7 +20,8 @@ import type { ChunkProgram, DocumentInput, ProgrammerProgress, ProgramSlot, Stag
 import type { Tokenizer } from '../prox/tokens';
 import type { PromptTruncation } from '../prox/prompts';
 import { DEFAULT_CHUNK_BUDGET, mergeChunkPrograms } from '../prox/chunker';
-import { chunkStagePrompts, docStagePrompt } from '../prox/stage-prompts';
+import { chunkStagePrompts, docStagePrompt, stagePromptOptions } from '../prox/stage-prompts';
+import type { Fidelity } from '../../contract/api';
 import { parseProgram } from '../prox/parse';
 import { docGrammar, chunkGrammar } from '../prox/grammar';
 import { EngineUnavailableError, PromptTooLongError, type GenerationEngine } from '../../native/llama/engine';
@@ -30,9 +40,11 @@ export interface StageRunnerOptions {
   /** Probability mode: keep when P(keep) >= this. */
   readonly keepThreshold?: number;
   readonly parseMode?: ParseMode;
-  /** How over-long prompts are fitted into the context (main/prox/prompts.ts). */
+  /** How over-long prompts are fitted into the context (main/prox/prompts.ts); reference fidelity implies 'reference'. */
   readonly truncation?: PromptTruncation;
   readonly chunkBudget?: number;
+  /** 'improved' (default) or 'reference' (see the top of this file). */
+  readonly fidelity?: Fidelity;
 }
 
 export interface StageRunner {
@@ -43,14 +55,14 @@ const DOC_PROGRAMS = { keep: 'keep_doc()', drop: 'drop_doc()' } as const;
 
 export function createStageRunner(options: StageRunnerOptions): StageRunner {
   const { stage, engine, tokenizer } = options;
-  const parseMode = options.parseMode ?? 'strict';
-  const grammar = stage === 'doc' ? docGrammar() : chunkGrammar();
+  const settings = runnerSettings(options);
+  const { parseMode, grammar } = settings;
   const contextSize = engine.info.contextSize;
   // The prompts come from main/prox/stage-prompts.ts, the same code `refinery prompt` shows.
-  const promptOptions = { contextSize, truncation: options.truncation ?? 'keep-inst', chunkBudget: options.chunkBudget ?? DEFAULT_CHUNK_BUDGET } as const;
+  const promptOptions = stagePromptOptions(settings.truncation, contextSize, options.chunkBudget ?? DEFAULT_CHUNK_BUDGET);
   const promptFor = (text: string): number[] => docStagePrompt(text, tokenizer, promptOptions).tokens;
 
-  /** Greedy, grammar-constrained answer for one prompt; the output text with spaces stripped like the reference. */
+  /** Greedy answer for one prompt (under the grammar unless reference); the output text with spaces stripped like the reference. */
   const answer = async (prompt: number[], onTokens?: (delta: ProgrammerProgress) => void): Promise<{ text: string; promptTokens: number; generatedTokens: number; cutOff: boolean }> => {
     const result = await engine.generate(prompt, { grammar, maxTokens: MAX_NEW_TOKENS[stage] });
     const generatedTokens = result.generatedTokens ?? result.tokens.length;
@@ -66,6 +78,7 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
   const docByProbability = async (doc: DocumentInput, onTokens?: (delta: ProgrammerProgress) => void): Promise<StageProgram> => {
     const prompt = promptFor(doc.text);
     const threshold = options.keepThreshold ?? 0.5;
+    if (grammar === undefined) throw new Error('the probability mode needs the doc grammar; reference fidelity generates');
     const decision = await firstDecision(engine, tokenizer, prompt, grammar);
     onTokens?.({ promptTokens: decision.promptTokensEvaluated, generatedTokens: decision.steps });
     const keep = decision.keepProbability >= threshold;
@@ -96,9 +109,11 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
           generatedTokens += result.generatedTokens;
           // The grammar has no call cap (grammar.ts), so a looping answer runs into the token
           // budget. Its calls are not applied: the chunk stays as it is, and the reason says why.
-          if (result.cutOff) return { ...range, program: '', skipped: `the answer was cut off at the ${MAX_NEW_TOKENS.chunk}-token budget (a runaway or looping output), so its calls are not applied: ${JSON.stringify(result.text.slice(0, 120))}` };
+          // The reference keeps the cut-off text; its parser counts the broken last call.
+          if (result.cutOff && options.fidelity !== 'reference') return { ...range, program: '', skipped: `the answer was cut off at the ${MAX_NEW_TOKENS.chunk}-token budget (a runaway or looping output), so its calls are not applied: ${JSON.stringify(result.text.slice(0, 120))}` };
           return { ...range, program: result.text };
         } catch (err) {
+          // A prompt that fills the whole context leaves no room for an answer (the reference's vLLM returns none).
           if (err instanceof PromptTooLongError) return { ...range, program: '', skipped: err.message };
           throw err;
         }
@@ -119,6 +134,28 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
         return failedProgram(doc.id, stage, `model failed on this document: ${err instanceof Error ? err.message : String(err)}`);
       }
     },
+  };
+}
+
+interface RunnerSettings {
+  readonly truncation: PromptTruncation;
+  readonly parseMode: ParseMode;
+  /** The stage's GBNF; undefined: free generation. */
+  readonly grammar: string | undefined;
+}
+
+/** What a fidelity fixes: reference fidelity runs the reference's prompts, parser and free generation, whatever else is asked. */
+function runnerSettings(options: StageRunnerOptions): RunnerSettings {
+  if (options.fidelity === 'reference') {
+    if (options.mode === 'probability') throw new Error('reference fidelity generates the doc-stage answer as the reference does; the probability mode is an improvement of its own (use fidelity improved)');
+    if (options.truncation === 'keep-inst') throw new Error("reference fidelity cuts prompts as the reference does (truncation 'reference'), not 'keep-inst'");
+    if (options.parseMode === 'strict') throw new Error("reference fidelity reads programs with the reference parser (parseMode 'reference'), not 'strict'");
+    return { truncation: 'reference', parseMode: 'reference', grammar: undefined };
+  }
+  return {
+    truncation: options.truncation ?? 'keep-inst',
+    parseMode: options.parseMode ?? 'strict',
+    grammar: options.stage === 'doc' ? docGrammar() : chunkGrammar(),
   };
 }
 

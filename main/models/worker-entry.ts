@@ -45,6 +45,7 @@ async function init(options: WorkerInit): Promise<void> {
             keepThreshold: options.keepThreshold,
             parseMode: options.parseMode,
             truncation: options.truncation,
+            fidelity: options.fidelity,
           });
     send({ type: 'ready', ready: { runtime: runtime.info, model: model.info, engine: engine.info } });
     for (const request of pending.splice(0)) void write(request);

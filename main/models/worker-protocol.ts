@@ -7,6 +7,7 @@ import type { EngineInfo } from '../../native/llama/engine';
 import type { DocMode } from './stage-runner';
 import type { PromptTruncation } from '../prox/prompts';
 import type { UltraxFidelity } from './ultrax-runner';
+import type { Fidelity } from '../../contract/api';
 
 /** What an UltraX worker needs beyond the model: the prompt parts and the window settings. */
 export interface UltraxWorkerSettings {
@@ -33,6 +34,8 @@ export interface WorkerInit {
   /** llama.cpp CPU threads; null: the runtime's default (native/llama/threads.ts). */
   readonly threads: number | null;
   readonly truncation: PromptTruncation;
+  /** ProX stages: 'improved' or 'reference' (stage-runner.ts). */
+  readonly fidelity: Fidelity;
   /** Bytes of tensor data, from the header check done before the load. */
   readonly weightBytes: number;
   /** KV-cache bytes one token of context costs (sizes the number of sequences). */

@@ -24,6 +24,7 @@ import { EndpointPool, type EndpointStats, type PoolOptions } from './endpoint-p
 import { createRemoteEngine } from './remote-engine';
 import { discover, tokenizeRemotely } from './server-protocol';
 import { loadLocalTokenizer, type LocalTokenizer } from './local-tokenizer';
+import type { Fidelity } from '../../contract/api';
 
 export interface RemoteProgrammerOptions {
   readonly stage: Stage;
@@ -35,6 +36,8 @@ export interface RemoteProgrammerOptions {
   readonly keepThreshold?: number;
   readonly parseMode?: ParseMode;
   readonly truncation?: PromptTruncation;
+  /** 'improved' (default) or 'reference' (GAIR-NLP/ProX's prompts, free generation, its parser: stage-runner.ts). */
+  readonly fidelity?: Fidelity;
   /** Requests in flight per endpoint when neither the ref (`@N`) nor the server (slots) says; default 8. */
   readonly defaultConcurrency?: number;
   readonly requestTimeoutMs?: number;
@@ -66,6 +69,7 @@ const TOKENIZER_PROBES = [
 
 export async function createRemoteProgrammer(options: RemoteProgrammerOptions): Promise<RemoteProgrammer> {
   if (options.endpoints.length === 0) throw new RemoteSetupError('a remote programmer needs at least one endpoint');
+  if (options.fidelity === 'reference' && options.stage === 'doc' && options.mode === 'probability') throw new RemoteSetupError('reference fidelity generates the doc-stage answer as GAIR-NLP/ProX does; the probability mode needs fidelity improved');
   const apiKey = options.apiKey === undefined ? apiKeyFromEnvironment() : options.apiKey;
   const endpoints = options.endpoints.map((ref) => new Endpoint(ref, apiKey));
   const expected = options.endpoints[0]!.model;
@@ -115,17 +119,21 @@ export async function createRemoteProgrammer(options: RemoteProgrammerOptions): 
   );
   const mode: DocMode = options.stage === 'doc' ? (options.mode ?? 'generate') : 'generate';
   const keepThreshold = options.keepThreshold ?? 0.5;
-  const truncation = options.truncation ?? 'keep-inst';
+  const fidelity: Fidelity = options.fidelity ?? 'improved';
+  const referenceFidelity = fidelity === 'reference';
+  const truncation = options.truncation ?? (referenceFidelity ? 'reference' : 'keep-inst');
+  const parseMode = options.parseMode ?? (referenceFidelity ? 'reference' : undefined);
+  const grammarVersion = referenceFidelity ? 'none' : GRAMMAR_VERSION;
   const served = reference.served;
   const identity = createHash('sha256').update(`${served.id}\n${served.fingerprint}`).digest('hex').slice(0, 16);
-  const parameters: Record<string, string | number | boolean> = { stage: options.stage, mode, model: served.id, truncation, server: served.flavor };
+  const parameters: Record<string, string | number | boolean> = { stage: options.stage, mode, model: served.id, truncation, server: served.flavor, fidelity };
   if (mode === 'probability') parameters.keepThreshold = keepThreshold;
   const info: ProgrammerInfo = {
-    id: ['remote', served.id, identity, options.stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', truncation, PROMPT_VERSION, GRAMMAR_VERSION].join(':'),
+    id: ['remote', served.id, identity, options.stage, mode === 'probability' ? `probability@${keepThreshold}` : 'greedy', truncation, ...(referenceFidelity ? ['reference'] : []), PROMPT_VERSION, grammarVersion].join(':'),
     kind: 'remote',
-    label: `${served.id} on ${live.length} endpoint${live.length === 1 ? '' : 's'} (${options.stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''})`,
+    label: `${served.id} on ${live.length} endpoint${live.length === 1 ? '' : 's'} (${options.stage} stage${mode === 'probability' ? `, keep if P(keep) >= ${keepThreshold}` : ''}${referenceFidelity ? ', reference fidelity' : ''})`,
     promptVersion: PROMPT_VERSION,
-    grammarVersion: GRAMMAR_VERSION,
+    grammarVersion,
     parameters,
   };
 
@@ -138,7 +146,7 @@ export async function createRemoteProgrammer(options: RemoteProgrammerOptions): 
     const onAbort = () => batch.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     const engine = createRemoteEngine({ pool, contextSize: CONTEXT_SIZE, requestTimeoutMs: options.requestTimeoutMs, signal: batch.signal, pieceText: (token) => local.tokenizer.detokenize([token]) });
-    const runner = createStageRunner({ stage, engine, tokenizer: local.tokenizer, mode, keepThreshold, parseMode: options.parseMode, truncation });
+    const runner = createStageRunner({ stage, engine, tokenizer: local.tokenizer, mode, keepThreshold, parseMode, truncation, fidelity });
     const results: StageProgram[] = new Array(docs.length);
     let cursor = 0;
     const lane = async (): Promise<void> => {

@@ -6,6 +6,7 @@
 import type { ProgramSlot, Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/rule-programmer';
 import type { UltraxOptions } from '../models/ultrax-model';
+import type { Fidelity } from '../../contract/api';
 
 export interface StageProgrammerOptions {
   /** Start the model on the first request instead of now. */
@@ -14,6 +15,8 @@ export interface StageProgrammerOptions {
   readonly beforeStart?: () => Promise<void>;
   /** The UltraX stage's settings (fidelity, window size, instruction file). */
   readonly ultrax?: UltraxOptions;
+  /** ProX stages: improved (default) or reference; reference also prefers a profile's 16-bit files. */
+  readonly fidelity?: Fidelity;
 }
 
 export interface ModelRuntime {
@@ -66,6 +69,7 @@ export async function loadModelRuntime(): Promise<ModelRuntime> {
       modelPath: resolved.path,
       start: options.lazy ? 'on-first-use' : 'now',
       beforeStart: options.beforeStart,
+      ...(stage !== 'ultrax' && options.fidelity !== undefined ? { fidelity: options.fidelity } : {}),
       ...(stage === 'ultrax' ? { ultrax: ultrax.ultraxSettingsFor(resolved.path, options.ultrax, modelsDir) } : {}),
     });
     modelPaths.set(programmer, resolved.path);
@@ -73,7 +77,7 @@ export async function loadModelRuntime(): Promise<ModelRuntime> {
   };
   return {
     profileProgrammer: async (profile, stage, modelsDir, options) => {
-      const resolved = profiles.resolveProfile(profile, dirOf(modelsDir))[stage];
+      const resolved = profiles.resolveProfile(profile, dirOf(modelsDir), stage === 'ultrax' ? 'improved' : (options?.fidelity ?? 'improved'))[stage];
       if (!resolved) throw new profiles.ProfileError(`profile "${profile}" has no ${stage} stage (it runs ${profiles.profileStages(profile).join(', ')})`);
       return fromResolved(resolved, stage, dirOf(modelsDir), options);
     },

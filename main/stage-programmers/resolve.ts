@@ -4,7 +4,7 @@
  * `rules[:preset]` runs the rule programmer; anything else names a model and goes to the model
  * runtime.
  */
-import { parseProgrammerRef, type ProgrammerSpec, type StageSelection } from '../../contract/api';
+import { parseProgrammerRef, type Fidelity, type ProgrammerSpec, type StageSelection } from '../../contract/api';
 import type { ProgramSlot, Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/rule-programmer';
 import { parseRuleSpec, RuleSpecError } from '../rules/config';
@@ -35,14 +35,21 @@ export function describeSpec(spec: ProgrammerSpec): string {
     case 'rules':
       return `rules:${spec.preset}`;
     case 'profile':
-      return `profile ${spec.name}`;
+      return `profile ${spec.name}${spec.fidelity === 'reference' ? ' (reference fidelity)' : ''}`;
     case 'stages':
-      return spec.ultrax !== undefined ? `ultrax=${spec.ultrax}` : `doc=${spec.doc ?? '-'} chunk=${spec.chunk ?? '-'}`;
+      return `${spec.ultrax !== undefined ? `ultrax=${spec.ultrax}` : `doc=${spec.doc ?? '-'} chunk=${spec.chunk ?? '-'}`}${spec.fidelity === 'reference' ? ' (reference fidelity)' : ''}`;
   }
 }
 
 /** The built-in profile that runs UltraX (main/models/profiles.ts). */
 const ULTRAX_PROFILE = 'ultrax';
+
+/** The fidelity a spec asks of ProX models (profiles prox-*, doc/chunk-stage models); undefined when it states none or is not ProX. */
+export function proxFidelity(spec: ProgrammerSpec): Fidelity | undefined {
+  if (spec.type === 'rules') return undefined;
+  if (spec.type === 'profile' ? spec.name === ULTRAX_PROFILE : spec.ultrax !== undefined) return undefined;
+  return spec.fidelity;
+}
 
 /**
  * The stages a spec runs for a stage selection. An UltraX programmer writes one whole-document
@@ -73,10 +80,12 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
   const result: StageProgrammers = {};
   const ultraxOptions = spec.type === 'rules' ? undefined : { ...spec.ultraxOptions, ...(spec.fidelity ? { fidelity: spec.fidelity } : {}) };
   /** Lazy loading for the chunk model when a doc stage runs before it. */
+  const proxFidelity = spec.type === 'rules' || spec.fidelity === undefined ? {} : { fidelity: spec.fidelity };
   const stageOptions = (stage: ProgramSlot, runtime: ModelRuntime): StageProgrammerOptions => {
     if (stage === 'ultrax') return { ultrax: ultraxOptions ?? {} };
-    if (stage !== 'chunk' || !stages.includes('doc')) return {};
+    if (stage !== 'chunk' || !stages.includes('doc')) return { ...proxFidelity };
     return {
+      ...proxFidelity,
       lazy: true,
       beforeStart: async () => {
         const doc = result.doc;
@@ -109,7 +118,7 @@ export async function resolveProgrammers(spec: ProgrammerSpec, stages: readonly 
       const ref = parseProgrammerRef(value);
       let programmer: Programmer;
       if (ref.type === 'rules') programmer = rules(ref.preset);
-      else if (ref.type === 'server') programmer = await remoteProgrammer(ref.endpoints, stage, options);
+      else if (ref.type === 'server') programmer = await remoteProgrammer(ref.endpoints, stage, options, spec.fidelity);
       else {
         const runtime = await loadModelRuntime();
         programmer = await runtime.modelProgrammer(value, stage, options.modelsDir, stageOptions(stage, runtime));
@@ -169,11 +178,11 @@ function endpointRefs(endpoints: string): EndpointRef[] {
   return refs;
 }
 
-async function remoteProgrammer(endpoints: string, stage: ProgramSlot, options: ResolveOptions): Promise<Programmer> {
+async function remoteProgrammer(endpoints: string, stage: ProgramSlot, options: ResolveOptions, fidelity: Fidelity | undefined): Promise<Programmer> {
   if (stage === 'ultrax') throw ultraxOnServer(endpoints);
   const { createRemoteProgrammer, RemoteSetupError } = await import('../remote/remote-programmer');
   try {
-    return await createRemoteProgrammer({ stage, endpoints: endpointRefs(endpoints), onWarning: options.onWarning });
+    return await createRemoteProgrammer({ stage, endpoints: endpointRefs(endpoints), onWarning: options.onWarning, ...(fidelity !== undefined ? { fidelity } : {}) });
   } catch (err) {
     if (err instanceof RemoteSetupError || err instanceof EndpointError) throw new ProgrammerSpecError(`openai:${endpoints}: ${err.message}`);
     throw err;

@@ -13,7 +13,7 @@ import { TITLE_HEAD_CHARS } from '../corpus/text-facts';
 import { RefineJobController } from '../jobs/job-controller';
 import { runRefineJob, type RefineJobHooks, type RefineRequest } from '../jobs/refine-job';
 import { refineOneDocument } from '../jobs/refine-document';
-import { ProgrammerSpecError } from '../stage-programmers/resolve';
+import { ProgrammerSpecError, proxFidelity } from '../stage-programmers/resolve';
 import type { ProgramSlot } from '../prox/programmer';
 import { openStore, type DocumentRecord, type Store } from '../store';
 import { countDocuments, listDocuments, listedByIds, neighborDocument } from '../store/document-list';
@@ -331,6 +331,7 @@ export class Workspace {
     const lock = this.lockForWriting('refine');
     let outcome;
     try {
+      this.followFidelity(chosen);
       outcome = await refineOneDocument(this.store, doc.seq, chosen, selection, { modelsDir: this.modelsDir, signal: lock.lost });
     } catch (err) {
       throw new WorkspaceError(err instanceof ProgrammerSpecError ? 'invalid_input' : 'failed', `could not refine ${docId}: ${err instanceof Error ? err.message : String(err)}`);
@@ -442,6 +443,21 @@ export class Workspace {
     this.restartStatusPass();
   }
 
+  /**
+   * A ProX model run that states its fidelity sets how this workspace reads programs: reference
+   * fidelity's free-form outputs are read with the reference parser, as GAIR-NLP/ProX executes
+   * them (`drop` anywhere drops, its error weights), improved fidelity's with the strict one.
+   * A spec with no fidelity leaves the mode as it is. Returns the mode switched to, or null.
+   */
+  followFidelity(spec: ProgrammerSpec): 'strict' | 'reference' | null {
+    const fidelity = proxFidelity(spec);
+    if (fidelity === undefined) return null;
+    const mode = fidelity === 'reference' ? 'reference' : 'strict';
+    if (this.settings().mode === mode) return null;
+    this.setParseMode(mode);
+    return mode;
+  }
+
   // ------------------------------------------------------------------ refine jobs
 
   async startRefine(spec: ProgrammerSpec, stages: StageSelection): Promise<JobStatus> {
@@ -450,6 +466,7 @@ export class Workspace {
     if (this.jobs.running && ['done', 'failed', 'cancelled'].includes(this.jobs.current().state)) await this.jobs.finished();
     if (this.jobs.running) throw new WorkspaceError('busy', `a refine job is already ${this.jobs.current().state} in this workspace; pause, cancel or wait for it first`);
     const lock = this.lockForWriting('refine');
+    this.followFidelity(spec);
     let status: JobStatus;
     try {
       status = await this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
@@ -475,6 +492,7 @@ export class Workspace {
     if (this.jobs.running) throw new WorkspaceError('busy', 'a refine job is already running in this workspace; pause or cancel it first');
     const lock = this.lockForWriting('refine');
     try {
+      this.followFidelity(request.spec);
       const signal = hooks.signal ? AbortSignal.any([hooks.signal, lock.lost]) : lock.lost;
       const final = await runRefineJob(this.store, { ...request, modelsDir: this.modelsDir }, { ...hooks, signal });
       if (lock.lost.aborted && !hooks.signal?.aborted) return { ...final, message: `${final.message ?? 'stopped'}; ${(lock.lost.reason as Error).message}` };

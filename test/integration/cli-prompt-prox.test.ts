@@ -40,9 +40,12 @@ function tokenizerFolder(name: string, config: Record<string, unknown>): string 
 
 const NON_LEGACY = tokenizerFolder('non-legacy', { legacy: false, add_bos_token: true });
 const LONG_LINE = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
+/** Over the 1,500-token chunk budget, but its prompt fits the 2,048-token context. */
+const MID_LINE = Array.from({ length: 450 }, (_, i) => `word${i}`).join(' ');
 const DOCS = [
   { id: 'short', text: 'Home | About\nWelcome to the page.\nSome body text.' },
   { id: 'overlong', text: `First line.\n${LONG_LINE}\nLast line.` },
+  { id: 'fits', text: `First line.\n${MID_LINE}` },
 ];
 const input = join(work, 'docs.jsonl');
 writeFileSync(input, `${DOCS.map((d) => JSON.stringify(d)).join('\n')}\n`);
@@ -50,7 +53,7 @@ writeFileSync(input, `${DOCS.map((d) => JSON.stringify(d)).join('\n')}\n`);
 function run(name: string, args: string[]): PromptRecord[] {
   const out = join(work, `${name}.jsonl`);
   const result = cli([...args, '--in', input, '--out', out]);
-  expect(result.stderr).toMatch(/wrote the prompts of 2 documents/);
+  expect(result.stderr).toMatch(/wrote the prompts of 3 documents/);
   expect(result.status).toBe(0);
   return readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as PromptRecord);
 }
@@ -73,14 +76,25 @@ describe('refinery prompt --dialect prox', () => {
     expect(overlong!.prompts[2]!.text).toContain('[002]Last line.');
   });
 
-  it('chunk stage, reference: two BOS (add_bos_token), the over-long line sent and cut at 2,000 tokens', () => {
-    const [short, overlong] = run('chunk-reference', ['--stage', 'chunk', '--truncation', 'reference', '--tokenizer', NON_LEGACY]);
+  it('chunk stage, reference: two BOS (add_bos_token), an over-long line sent whole when its prompt fits the context, else no prompt', () => {
+    const [short, overlong, fits] = run('chunk-reference', ['--stage', 'chunk', '--truncation', 'reference', '--tokenizer', NON_LEGACY]);
     expect(short!.prompts[0]!.tokens.slice(0, 3)).toEqual([1, 1, 29961]);
     expect(short!.prompts[0]!.text.startsWith('<s><s>[INST] <<SYS>>')).toBe(true);
-    const sent = overlong!.prompts[1]!;
+    // The reference gives vLLM the whole prompt: one longer than the context is ignored (no answer), never cut.
+    const ignored = overlong!.prompts[1]!;
+    expect([ignored.start_line, ignored.end_line, ignored.tokens]).toEqual([1, 1, []]);
+    expect(ignored.skipped).toMatch(/longer than the 2048-token context \(the reference's vLLM ignores it/);
+    expect(fits!.prompts.map((q) => [q.start_line, q.end_line])).toEqual([[0, 0], [1, 1]]);
+    const sent = fits!.prompts[1]!;
     expect(sent.skipped).toBeUndefined();
-    expect([sent.start_line, sent.end_line, sent.truncated, sent.tokens.length]).toEqual([1, 1, true, 2000]);
-    expect(sent.tokens.slice(-4)).not.toEqual(INST_CLOSE);
+    expect(sent.truncated).toBe(false);
+    expect(sent.tokens.length).toBeGreaterThan(1500);
+    expect(sent.tokens.length).toBeLessThan(2048);
+    expect(sent.tokens.slice(-4)).toEqual(INST_CLOSE);
+    expect(sent.text).toContain(`[001]${MID_LINE}\n[/doc] [/INST]`);
+    // keep-inst skips the same line: it is over the chunk budget.
+    const [, , keep] = run('chunk-keep-fits', ['--stage', 'chunk', '--tokenizer', NON_LEGACY]);
+    expect(keep!.prompts[1]!.skipped).toMatch(/over the 1500-token chunk budget/);
   });
 
   it('doc stage with a GGUF (legacy unstated: "▁[" 518); reference cuts [/INST] off a long document, keep-inst keeps it', () => {

@@ -4,7 +4,7 @@
  * so closing the window or restarting the browser loses nothing.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { DEFAULT_RULE_PRESET, type MethodOutput, type ProgrammerSpec, type RuleCatalog, type StageSelection } from '../../../contract/api';
+import { DEFAULT_RULE_PRESET, type Fidelity, type MethodOutput, type ProgrammerSpec, type RuleCatalog, type StageSelection } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { RulePicker } from '../components/RulePicker';
@@ -41,6 +41,7 @@ export function Batch() {
   const [docModel, setDocModel] = useState('');
   const [chunkModel, setChunkModel] = useState('');
   const [stages, setStages] = useState<StageSelection>('both');
+  const [fidelity, setFidelity] = useState<Fidelity>('improved');
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<JobError[] | null>(null);
   const [errorsFailed, setErrorsFailed] = useState<string | null>(null);
@@ -84,7 +85,7 @@ export function Batch() {
         const inPreset = new Set(catalog ? rulesOfPreset(catalog, ruleSpec.preset).map((r) => r.key) : ruleSpec.off);
         const preset = joinSpec({ ...ruleSpec, off: ruleSpec.off.filter((key) => inPreset.has(key)) });
         const programmer: ProgrammerSpec =
-          mode === 'rules' ? { type: 'rules', preset } : mode === 'profile' ? { type: 'profile', name: profile } : { type: 'stages', ...(docModel ? { doc: docModel } : {}), ...(chunkModel ? { chunk: chunkModel } : {}) };
+          mode === 'rules' ? { type: 'rules', preset } : mode === 'profile' ? { type: 'profile', name: profile, fidelity } : { type: 'stages', ...(docModel ? { doc: docModel } : {}), ...(chunkModel ? { chunk: chunkModel } : {}), fidelity };
         setJob(await client.call('refine.start', { programmer, stages }));
       } else {
         setJob(await client.call(`refine.${what}`, {}));
@@ -162,6 +163,15 @@ export function Batch() {
             </datalist>
           </div>
         )}
+        {mode !== 'rules' ? (
+          <label className="field">
+            <span>Fidelity (reference runs the published pipeline exactly; the workspace then reads programs with the reference parser)</span>
+            <select value={fidelity} onChange={(e) => setFidelity(e.target.value as Fidelity)} aria-label="fidelity" disabled={active}>
+              <option value="improved">Improved (default): answers kept to the program space, long documents keep [/INST], strict parsing</option>
+              <option value="reference">Reference: as GAIR-NLP/ProX (or UltraX) ran it, quirks included; prefers 16-bit model files</option>
+            </select>
+          </label>
+        ) : null}
         <label className="field">
           <span>Stages</span>
           <select value={stages} onChange={(e) => setStages(e.target.value as StageSelection)} aria-label="stages" disabled={active}>

@@ -53,6 +53,7 @@ describe('the built workers (out/main)', () => {
         parseMode: 'strict',
         threads: TEST_THREADS,
         truncation: 'keep-inst',
+        fidelity: 'improved',
         weightBytes: 0,
         kvBytesPerToken: kvBytesPerToken(shape),
       };

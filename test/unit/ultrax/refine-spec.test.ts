@@ -14,7 +14,7 @@ describe('UltraX programmer specs', () => {
     expect(specFromFlags({ profile: 'ultrax' })).toEqual({ type: 'profile', name: 'ultrax' });
     expect(() => specFromFlags({ ultraxModel: 'x.gguf', docModel: 'y.gguf' })).toThrow(/give only one of/);
     expect(() => specFromFlags({ docModel: 'y.gguf', maxChars: '10' })).toThrow(/apply to UltraX models/);
-    expect(() => specFromFlags({ programmer: 'rules', fidelity: 'reference' })).toThrow(/--fidelity applies to UltraX models/);
+    expect(() => specFromFlags({ programmer: 'rules', fidelity: 'reference' })).toThrow(/--fidelity applies to models \(--profile, --doc-model\/--chunk-model or --ultrax-model\); the rules have no reference pipeline/);
     expect(() => specFromFlags({ ultraxModel: 'x.gguf', fidelity: 'exact' })).toThrow(/--fidelity must be improved or reference, not "exact"/);
     expect(() => specFromFlags({ ultraxModel: 'x.gguf', maxNewTokens: '0' })).toThrow(/--max-new-tokens must be a whole number of at least 1/);
   });
