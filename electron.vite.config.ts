@@ -2,8 +2,8 @@
  * Electron build (`npm run build`, used by `npm start` and packaging):
  * - main: main/electron/main.ts -> out/main/index.js (ESM). Dependencies stay external: the
  *   native addons are loaded at run time, unpacked from the asar (see electron-builder.yml):
- *   node-llama-cpp from node_modules, better-sqlite3's JavaScript from node_modules and its
- *   compiled part from native-builds/ (the Electron-ABI build, native/sqlite/binding.ts).
+ *   node-llama-cpp and better-sqlite3 from node_modules (better-sqlite3's prebuilt Node-API file,
+ *   the same one Node loads, native/sqlite/binding.ts).
  * - preload: bundled into one CommonJS file with nothing external, as a sandboxed preload
  *   cannot require() packages.
  * - renderer: the same build as vite.config.ts (browser shell), into out/renderer.

@@ -1,19 +1,20 @@
 /**
- * `npm start`: prepare better-sqlite3 for Electron, build the app and open the Electron window.
+ * `npm start`: build the app and open the Electron window.
  *
- * Falls back to the browser shell, saying why in one line, when Electron cannot run here:
- * - better-sqlite3 cannot be prepared for Electron's ABI (no prebuilt binary could be
- *   downloaded and compiling against Electron's headers failed, e.g. offline);
- * - Electron's binary is missing (its installer is tried first unless
- *   ELECTRON_SKIP_BINARY_DOWNLOAD is set).
- * Extra arguments (a folder, --port) go to the browser shell.
+ * Falls back to the browser shell, saying why in one line, when Electron's binary is missing
+ * (its installer is tried first unless ELECTRON_SKIP_BINARY_DOWNLOAD is set). SQLite needs no
+ * preparation: better-sqlite3's prebuilt Node-API file loads in Electron as it does in Node
+ * (native/sqlite/binding.ts). Where it cannot load at all (an old Node.js, a platform without a
+ * prebuilt file and no source build) this says what to run and stops, as neither shell could
+ * open a workspace. Extra arguments (a folder, --port) go to the browser shell.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { prepareElectronSqlite, REPO_ROOT } from './electron-sqlite';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkSqliteEngine } from '../native/sqlite/database';
 
-const root = REPO_ROOT;
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const electronDir = join(root, 'node_modules', 'electron');
 const say = (line: string): void => console.log(`refinery: ${line}`);
 
@@ -50,12 +51,11 @@ function browserShell(reason: string): void {
   runToEnd(process.execPath, ['--import', 'tsx', join(root, 'main', 'cli.ts'), 'serve', ...process.argv.slice(2)]);
 }
 
-async function main(): Promise<void> {
-  const sqlite = await prepareElectronSqlite({ root, log: say });
+function main(): void {
+  const sqlite = checkSqliteEngine();
   if (!sqlite.ok) {
-    const target = sqlite.target ? ` ${sqlite.target.version} (${sqlite.target.platform}-${sqlite.target.arch})` : '';
-    browserShell(`cannot prepare better-sqlite3 for Electron${target}: ${sqlite.reason}`);
-    return;
+    console.error(`refinery: ${sqlite.message}`);
+    process.exit(1);
   }
 
   let binary = electronBinary();
@@ -79,4 +79,4 @@ async function main(): Promise<void> {
   runToEnd(binary, [root], env);
 }
 
-await main();
+main();

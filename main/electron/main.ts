@@ -45,16 +45,17 @@ function lockDownSession(): void {
 }
 
 /**
- * better-sqlite3 built for another ABI (the Node build, or an older Electron's) cannot open a
- * workspace: say so in a window, with what to run, instead of failing at the first open.
+ * better-sqlite3 that cannot load here (no file for this platform, a runtime without the
+ * Node-API it needs, a system library missing) cannot open a workspace: say so in a window,
+ * with what to run, instead of failing at the first open.
  */
 async function explainSqliteProblem(problem: BindingFailure): Promise<void> {
   const { response } = await dialog.showMessageBox({
     type: 'error',
     title: 'Refinery',
-    message: 'Refinery cannot open workspaces: its SQLite engine does not match this Electron.',
+    message: 'Refinery cannot open workspaces: its SQLite engine does not load here.',
     detail: problem.fixIsCommand
-      ? `${problem.message}\n\nIn the Refinery folder, run:\n\n    ${problem.fix}\n\nthen start Refinery again. The command line and the browser shell (npm run serve) keep working meanwhile.`
+      ? `${problem.message}\n\nIn the Refinery folder, run:\n\n    ${problem.fix}\n\nthen start Refinery again.`
       : problem.message,
     buttons: problem.fixIsCommand ? ['Quit', 'Copy the command and quit'] : ['Quit'],
     defaultId: 0,
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   lockDownSession();
 
-  // Checked before anything opens a database: the file's ABI symbol first, a load error second.
+  // Checked before anything opens a database: the file and the Node-API it needs first, a load error second.
   const sqlite = checkSqliteEngine();
   if (!sqlite.ok) {
     console.error(`refinery: ${sqlite.message}`);

@@ -1,57 +1,60 @@
 /**
  * Which compiled better-sqlite3 this process loads, and whether it can load it.
  *
- * better-sqlite3 is written against the V8 API, not N-API, so a compiled build loads only in
- * the runtime whose NODE_MODULE_VERSION (ABI) it was compiled for. Two builds live side by side
- * and neither overwrites the other:
- * - Node's, where `npm ci` put it (node_modules/better-sqlite3/build/Release): the CLI, the
- *   browser shell and the tests;
- * - Electron's, in its own folder keyed by Electron version, platform and arch
- *   (native-builds/better-sqlite3/electron-<version>-<platform>-<arch>/), which `npm start`
- *   prepares (scripts/electron-sqlite.ts) and packaging ships unpacked from the asar.
- * The ABI a build was compiled for is read from the file itself (the exported
- * `node_register_module_v<N>` symbol) before anything loads it, so a mismatch becomes a message
- * that says what to run instead of a failed `require` deep inside a workspace open.
+ * better-sqlite3 13 is a Node-API addon: one compiled file loads in every runtime that offers
+ * the Node-API version it was built for, so Node.js (the CLI, the browser shell, the tests) and
+ * Electron's main process load the same file. The package ships it prebuilt for each platform,
+ * `prebuilds/<platform>-<arch>.node` (`linuxmusl-<arch>` on musl libc); a build compiled from
+ * source on purpose, `build/Release/better_sqlite3.node`, comes first, as in better-sqlite3's
+ * own loader. Nothing is built or downloaded at install time.
+ *
+ * The file is checked before anything loads it, because loading an addon that needs a newer
+ * Node-API does not always fail politely: Node.js 20.20 (Node-API 9) dies of a segmentation
+ * fault loading better-sqlite3 13's prebuilt file. The Node-API version the package is built for
+ * is read from its binding.gyp (`NAPI_VERSION=<n>`, the define its prebuilds and a source build
+ * are compiled with), the runtime's from `process.versions.napi`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 export const BINDING_FILE = 'better_sqlite3.node';
-/** Electron builds, relative to the app's root (the folder holding node_modules, or app.asar). */
-export const ELECTRON_BUILDS_DIR = join('native-builds', 'better-sqlite3');
-/** Written beside an Electron build: what it was built from, so a stale one is rebuilt. */
-export const BUILD_INFO_FILE = 'build-info.json';
 
-/** The runtime a build must match: the one running now, or the Electron `npm start` will launch. */
+/** The runtime that will load the file: Node.js, or the Electron main process (or its workers). */
 export interface RuntimeTarget {
   readonly runtime: 'node' | 'electron';
   /** Node's or Electron's version. */
   readonly version: string;
-  /** NODE_MODULE_VERSION this runtime loads. */
-  readonly abi: number;
+  /** The Node-API version this runtime offers (`process.versions.napi`). */
+  readonly napi: number;
   readonly platform: string;
   readonly arch: string;
+  /** On Linux, the C library the process runs on (the prebuilds differ); null elsewhere. */
+  readonly libc: 'glibc' | 'musl' | null;
 }
 
-export interface ElectronBuildInfo {
-  readonly electron: string;
-  readonly platform: string;
-  readonly arch: string;
-  readonly abi: number;
-  readonly betterSqlite3: string;
-  readonly source: 'prebuilt' | 'compiled';
-  readonly builtAt: string;
+/** The platforms and archs better-sqlite3 ships a prebuilt file for (its lib/binding.js). */
+const PREBUILD_PLATFORMS = ['linux', 'darwin', 'win32'];
+const PREBUILD_ARCHS = ['x64', 'arm64'];
+
+/** musl or glibc, from the C library loader mapped into this process (as better-sqlite3 itself tells). */
+function linuxLibc(): 'glibc' | 'musl' {
+  try {
+    return /\/ld-musl-[^/\s]*\.so/.test(readFileSync('/proc/self/maps', 'latin1')) ? 'musl' : 'glibc';
+  } catch {
+    return 'glibc';
+  }
 }
 
-export function currentRuntime(versions: NodeJS.ProcessVersions = process.versions): RuntimeTarget {
+export function currentRuntime(versions: NodeJS.ProcessVersions = process.versions, platform: string = process.platform, arch: string = process.arch): RuntimeTarget {
   const electron = versions.electron;
   return {
     runtime: electron ? 'electron' : 'node',
     version: electron ?? versions.node,
-    abi: Number(versions.modules),
-    platform: process.platform,
-    arch: process.arch,
+    napi: Number(versions.napi),
+    platform,
+    arch,
+    libc: platform === 'linux' ? linuxLibc() : null,
   };
 }
 
@@ -64,11 +67,6 @@ export function betterSqlite3Version(packageDir: string = betterSqlite3Dir()): s
   return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** The folder holding node_modules: the repository in development, app.asar when packaged. */
-export function appRootOf(packageDir: string): string {
-  return dirname(dirname(packageDir));
-}
-
 /**
  * Files unpacked from the asar sit under app.asar.unpacked; native code must be loaded from
  * there (the OS loader cannot read inside an archive).
@@ -77,89 +75,136 @@ export function unpackedFromAsar(path: string): string {
   return path.replace(/([\\/])app\.asar(?=[\\/]|$)/, '$1app.asar.unpacked');
 }
 
-export function electronBuildFolder(appRoot: string, target: Pick<RuntimeTarget, 'version' | 'platform' | 'arch'>): string {
-  return join(unpackedFromAsar(appRoot), ELECTRON_BUILDS_DIR, `electron-${target.version}-${target.platform}-${target.arch}`);
+/** `linux-x64`, `linuxmusl-arm64`, `darwin-arm64`, `win32-x64` ...; null where the package ships none. */
+export function prebuildName(target: Pick<RuntimeTarget, 'platform' | 'arch' | 'libc'>): string | null {
+  if (!PREBUILD_PLATFORMS.includes(target.platform) || !PREBUILD_ARCHS.includes(target.arch)) return null;
+  return `${target.libc === 'musl' ? 'linuxmusl' : target.platform}-${target.arch}`;
 }
 
-export function nodeBuildPath(packageDir: string): string {
-  return join(packageDir, 'build', 'Release', BINDING_FILE);
+export function sourceBuildPath(packageDir: string): string {
+  return unpackedFromAsar(join(packageDir, 'build', 'Release', BINDING_FILE));
 }
 
-/** The compiled file this runtime must load: never the Node build for Electron, and the reverse. */
-export function sqliteBindingPath(target: RuntimeTarget, packageDir: string = betterSqlite3Dir()): string {
-  return target.runtime === 'electron' ? join(electronBuildFolder(appRootOf(packageDir), target), BINDING_FILE) : nodeBuildPath(packageDir);
+export function prebuildPath(packageDir: string, name: string): string {
+  return unpackedFromAsar(join(packageDir, 'prebuilds', `${name}.node`));
 }
 
 /**
- * The NODE_MODULE_VERSION a compiled addon was built for, read from its exported
- * `node_register_module_v<N>` symbol (the same name in ELF, Mach-O and PE files), or null when
- * the file has none or several (then only loading it can tell).
+ * The file this runtime loads: a source build where one was compiled, else the prebuilt file
+ * for its platform (the source build's path where the package ships none, so that a missing
+ * file names what to compile).
  */
-export function readBindingAbi(file: string): number | null {
-  const text = readFileSync(file).toString('latin1');
-  const found = new Set<number>();
-  for (const match of text.matchAll(/node_register_module_v(\d+)/g)) found.add(Number(match[1]));
-  return found.size === 1 ? [...found][0]! : null;
+export function sqliteBindingPath(target: RuntimeTarget, packageDir: string = betterSqlite3Dir()): string {
+  const source = sourceBuildPath(packageDir);
+  if (existsSync(source)) return source;
+  const name = prebuildName(target);
+  return name === null ? source : prebuildPath(packageDir, name);
 }
 
-export type BindingProblem = 'missing' | 'wrong-abi' | 'unloadable';
+/** The Node-API version the package's addon is built for (binding.gyp's NAPI_VERSION), or null where it does not say. */
+export function neededNodeApi(packageDir: string = betterSqlite3Dir()): number | null {
+  try {
+    const match = /NAPI_VERSION=(\d+)/.exec(readFileSync(join(packageDir, 'binding.gyp'), 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What kind of addon a file is, from its exported registration symbol (the same name in ELF,
+ * Mach-O and PE files): `napi_register_module_v1` for Node-API, `node_register_module_v<N>` for
+ * one compiled against V8 for NODE_MODULE_VERSION N (better-sqlite3 12 and older), neither for
+ * a file that is no addon.
+ */
+export function addonKind(file: string): 'node-api' | 'v8' | 'none' {
+  const text = readFileSync(file).toString('latin1');
+  if (text.includes('napi_register_module_v1')) return 'node-api';
+  return /node_register_module_v\d+/.test(text) ? 'v8' : 'none';
+}
+
+export type BindingProblem = 'missing' | 'not-node-api' | 'node-api-too-old' | 'unloadable';
 
 export interface BindingFailure {
   readonly ok: false;
   readonly path: string;
   readonly target: RuntimeTarget;
   readonly problem: BindingProblem;
-  readonly builtFor: number | null;
-  /** What is wrong and what to run, in one paragraph. */
+  /** The Node-API version the file needs, where known. */
+  readonly needs: number | null;
+  /** What is wrong and what to do, in one paragraph. */
   readonly message: string;
   /** Just what to run, or what to do where there is nothing to run (a packaged app). */
   readonly fix: string;
   readonly fixIsCommand: boolean;
 }
 
-export type BindingCheck = { readonly ok: true; readonly path: string; readonly target: RuntimeTarget; readonly builtFor: number | null } | BindingFailure;
+export type BindingCheck = { readonly ok: true; readonly path: string; readonly target: RuntimeTarget; readonly needs: number | null } | BindingFailure;
+
+/** Compiles better-sqlite3 from source into build/Release, where it is then loaded (Python 3 and a C++20 compiler). */
+export const BUILD_FROM_SOURCE = 'npm --prefix node_modules/better-sqlite3 run build-release';
 
 function describe(target: RuntimeTarget): string {
   const name = target.runtime === 'electron' ? 'Electron' : 'Node.js';
-  return `${name} ${target.version} (${target.platform}-${target.arch}, NODE_MODULE_VERSION ${target.abi})`;
+  const libc = target.libc === 'musl' ? ', musl' : '';
+  return `${name} ${target.version} (${target.platform}-${target.arch}${libc})`;
 }
 
-/** What the user runs to get a matching build (in the repository); a packaged app can only be reinstalled. */
-function fixFor(target: RuntimeTarget, path: string): { fix: string; fixIsCommand: boolean } {
-  if (target.runtime === 'node') return { fix: 'npm rebuild better-sqlite3', fixIsCommand: true };
-  if (/app\.asar\.unpacked[\\/]/.test(path)) return { fix: 'reinstall Refinery: this package was built without the SQLite engine for its Electron (packagers: npm run package prepares it)', fixIsCommand: false };
-  return { fix: 'npm run build:electron-sqlite', fixIsCommand: true };
+function fixFor(target: RuntimeTarget, path: string, problem: BindingProblem): { fix: string; fixIsCommand: boolean } {
+  if (/app\.asar\.unpacked[\\/]/.test(path)) {
+    return { fix: 'reinstall Refinery: this package carries no SQLite engine that loads on this system (packagers: build it on the target OS with npm run package)', fixIsCommand: false };
+  }
+  if (problem === 'node-api-too-old') {
+    return target.runtime === 'node'
+      ? { fix: 'use Node.js 22.14 or newer (Node-API 10); in the Refinery folder: source scripts/node22.sh && refinery_node22', fixIsCommand: false }
+      : { fix: 'npm ci', fixIsCommand: true };
+  }
+  // No prebuilt file for this platform, or one that does not load here (an older C library):
+  // compile it. A file missing from a platform that has one, or an old V8-API build left in
+  // build/, is a broken install.
+  if (problem === 'unloadable' || prebuildName(target) === null) return { fix: BUILD_FROM_SOURCE, fixIsCommand: true };
+  return { fix: 'npm ci', fixIsCommand: true };
 }
 
-export function bindingProblem(target: RuntimeTarget, path: string, problem: BindingProblem, builtFor: number | null, detail?: string): BindingFailure {
-  const { fix, fixIsCommand } = fixFor(target, path);
+export function bindingProblem(target: RuntimeTarget, path: string, problem: BindingProblem, needs: number | null, detail?: string): BindingFailure {
+  const { fix, fixIsCommand } = fixFor(target, path, problem);
   let message: string;
   if (problem === 'missing') {
-    message = `better-sqlite3 has no build for ${describe(target)}: ${path} does not exist.`;
-  } else if (problem === 'wrong-abi') {
-    message = `${path} was compiled for NODE_MODULE_VERSION ${builtFor ?? 'unknown'}, but ${describe(target)} needs NODE_MODULE_VERSION ${target.abi}.`;
+    message =
+      prebuildName(target) === null && !/app\.asar\.unpacked[\\/]/.test(path)
+        ? `better-sqlite3 ships no prebuilt file for ${describe(target)} and none was compiled: ${path} does not exist.`
+        : `better-sqlite3 has no build for ${describe(target)}: ${path} does not exist.`;
+  } else if (problem === 'not-node-api') {
+    message = `${path} is not a Node-API addon (it was compiled against V8 for one Node.js version, as better-sqlite3 12 and older were), so ${describe(target)} cannot load it.`;
+  } else if (problem === 'node-api-too-old') {
+    message = `${path} needs Node-API ${needs ?? 'unknown'}, but ${describe(target)} offers Node-API ${target.napi}.`;
   } else {
     message = `${path} could not be loaded by ${describe(target)}: ${detail ?? 'unknown error'}.`;
   }
-  return { ok: false, path, target, problem, builtFor, message: `${message} ${fixIsCommand ? `To fix it, run: ${fix}` : `To fix it, ${fix}.`}`, fix, fixIsCommand };
-}
-
-/** Checks the file without loading it: it exists and its ABI symbol matches the runtime. */
-export function checkSqliteBinding(target: RuntimeTarget, path: string): BindingCheck {
-  if (!existsSync(path)) return bindingProblem(target, path, 'missing', null);
-  const builtFor = readBindingAbi(path);
-  if (builtFor !== null && builtFor !== target.abi) return bindingProblem(target, path, 'wrong-abi', builtFor);
-  return { ok: true, path, target, builtFor };
+  return { ok: false, path, target, problem, needs, message: `${message} ${fixIsCommand ? `To fix it, run: ${fix}` : `To fix it, ${fix}.`}`, fix, fixIsCommand };
 }
 
 /**
- * Node's own message when a V8-API addon of another ABI is loaded ("compiled against a
- * different Node.js version using NODE_MODULE_VERSION 115. This version of Node.js requires
- * NODE_MODULE_VERSION 145"), turned into the same check result as the symbol test gives.
+ * Checks the file without loading it: it exists, it is a Node-API addon, and the runtime offers
+ * the Node-API version the package is built for.
+ */
+export function checkSqliteBinding(target: RuntimeTarget, path: string, packageDir: string = betterSqlite3Dir()): BindingCheck {
+  const needs = neededNodeApi(packageDir);
+  if (!existsSync(path)) return bindingProblem(target, path, 'missing', needs);
+  if (addonKind(path) === 'v8') return bindingProblem(target, path, 'not-node-api', needs);
+  if (needs !== null && !(target.napi >= needs)) return bindingProblem(target, path, 'node-api-too-old', needs);
+  return { ok: true, path, target, needs };
+}
+
+/**
+ * A failed load turned into the same kind of answer as the checks above: Node's refusal of an
+ * addon built for a newer Node-API ("... requires Node-API version 10, but this version of
+ * Node.js only supports version 9 add-ons."), or the loader's own reason (another arch, a
+ * missing or older system library).
  */
 export function checkLoadError(target: RuntimeTarget, path: string, err: unknown): BindingFailure {
   const text = err instanceof Error ? err.message : String(err);
-  const versions = /NODE_MODULE_VERSION (\d+)[\s\S]*NODE_MODULE_VERSION (\d+)/.exec(text);
-  if (versions) return bindingProblem(target, path, 'wrong-abi', Number(versions[1]));
+  const napi = /requires Node-API version (\d+)/.exec(text);
+  if (napi) return bindingProblem(target, path, 'node-api-too-old', Number(napi[1]));
   return bindingProblem(target, path, 'unloadable', null, text.split('\n')[0]);
 }

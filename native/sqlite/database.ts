@@ -48,8 +48,8 @@ function assertWellNumbered(migrations: readonly Migration[]): void {
 let checkedBinding: string | null = null;
 
 /**
- * The better-sqlite3 build this runtime can load (Node's or Electron's, see binding.ts),
- * checked once per process before anything loads it.
+ * The better-sqlite3 file this runtime loads (the same Node-API file for Node and Electron, see
+ * binding.ts), checked once per process before anything loads it.
  */
 function sqliteBinding(): string {
   if (checkedBinding !== null) return checkedBinding;
@@ -62,8 +62,8 @@ function sqliteBinding(): string {
 
 /**
  * For a shell's start-up: whether this process can open databases at all, without throwing.
- * The file's ABI symbol is checked first; when it cannot tell, an in-memory database is
- * opened, and a load error becomes the same kind of answer.
+ * The file is checked first (it exists, is Node-API, and this runtime offers the Node-API it
+ * needs); then an in-memory database is opened, and a load error becomes the same kind of answer.
  */
 export function checkSqliteEngine(): BindingCheck {
   const target = currentRuntime();
@@ -86,7 +86,7 @@ export function openDatabase(path: string, migrations: readonly Migration[], opt
   try {
     db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 10_000, nativeBinding });
   } catch (err) {
-    // The addon itself failing to load (another ABI, a missing system library) is not about the path.
+    // The addon itself failing to load (another arch, a missing or older system library) is not about the path.
     if ((err as { code?: unknown }).code === 'ERR_DLOPEN_FAILED') throw new DatabaseOpenError(checkLoadError(currentRuntime(), nativeBinding, err).message);
     throw new DatabaseOpenError(`cannot open database ${path}: ${(err as Error).message}. Check the path and its permissions, or pass another --db.`);
   }

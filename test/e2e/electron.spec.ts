@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareElectronSqlite } from '../../scripts/electron-sqlite';
+import { neededNodeApi } from '../../native/sqlite/binding';
 import { REPO_ROOT, screenshot } from './support';
 
 function electronBinary(): string | null {
@@ -24,9 +24,6 @@ function electronBinary(): string | null {
 test('the Electron window opens with an isolated, sandboxed renderer', async () => {
   const binary = electronBinary();
   test.skip(binary === null, 'Electron binary not installed (node_modules/electron/dist missing; run node node_modules/electron/install.js where downloads are allowed)');
-  // The window's SQLite engine: better-sqlite3 built for this Electron, beside Node's build.
-  const sqlite = await prepareElectronSqlite({ root: REPO_ROOT });
-  expect(sqlite.ok, sqlite.ok ? '' : sqlite.reason).toBe(true);
   const build = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: REPO_ROOT, encoding: 'utf8' });
   expect(build.status, build.stderr).toBe(0);
   const home = mkdtempSync(join(tmpdir(), 'refinery-electron-'));
@@ -34,6 +31,10 @@ test('the Electron window opens with an isolated, sandboxed renderer', async () 
   try {
     const window = await app.firstWindow();
     await expect(window.getByRole('heading', { name: 'Refinery' })).toBeVisible();
+    // The window opens only once the SQLite engine loaded in the main process: the same prebuilt
+    // Node-API file Node loads, which this Electron's Node-API must cover.
+    const napi = await app.evaluate(() => Number(process.versions.napi));
+    expect(napi).toBeGreaterThanOrEqual(neededNodeApi()!);
     // The page sees the contract bridge and nothing of Node.
     const surface = await window.evaluate(() => ({
       bridge: typeof (window as unknown as { refinery?: { call?: unknown } }).refinery?.call,

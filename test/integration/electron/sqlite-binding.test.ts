@@ -1,153 +1,189 @@
 /**
- * Which better-sqlite3 build each runtime loads, run with the installed Electron's version
- * and NODE_MODULE_VERSION (node-abi's registry, cross-checked with the electron package's own
- * abi_version) fed to the same code the Electron main process runs. No Electron binary is
- * needed: the selection and the ABI check read files and versions only.
+ * Which better-sqlite3 file each runtime loads, and the checks made before loading it, run
+ * against the installed package (better-sqlite3 13: one prebuilt Node-API file per platform,
+ * for Node and Electron alike). No Electron binary is needed: the selection and the checks read
+ * files and versions only, and Electron's are fed to the same code its main process runs.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { getAbi } from 'node-abi';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  addonKind,
+  BUILD_FROM_SOURCE,
   betterSqlite3Dir,
+  betterSqlite3Version,
   checkLoadError,
   checkSqliteBinding,
   currentRuntime,
-  electronBuildFolder,
-  nodeBuildPath,
-  readBindingAbi,
+  neededNodeApi,
+  prebuildName,
+  prebuildPath,
+  sourceBuildPath,
   sqliteBindingPath,
+  type RuntimeTarget,
 } from '../../../native/sqlite/binding';
 import { checkSqliteEngine, openDatabase } from '../../../native/sqlite/database';
-import { electronBuildEnv, installedElectron, nodeGypFailure, prebuildFailure, readyBuild } from '../../../scripts/electron-sqlite';
 import { repoRoot } from '../workspace/helpers';
 
+const packageDir = betterSqlite3Dir();
 const electronVersion = (JSON.parse(readFileSync(join(repoRoot, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
-const electronAbi = Number(getAbi(electronVersion, 'electron'));
-/** What process.versions says inside the installed Electron's main process. */
-const electronVersions = { ...process.versions, electron: electronVersion, modules: String(electronAbi) };
-const nodeAbi = Number(process.versions.modules);
+/**
+ * What process.versions says inside the installed Electron's main process, as far as the
+ * selection reads it. Electron 40 and later embed Node.js 24, which offers Node-API 10.
+ */
+const electronVersions = { ...process.versions, electron: electronVersion, napi: '10' };
+const here = currentRuntime();
+const thisPrebuild = `${here.libc === 'musl' ? 'linuxmusl' : process.platform}-${process.arch}`;
 
 const scratch = mkdtempSync(join(tmpdir(), 'refinery-binding-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** An app root laid out like the repository (node_modules/better-sqlite3 + native-builds/). */
-function fakeAppRoot(name: string): { packageDir: string; root: string } {
-  const root = join(scratch, name);
-  const packageDir = join(root, 'node_modules', 'better-sqlite3');
-  mkdirSync(packageDir, { recursive: true });
-  return { root, packageDir };
+/** A better-sqlite3 folder with the installed package's binding.gyp and whatever files a case needs. */
+function fakePackage(name: string, files: Record<string, string> = {}): string {
+  const dir = join(scratch, name, 'node_modules', 'better-sqlite3');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(packageDir, 'binding.gyp'), join(dir, 'binding.gyp'));
+  for (const [to, from] of Object.entries(files)) {
+    mkdirSync(join(dir, to, '..'), { recursive: true });
+    copyFileSync(from, join(dir, to));
+  }
+  return dir;
 }
 
-describe('better-sqlite3 build selection', () => {
-  it('knows the installed Electron: node-abi and the electron package agree on its NODE_MODULE_VERSION, which is not Node’s', () => {
-    expect(installedElectron(repoRoot)).toEqual({ version: electronVersion, abi: electronAbi, platform: process.platform, arch: process.arch });
-    expect(Number(readFileSync(join(repoRoot, 'node_modules', 'electron', 'abi_version'), 'utf8'))).toBe(electronAbi);
-    expect(electronAbi).not.toBe(nodeAbi);
+const loaded = (file: string): boolean => Object.keys(createRequire(import.meta.url).cache).includes(file);
+
+describe('better-sqlite3 13: one Node-API file for Node and Electron', () => {
+  it('is the version package.json pins, with no V8-API build left from better-sqlite3 12', () => {
+    const pinned = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['better-sqlite3'];
+    expect(betterSqlite3Version()).toBe(pinned);
+    expect(pinned).toBe('13.2.0');
   });
 
-  it('chooses an Electron build in its own folder keyed by version, platform and arch, never the Node build', () => {
-    const target = currentRuntime(electronVersions);
-    expect(target).toEqual({ runtime: 'electron', version: electronVersion, abi: electronAbi, platform: process.platform, arch: process.arch });
-    const chosen = sqliteBindingPath(target);
-    const nodeBuild = nodeBuildPath(betterSqlite3Dir());
-    expect(chosen).not.toBe(nodeBuild);
-    expect(chosen).toBe(join(repoRoot, 'native-builds', 'better-sqlite3', `electron-${electronVersion}-${process.platform}-${process.arch}`, 'better_sqlite3.node'));
-    expect(chosen.startsWith(join(repoRoot, 'node_modules'))).toBe(false);
+  it('ships a prebuilt Node-API file for this platform, built for the Node-API its binding.gyp names, which this Node offers', () => {
+    expect(prebuildName(here)).toBe(thisPrebuild);
+    const path = sqliteBindingPath(here);
+    // A source build comes first where someone compiled one (BUILD_FROM_SOURCE); a fresh install has none.
+    expect(path).toBe(existsSync(sourceBuildPath(packageDir)) ? sourceBuildPath(packageDir) : join(packageDir, 'prebuilds', `${thisPrebuild}.node`));
+    expect(addonKind(path)).toBe('node-api');
+    expect(neededNodeApi()).toBe(10);
+    expect(Number(process.versions.napi)).toBeGreaterThanOrEqual(10);
+    expect(checkSqliteBinding(here, path)).toEqual({ ok: true, path, target: here, needs: 10 });
   });
 
-  it('in a packaged app, loads the Electron build from app.asar.unpacked', () => {
+  it('names every prebuilt file the package ships as the package does (linux, linuxmusl, darwin, win32; x64 and arm64), and none for other platforms', () => {
+    const targets: Pick<RuntimeTarget, 'platform' | 'arch' | 'libc'>[] = [];
+    for (const arch of ['x64', 'arm64']) {
+      targets.push({ platform: 'linux', arch, libc: 'glibc' }, { platform: 'linux', arch, libc: 'musl' }, { platform: 'darwin', arch, libc: null }, { platform: 'win32', arch, libc: null });
+    }
+    const names = targets.map((t) => prebuildName(t)!);
+    expect(names.sort()).toEqual(['darwin-arm64', 'darwin-x64', 'linux-arm64', 'linux-x64', 'linuxmusl-arm64', 'linuxmusl-x64', 'win32-arm64', 'win32-x64']);
+    for (const name of names) expect(addonKind(prebuildPath(packageDir, name)), name).toBe('node-api');
+    expect(prebuildName({ platform: 'freebsd', arch: 'x64', libc: null })).toBeNull();
+    expect(prebuildName({ platform: 'linux', arch: 'ia32', libc: 'glibc' })).toBeNull();
+  });
+
+  it('has Electron load the very file Node loads: nothing is built per Electron version', () => {
+    const electron = currentRuntime(electronVersions);
+    expect(electron).toMatchObject({ runtime: 'electron', version: electronVersion, napi: 10 });
+    expect(sqliteBindingPath(electron)).toBe(sqliteBindingPath(here));
+    expect(checkSqliteBinding(electron, sqliteBindingPath(electron))).toMatchObject({ ok: true, needs: 10 });
+  });
+
+  it('in a packaged app, loads the file from app.asar.unpacked, and says to reinstall where it is missing', () => {
     const target = currentRuntime(electronVersions);
-    const packageDir = join('/opt', 'Refinery', 'resources', 'app.asar', 'node_modules', 'better-sqlite3');
-    const chosen = sqliteBindingPath(target, packageDir);
-    expect(chosen).toBe(join('/opt', 'Refinery', 'resources', 'app.asar.unpacked', 'native-builds', 'better-sqlite3', `electron-${electronVersion}-${process.platform}-${process.arch}`, 'better_sqlite3.node'));
-    const check = checkSqliteBinding(target, chosen);
-    expect(check.ok).toBe(false);
+    const packaged = join('/opt', 'Refinery', 'resources', 'app.asar', 'node_modules', 'better-sqlite3');
+    const chosen = sqliteBindingPath(target, packaged);
+    expect(chosen).toBe(join('/opt', 'Refinery', 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'prebuilds', `${thisPrebuild}.node`));
+    const check = checkSqliteBinding(target, chosen, packaged);
+    expect(check).toMatchObject({ ok: false, problem: 'missing', fixIsCommand: false });
     if (check.ok) return;
-    expect(check.problem).toBe('missing');
-    expect(check.fixIsCommand).toBe(false);
     expect(check.message).toMatch(/reinstall Refinery/);
   });
 
-  it('detects a build of the wrong ABI from the file, before anything requires it', () => {
-    const { root, packageDir } = fakeAppRoot('wrong-abi');
-    const target = currentRuntime(electronVersions);
-    const chosen = sqliteBindingPath(target, packageDir);
-    // The trap this guards against: the Node build where Electron's should be.
-    mkdirSync(electronBuildFolder(root, target), { recursive: true });
-    copyFileSync(nodeBuildPath(betterSqlite3Dir()), chosen);
-
-    const check = checkSqliteBinding(target, chosen);
-    expect(check.ok).toBe(false);
+  it('refuses a runtime that offers an older Node-API before loading anything (Node.js 20.20, Node-API 9, crashes loading the file)', () => {
+    const copy = join(fakePackage('old-node', { [`prebuilds/${thisPrebuild}.node`]: sqliteBindingPath(here) }), 'prebuilds', `${thisPrebuild}.node`);
+    const node20: RuntimeTarget = { ...here, version: '20.20.2', napi: 9 };
+    const check = checkSqliteBinding(node20, copy, join(copy, '..', '..'));
+    expect(check).toMatchObject({ ok: false, problem: 'node-api-too-old', needs: 10, fixIsCommand: false });
     if (check.ok) return;
-    expect(check.problem).toBe('wrong-abi');
-    expect(check.builtFor).toBe(nodeAbi);
-    expect(check.message).toContain(`${chosen} was compiled for NODE_MODULE_VERSION ${nodeAbi}, but Electron ${electronVersion} (${process.platform}-${process.arch}, NODE_MODULE_VERSION ${electronAbi}) needs NODE_MODULE_VERSION ${electronAbi}.`);
-    expect(check.message).toContain('To fix it, run: npm run build:electron-sqlite');
-    expect(check.fix).toBe('npm run build:electron-sqlite');
-
-    // Nothing loaded it: the verdict came from the file alone. (This Node process could load
-    // it, being the ABI it was built for, so a load could not have produced the verdict.)
-    const requireHere = createRequire(import.meta.url);
-    expect(Object.keys(requireHere.cache)).not.toContain(chosen);
-    new Database(':memory:', { nativeBinding: chosen }).close();
-    expect(Object.keys(requireHere.cache)).toContain(chosen);
+    expect(check.message).toBe(
+      `${copy} needs Node-API 10, but Node.js 20.20.2 (${process.platform}-${process.arch}${here.libc === 'musl' ? ', musl' : ''}) offers Node-API 9. To fix it, use Node.js 22.14 or newer (Node-API 10); in the Refinery folder: source scripts/node22.sh && refinery_node22.`,
+    );
+    // The verdict came from the file and the versions alone: nothing loaded the copy.
+    expect(loaded(copy)).toBe(false);
+    // Under an Electron too old for it, the fix is the Electron package.json names.
+    const oldElectron = checkSqliteBinding({ ...node20, runtime: 'electron', version: '30.0.0' }, copy, join(copy, '..', '..'));
+    expect(oldElectron).toMatchObject({ ok: false, problem: 'node-api-too-old', fix: 'npm ci', fixIsCommand: true });
   });
 
-  it('reports a missing Electron build with what to run', () => {
-    const { packageDir } = fakeAppRoot('missing');
-    const target = currentRuntime(electronVersions);
-    const check = checkSqliteBinding(target, sqliteBindingPath(target, packageDir));
-    expect(check.ok).toBe(false);
+  it('loads a source build from build/Release first, as better-sqlite3’s own loader does', () => {
+    const dir = fakePackage('source-build', { 'build/Release/better_sqlite3.node': sqliteBindingPath(here), [`prebuilds/${thisPrebuild}.node`]: sqliteBindingPath(here) });
+    const chosen = sqliteBindingPath(here, dir);
+    expect(chosen).toBe(join(dir, 'build', 'Release', 'better_sqlite3.node'));
+    expect(checkSqliteBinding(here, chosen, dir)).toMatchObject({ ok: true, needs: 10 });
+    expect(loaded(chosen)).toBe(false);
+    const db = new Database(':memory:', { nativeBinding: chosen });
+    expect(db.prepare('SELECT 6 * 7 AS n').get()).toEqual({ n: 42 });
+    db.close();
+    expect(loaded(chosen)).toBe(true);
+  });
+
+  it('names an old V8-API build left in build/Release instead of loading it', () => {
+    // better-sqlite3 12 builds are not installed any more; what the check reads is the exported
+    // registration symbol's name, which such a build carries (node_register_module_v127 on Node 22).
+    const v8Build = join(scratch, 'v8-build.node');
+    writeFileSync(v8Build, Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), Buffer.from('\0node_register_module_v127\0')]));
+    const dir = fakePackage('v8-build', { 'build/Release/better_sqlite3.node': v8Build });
+    const chosen = sqliteBindingPath(here, dir);
+    const check = checkSqliteBinding(here, chosen, dir);
+    expect(check).toMatchObject({ ok: false, problem: 'not-node-api', fix: 'npm ci' });
     if (check.ok) return;
-    expect(check.problem).toBe('missing');
-    expect(check.message).toMatch(new RegExp(`no build for Electron ${electronVersion.replace(/\./g, '\\.')} .*To fix it, run: npm run build:electron-sqlite`));
+    expect(check.message).toMatch(/is not a Node-API addon \(it was compiled against V8 for one Node\.js version, as better-sqlite3 12 and older were\).* To fix it, run: npm ci$/);
   });
 
-  it('treats a prepared build as stale when it was built for another ABI or another better-sqlite3', () => {
-    const { root } = fakeAppRoot('stale');
-    const target = installedElectron(repoRoot)!;
-    const folder = electronBuildFolder(root, target);
-    mkdirSync(folder, { recursive: true });
-    copyFileSync(nodeBuildPath(betterSqlite3Dir()), join(folder, 'better_sqlite3.node'));
-    const info = { electron: target.version, platform: target.platform, arch: target.arch, abi: target.abi, betterSqlite3: '12.11.1', source: 'prebuilt', builtAt: new Date().toISOString() };
-    writeFileSync(join(folder, 'build-info.json'), JSON.stringify(info));
-    // Right key, wrong ABI inside (Node's): stale.
-    expect(readyBuild(root, target, '12.11.1')).toBeNull();
-    // The same file is "ready" only for a target whose ABI it matches, and the same better-sqlite3.
-    const asIfNode = { ...target, abi: nodeAbi };
-    expect(readyBuild(root, asIfNode, '12.11.1')).toBe(join(folder, 'better_sqlite3.node'));
-    expect(readyBuild(root, asIfNode, '99.0.0')).toBeNull();
+  it('says to compile from source on a platform the package ships no file for, and to reinstall where the file for this one is gone', () => {
+    const freebsd: RuntimeTarget = { ...here, platform: 'freebsd', arch: 'x64', libc: null };
+    const bare = fakePackage('freebsd');
+    const chosen = sqliteBindingPath(freebsd, bare);
+    expect(chosen).toBe(sourceBuildPath(bare));
+    const none = checkSqliteBinding(freebsd, chosen, bare);
+    expect(none).toMatchObject({ ok: false, problem: 'missing', fix: BUILD_FROM_SOURCE, fixIsCommand: true });
+    if (none.ok) return;
+    expect(none.message).toMatch(/^better-sqlite3 ships no prebuilt file for Node\.js \S+ \(freebsd-x64\) and none was compiled: .* does not exist\. To fix it, run: npm --prefix node_modules\/better-sqlite3 run build-release$/);
+
+    const dir = fakePackage('no-prebuilds');
+    const gone = checkSqliteBinding(here, sqliteBindingPath(here, dir), dir);
+    expect(gone).toMatchObject({ ok: false, problem: 'missing', fix: 'npm ci' });
   });
 
-  it('turns Node’s load error for another ABI into the same message', () => {
-    const target = currentRuntime(electronVersions);
-    const err = new Error(`The module '/x/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION ${nodeAbi}. This version of Node.js requires\nNODE_MODULE_VERSION ${electronAbi}. Please try re-compiling or re-installing\nthe module (for instance, using \`npm rebuild\` or \`npm install\`).`);
-    const check = checkLoadError(target, '/x/better_sqlite3.node', err);
-    expect(check.problem).toBe('wrong-abi');
-    expect(check.builtFor).toBe(nodeAbi);
-    expect(check.message).toMatch(/To fix it, run: npm run build:electron-sqlite$/);
-  });
+  it('turns load errors into the same answers: Node’s Node-API refusal, and the loader’s own reason', () => {
+    const refusal = new Error("/x/better_sqlite3.node requires Node-API version 10, but this version of Node.js only supports version 9 add-ons.");
+    expect(checkLoadError({ ...here, napi: 9 }, '/x/better_sqlite3.node', refusal)).toMatchObject({ problem: 'node-api-too-old', needs: 10 });
 
-  it('reads the ABI symbol of the real Node build, and none from a file without one', () => {
-    expect(readBindingAbi(nodeBuildPath(betterSqlite3Dir()))).toBe(nodeAbi);
-    const plain = join(scratch, 'plain.node');
-    writeFileSync(plain, 'not an addon');
-    expect(readBindingAbi(plain)).toBeNull();
+    const notAnAddon = join(scratch, 'not-an-addon.node');
+    writeFileSync(notAnAddon, 'not an addon');
+    expect(addonKind(notAnAddon)).toBe('none');
+    let failure: unknown = null;
+    try {
+      new Database(':memory:', { nativeBinding: notAnAddon }).close();
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(Error);
+    const check = checkLoadError(here, notAnAddon, failure);
+    expect(check).toMatchObject({ problem: 'unloadable', fix: BUILD_FROM_SOURCE });
+    expect(check.message.startsWith(`${notAnAddon} could not be loaded by Node.js ${process.versions.node} (`)).toBe(true);
+    expect(check.message).toContain((failure as Error).message.split('\n')[0]);
   });
 });
 
-describe('the Node build, for the CLI, the browser shell and the tests', () => {
-  it('is what a Node process selects, and it loads', () => {
-    const target = currentRuntime();
-    expect(target.runtime).toBe('node');
-    const path = sqliteBindingPath(target);
-    expect(path).toBe(nodeBuildPath(betterSqlite3Dir()));
-    expect(checkSqliteBinding(target, path)).toMatchObject({ ok: true, builtFor: nodeAbi });
+describe('the file Node loads, for the CLI, the browser shell and the tests', () => {
+  it('passes the start-up check and opens a database', () => {
+    const path = sqliteBindingPath(here);
     expect(checkSqliteEngine()).toMatchObject({ ok: true, path });
     const db = openDatabase(':memory:', []);
     expect(db.prepare('SELECT sqlite_version() AS v').get()).toMatchObject({ v: expect.stringMatching(/^3\./) });
@@ -164,33 +200,5 @@ describe('the Node build, for the CLI, the browser shell and the tests', () => {
     const indexed = cli('index', folder, '--db', db);
     expect(indexed.status, indexed.stderr).toBe(0);
     expect(indexed.stdout).toMatch(/1 documents in 1 files/);
-  });
-});
-
-describe('preparing the Electron build (scripts/electron-sqlite.ts)', () => {
-  it('keeps npm config that would point node-gyp at Node’s headers away from the Electron build', () => {
-    const env = electronBuildEnv({ PATH: '/bin', npm_config_nodedir: '/usr', NPM_CONFIG_DISTURL: 'https://nodejs.org/dist', npm_config_target: '20.0.0', npm_config_cache: '/c', npm_config_proxy: 'http://p' });
-    expect(env).toEqual({ PATH: '/bin', npm_config_cache: '/c', npm_config_proxy: 'http://p' });
-  });
-
-  it('says in a few words why prebuild-install and node-gyp failed (their output offline)', () => {
-    const prebuild = [
-      'prebuild-install info begin Prebuild-install version 7.1.3',
-      'prebuild-install http request GET https://github.com/WiseLibs/better-sqlite3/releases/download/v12.11.1/better-sqlite3-v12.11.1-electron-v145-linux-x64.tar.gz',
-      'prebuild-install warn install getaddrinfo ENOTFOUND github.com',
-    ].join('\n');
-    expect(prebuildFailure(prebuild)).toBe('getaddrinfo ENOTFOUND github.com');
-    const gyp = [
-      'gyp info it worked if it ends with ok',
-      'gyp http GET https://electronjs.org/headers/v41.10.0/node-v41.10.0-headers.tar.gz',
-      'gyp WARN install got an error, rolling back install',
-      'gyp ERR! configure error ',
-      'gyp ERR! stack Error: This is most likely not a problem with node-gyp or the package itself and',
-      'gyp ERR! stack is related to network connectivity. In most cases you are behind a proxy or have bad',
-      'gyp ERR! not ok ',
-    ].join('\n');
-    expect(nodeGypFailure(gyp)).toBe("could not download Electron's headers from https://electronjs.org/headers/v41.10.0/node-v41.10.0-headers.tar.gz (no network, or a proxy is needed)");
-    const compiler = ['gyp info spawn make', 'make: cc: No such file or directory', 'gyp ERR! build error ', 'gyp ERR! stack Error: `make` failed with exit code: 2', 'gyp ERR! not ok '].join('\n');
-    expect(nodeGypFailure(compiler)).toBe('`make` failed with exit code: 2');
   });
 });
