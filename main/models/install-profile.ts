@@ -162,7 +162,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
   } catch (err) {
     const last: InstallProgress = current ?? { profile: name, state: 'running', step: 0, steps, stage: stages[0] ?? 'doc', repo: '', action: 'present', file: null, bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null, message: null };
     if (err instanceof InstallCancelledError || options.signal?.aborted) {
-      report({ ...last, state: 'cancelled', bytesPerSecond: null, etaSeconds: null, message: 'cancelled; a partial download is kept and the next install resumes it' });
+      report({ ...last, state: 'cancelled', bytesPerSecond: null, etaSeconds: null, message: 'a partial download is kept, and the next install resumes it' });
       return { state: 'cancelled', installed, profile: describeProfile(name, options.dir) };
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -53,13 +53,13 @@ export interface Shell {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `refinery serve` and resolves with the URL it prints. */
-export function startShell(home: string, folder?: string): Promise<Shell> {
+/** Starts `refinery serve` and resolves with the URL it prints; `env` adds to the environment (e.g. HF_ENDPOINT). */
+export function startShell(home: string, folder?: string, env: NodeJS.ProcessEnv = {}): Promise<Shell> {
   // `node --import tsx` runs the server in this one process, so a SIGKILL really kills it
   // (the tsx CLI would leave its child running).
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'main', 'cli.ts'), 'serve', ...(folder ? [folder] : []), '--port', '0'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, REFINERY_HOME: home },
+    env: { ...process.env, ...env, REFINERY_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

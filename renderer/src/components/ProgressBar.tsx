@@ -1,7 +1,22 @@
 /** Determinate progress with the figures people ask for: done/total, rate, time left. */
 import { formatCount, formatDuration } from '../format';
 
-export function ProgressBar({ done, total, rate, eta, label }: { done: number; total: number; rate?: string; eta?: number | null; label?: string }) {
+export function ProgressBar({
+  done,
+  total,
+  rate,
+  eta,
+  label,
+  format = formatCount,
+}: {
+  done: number;
+  total: number;
+  rate?: string;
+  eta?: number | null;
+  label?: string;
+  /** How done and total are written (default: counts; formatBytes for downloads). */
+  format?: (n: number) => string;
+}) {
   // The fill and the figures come from the same fraction (no animated width that lags behind).
   const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
   return (
@@ -12,7 +27,7 @@ export function ProgressBar({ done, total, rate, eta, label }: { done: number; t
       <div className="progress-figures">
         <span>
           {label ? `${label} ` : ''}
-          {formatCount(done)} / {formatCount(total)} ({(fraction * 100).toFixed(1)}%)
+          {format(done)} / {format(total)} ({(fraction * 100).toFixed(1)}%)
         </span>
         {rate ? <span>{rate}</span> : null}
         {eta !== undefined ? <span>ETA {formatDuration(eta)}</span> : null}

@@ -4,7 +4,7 @@
  * so closing the window or restarting the browser loses nothing.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { DEFAULT_RULE_PRESET, type Fidelity, type MethodOutput, type ProgrammerSpec, type RuleCatalog, type StageSelection } from '../../../contract/api';
+import { DEFAULT_RULE_PRESET, type Fidelity, type MethodOutput, type ProfileInfo, type ProgrammerSpec, type RuleCatalog, type StageSelection } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { ProgressBar } from '../components/ProgressBar';
 import { RulePicker } from '../components/RulePicker';
@@ -18,7 +18,8 @@ type Mode = 'rules' | 'profile' | 'stages';
 type JobError = MethodOutput<'refine.errors'>[number];
 
 const PRESETS = [DEFAULT_RULE_PRESET, 'fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
-const PROFILES = ['prox-web', 'prox-math'];
+/** The built-in profiles, until models.profiles answers. */
+const PROFILES = ['prox-web', 'prox-math', 'ultrax'];
 
 /**
  * The form's rule spec with `switchOff` switched off, based on the last batch's rule spec (the
@@ -46,9 +47,13 @@ export function Batch() {
   const [errors, setErrors] = useState<JobError[] | null>(null);
   const [errorsFailed, setErrorsFailed] = useState<string | null>(null);
   const [models, setModels] = useState<MethodOutput<'models.list'>>([]);
+  const [profiles, setProfiles] = useState<ProfileInfo[] | null>(null);
+  const installProfile = useApp((s) => s.installProfile);
+  const setScreen = useApp((s) => s.setScreen);
 
   useEffect(() => {
     client.call('models.list', {}).then(setModels, () => setModels([]));
+    client.call('models.profiles', {}).then(setProfiles, () => setProfiles(null));
     client.call('rules.catalog', {}).then(setCatalog, (err: unknown) => notify('error', `Could not load the rule list: ${errorMessage(err)}`));
   }, [client, notify]);
   // Rules the user switched off on the Stats screen: taken into the form once (state adjusted
@@ -97,6 +102,8 @@ export function Batch() {
     }
   };
 
+  const chosenProfile = profiles?.find((p) => p.name === profile) ?? null;
+  const missingModels = mode === 'profile' && chosenProfile && !chosenProfile.ready ? chosenProfile.models.filter((m) => m.installed === null) : [];
   const state = job?.state ?? 'idle';
   const headline = job && state === 'done' ? jobHeadline(job) : null;
   const duration = job ? jobSeconds(job) : null;
@@ -129,21 +136,46 @@ export function Batch() {
         <div className="segmented" role="radiogroup" aria-label="programmer">
           {(['rules', 'profile', 'stages'] as Mode[]).map((m) => (
             <button key={m} role="radio" aria-checked={mode === m} className={mode === m ? 'on' : ''} onClick={() => setMode(m)} disabled={active}>
-              {m === 'rules' ? 'Quality rules' : m === 'profile' ? 'ProX profile' : 'Model per stage'}
+              {m === 'rules' ? 'Quality rules' : m === 'profile' ? 'Profile (ProX, UltraX)' : 'Model per stage'}
             </button>
           ))}
         </div>
         {mode === 'rules' ? (
           <RulePicker catalog={catalog} presets={PRESETS} spec={ruleSpec} onChange={setRuleSpec} disabled={active} />
         ) : mode === 'profile' ? (
-          <label className="field">
-            <span>Profile (a released ProX refining model per stage; add the models on the Models screen)</span>
-            <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="profile" disabled={active}>
-              {PROFILES.map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
-          </label>
+          <>
+            <label className="field">
+              <span>Profile (the released refining models: ProX's per stage, or UltraX's one)</span>
+              <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="profile" disabled={active}>
+                {(profiles?.map((p) => p.name) ?? PROFILES).map((p) => (
+                  <option key={p}>{p}</option>
+                ))}
+              </select>
+            </label>
+            {chosenProfile ? <div className="muted small">{chosenProfile.description}</div> : null}
+            {missingModels.length > 0 ? (
+              <div className="profile-missing" role="alert" data-testid="profile-missing">
+                <div>
+                  <strong>{profile}</strong> needs {missingModels.length === 1 ? 'a model that is' : `${missingModels.length} models that are`} not installed yet:{' '}
+                  {missingModels.map((m, i) => (
+                    <span key={m.stage}>
+                      {i > 0 ? ', ' : ''}
+                      <code>{m.repo}</code>
+                    </span>
+                  ))}
+                  .
+                </div>
+                <button className="btn btn-primary btn-small" onClick={() => {
+                    void installProfile(profile);
+                    setScreen('models');
+                  }}
+                  disabled={active}>
+                  Install {profile}'s models
+                </button>
+                <span className="muted small">one click: downloads or converts them on the Models screen, with progress</span>
+              </div>
+            ) : null}
+          </>
         ) : (
           <div className="field-row">
             <label className="field">
@@ -182,7 +214,7 @@ export function Batch() {
         </label>
         <div className="actions">
           {!active ? (
-            <button className="btn btn-primary" onClick={() => void act('start')} disabled={busy}>
+            <button className="btn btn-primary" onClick={() => void act('start')} disabled={busy || missingModels.length > 0} title={missingModels.length > 0 ? `Install ${profile}'s models first` : undefined}>
               {interrupted ? 'Continue where it stopped' : state === 'done' || state === 'cancelled' || state === 'failed' ? 'Start again' : 'Start'}
             </button>
           ) : null}

@@ -1,7 +1,8 @@
-/** Models: the GGUF files Refinery knows, adding one (path, hf: URI, URL) with download progress, the runtime, and a try-it button. */
+/** Models: the profiles' models installed in one click, the GGUF files Refinery knows, adding one (path, hf: URI, URL) with download progress, the runtime, and a try-it button. */
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { EventPayload, MethodOutput, ProgramView, Stage } from '../../../contract/api';
 import { errorMessage } from '../api/client';
+import { ProfileInstall } from '../components/ProfileInstall';
 import { ProgressBar } from '../components/ProgressBar';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { formatBytes } from '../format';
@@ -69,6 +70,7 @@ export function Models() {
   return (
     <div className="page">
       <h2>Models</h2>
+      <ProfileInstall onInstalled={load} />
       <section className="card">
         <h3>Runtime</h3>
         {runtimeError ? <div className="field-error">{runtimeError}</div> : !runtime ? <Loading what="runtime" /> : (
@@ -101,7 +103,7 @@ export function Models() {
       <section className="card">
         <h3>Add a model</h3>
         <form onSubmit={(e) => void add(e)} className="field-row">
-          <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="/path/model.gguf, /path/checkpoint-folder, hf:owner/repo:Q8_0 or https://…/model.gguf" aria-label="model source" spellCheck={false} disabled={adding} />
+          <input value={source} onChange={(e) => setSource(e.target.value)} placeholder="e.g. gair-prox/web-chunk-refining-lm, hf:QuantFactory/web-doc-refining-lm-GGUF:Q8_0, /path/model.gguf, a checkpoint folder or https://…/model.gguf" aria-label="model source" spellCheck={false} disabled={adding} />
           <button className="btn btn-primary" disabled={adding || !source.trim()}>
             {adding ? 'Adding…' : 'Add'}
           </button>
@@ -124,7 +126,7 @@ export function Models() {
         </h3>
         {modelsError ? <ErrorState title="Could not list models" message={modelsError} onRetry={load} /> : null}
         {!models && !modelsError ? <Loading what="models" /> : null}
-        {models && models.length === 0 ? <Empty title="No models yet">Add a GGUF refining model above, or refine with the built-in quality rules on the Batch screen.</Empty> : null}
+        {models && models.length === 0 ? <Empty title="No models yet">Install a profile's models above (one click), add a GGUF refining model, or refine with the built-in quality rules on the Batch screen.</Empty> : null}
         {models && models.length > 0 ? (
           <table className="grid">
             <thead>

@@ -4,7 +4,7 @@
  * what lets a batch survive closing and reopening the window.
  */
 import { create } from 'zustand';
-import type { DocFilter, DocSort, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
+import type { DocFilter, DocSort, InstallProgress, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
 export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
@@ -53,6 +53,15 @@ interface AppState {
   rulesToSwitchOff: string[];
   switchOffRule(rule: string): void;
   clearRulesToSwitchOff(): void;
+  /**
+   * The profile whose models are being installed from this window (models.installProfile in
+   * flight), and the latest `models.install` progress of any install (this window's or not).
+   */
+  installing: string | null;
+  install: InstallProgress | null;
+  /** Installs a profile's missing models (Models screen, or Batch's "Install" which then shows the Models screen). */
+  installProfile(profile: string): Promise<void>;
+  cancelInstall(): Promise<void>;
   setTheme(theme: Theme): void;
   setWorkspace(workspace: WorkspaceSummary | null): void;
   setJob(job: JobStatus): void;
@@ -102,6 +111,14 @@ function subscribe(client: RendererClient): void {
     if (before === 'lost' && connection === 'open' && useApp.getState().workspace) void loadWorkspaceState();
   });
   client.on('statuses.progress', onStatusPass);
+  client.on('models.install', (install) => useApp.setState({ install }));
+  // A screen opened mid-install (or a window reloaded) shows where it is.
+  client.call('models.installStatus', {}).then(
+    (install) => {
+      if (useApp.getState().install === null) useApp.setState({ install });
+    },
+    () => undefined,
+  );
   client.on('job.progress', (job) => {
     const before = useApp.getState().job;
     useApp.setState({ job });
@@ -164,6 +181,29 @@ export const useApp = create<AppState>((set, get) => ({
   rulesToSwitchOff: [],
   switchOffRule: (rule) => set({ rulesToSwitchOff: [...new Set([...get().rulesToSwitchOff, rule])], screen: 'batch' }),
   clearRulesToSwitchOff: () => set({ rulesToSwitchOff: [] }),
+  installing: null,
+  install: null,
+  async installProfile(profile) {
+    const { client, notify } = get();
+    if (get().installing !== null) return;
+    set({ installing: profile, install: null });
+    try {
+      const result = await client.call('models.installProfile', { profile });
+      if (result.state === 'done') notify('info', `The models of ${profile} are installed`);
+      else notify('info', `Installing ${profile} was cancelled; Install again goes on from what was downloaded`);
+    } catch (err) {
+      notify('error', errorMessage(err));
+    } finally {
+      set({ installing: null });
+    }
+  },
+  async cancelInstall() {
+    try {
+      await get().client.call('models.cancelInstall', {});
+    } catch (err) {
+      get().notify('error', `Could not cancel the install: ${errorMessage(err)}`);
+    }
+  },
   setTheme(theme) {
     localStorage.setItem(THEME_KEY, theme);
     set({ theme });
