@@ -135,6 +135,7 @@ test('layout: foldable operations, a resizable split, both remembered; every scr
 
     await test.step('both are remembered after a reload', async () => {
       await page.reload();
+      await page.getByRole('tab', { name: 'Modified' }).click();
       await page.locator('.docrow[data-docid]').first().click();
       await expect(page.getByTestId('docview')).toBeVisible();
       await expect(fold).toHaveText('Show operations');
@@ -192,6 +193,7 @@ test('layout: foldable operations, a resizable split, both remembered; every scr
       await shoot(page, 'stats');
       await nav('Models').click();
       await expect(page.getByRole('heading', { name: 'Models', exact: true })).toBeVisible();
+      await expect(page.getByText('Loading runtime')).toHaveCount(0, { timeout: 60_000 });
       await shoot(page, 'models');
       await nav('Export').click();
       await expect(page.getByRole('heading', { name: 'Export', exact: true })).toBeVisible();

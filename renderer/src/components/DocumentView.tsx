@@ -367,6 +367,7 @@ export function DocumentView({ docId }: { docId: string }) {
               </button>
               <button
                 className="btn"
+                hidden={comparing}
                 aria-expanded={!folded}
                 aria-controls="program-panel"
                 onClick={() => setOpsCollapsed(!opsCollapsed)}

@@ -169,7 +169,7 @@ function RuleTable({ rules, title, kind }: { rules: StatsData['rules']; title: s
                 <td className="num">{formatCount(r.lines)}</td>
                 <td className="num">
                   {r.description ? (
-                    <button className="btn-small" onClick={() => switchOffRule(rule)} title={`Open Batch with ${rule} switched off`}>
+                    <button className="btn btn-small" onClick={() => switchOffRule(rule)} title={`Open Batch with ${rule} switched off`}>
                       Switch off…
                     </button>
                   ) : null}
@@ -202,7 +202,7 @@ export function Stats() {
   if (error) return <ErrorState title="Could not compute statistics" message={error} onRetry={load} />;
   if (!stats) return <Loading what="statistics" />;
   return (
-    <div className="page">
+    <div className="page page-wide">
       <h2>Statistics</h2>
       <div className="metrics">
         <Retention label="Documents kept" before={stats.documents.before} after={stats.documents.after} />
