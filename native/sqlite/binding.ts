@@ -12,7 +12,9 @@
  * Node-API does not always fail politely: Node.js 20.20 (Node-API 9) dies of a segmentation
  * fault loading better-sqlite3 13's prebuilt file. The Node-API version the package is built for
  * is read from its binding.gyp (`NAPI_VERSION=<n>`, the define its prebuilds and a source build
- * are compiled with), the runtime's from `process.versions.napi`.
+ * are compiled with), the runtime's from `process.versions.napi`. A packaged app has no
+ * binding.gyp (electron-builder leaves it out of node_modules) and skips that one check: its
+ * Electron is the one it was built and tested with.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -101,7 +103,7 @@ export function sqliteBindingPath(target: RuntimeTarget, packageDir: string = be
   return name === null ? source : prebuildPath(packageDir, name);
 }
 
-/** The Node-API version the package's addon is built for (binding.gyp's NAPI_VERSION), or null where it does not say. */
+/** The Node-API version the package's addon is built for (binding.gyp's NAPI_VERSION); null without a binding.gyp (a packaged app). */
 export function neededNodeApi(packageDir: string = betterSqlite3Dir()): number | null {
   try {
     const match = /NAPI_VERSION=(\d+)/.exec(readFileSync(join(packageDir, 'binding.gyp'), 'utf8'));

@@ -102,6 +102,17 @@ describe('better-sqlite3 13: one Node-API file for Node and Electron', () => {
     expect(check).toMatchObject({ ok: false, problem: 'missing', fixIsCommand: false });
     if (check.ok) return;
     expect(check.message).toMatch(/reinstall Refinery/);
+
+    // Laid out as electron-builder leaves it: the file unpacked, no binding.gyp (it always drops
+    // that from node_modules), so the Node-API version is not known and not checked.
+    const resources = join(scratch, 'packaged', 'resources');
+    const unpacked = join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'prebuilds', `${thisPrebuild}.node`);
+    mkdirSync(join(unpacked, '..'), { recursive: true });
+    copyFileSync(sqliteBindingPath(here), unpacked);
+    const inAsar = join(resources, 'app.asar', 'node_modules', 'better-sqlite3');
+    expect(sqliteBindingPath(target, inAsar)).toBe(unpacked);
+    expect(neededNodeApi(inAsar)).toBeNull();
+    expect(checkSqliteBinding(target, unpacked, inAsar)).toEqual({ ok: true, path: unpacked, target, needs: null });
   });
 
   it('refuses a runtime that offers an older Node-API before loading anything (Node.js 20.20, Node-API 9, crashes loading the file)', () => {
