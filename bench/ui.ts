@@ -82,7 +82,7 @@ function bigExecution(): ExecutionView {
   };
 }
 
-const summary = { id: 'bench', folder: '/bench/million', dbPath: ':memory:', documents: DOCS, sources: 100, scanErrors: 0, bytes: DOCS * 2000, openedAt: new Date().toISOString() };
+const summary = { id: 'bench', folder: '/bench/million', dbPath: ':memory:', documents: DOCS, sources: 100, scanErrors: 0, idsRenamed: 0, firstRenamed: null, bytes: DOCS * 2000, openedAt: new Date().toISOString() };
 const toggles = (): Record<OperationKind, boolean> => ({ drop_doc: true, keep_doc: true, keep_chunk: true, remove_lines: !disabledKinds.has('remove_lines'), normalize: !disabledKinds.has('normalize'), keep_all: true, remove_all: true, replace_str: true, add_line: true });
 const idle = { id: null, state: 'idle' as const, programmer: null, spec: null, stage: null, done: 0, total: 0, stages: [], docsPerSecond: 0, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null };
 

@@ -11,6 +11,7 @@ import { DEFAULT_RULE_PRESET } from './programmer-ref';
 
 export { DEFAULT_RULE_PRESET, isRemoteModelSource, parseProgrammerRef, type ProgrammerRef } from './programmer-ref';
 export { compressionFor, EXPORT_EXTENSION, withCompression } from './export-names';
+export { renamedIdsWarning, renamedLocation, type RenamedIds } from './renamed-ids';
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -67,6 +68,14 @@ export const WorkspaceSummarySchema = z.object({
   documents: z.number().int(),
   sources: z.number().int(),
   scanErrors: z.number().int(),
+  /**
+   * Documents whose input id another document already had: they got `<file>:<line>` ids (export
+   * keeps the input's in metadata.input.id). Counted over the files as last read; 0 for files
+   * read before Refinery kept this count. renamedIdsWarning (contract/renamed-ids.ts) words it.
+   */
+  idsRenamed: z.number().int(),
+  /** The first such document (its input id, file and line), null when none. */
+  firstRenamed: z.object({ id: z.string(), file: z.string(), locator: z.number().int().nullable() }).nullable(),
   bytes: z.number(),
   openedAt: z.string(),
 });
@@ -502,7 +511,12 @@ export const methods = {
   'toggles.get': { input: Empty, output: z.record(OperationKindSchema, z.boolean()) },
   'toggles.setKind': { input: z.object({ kind: OperationKindSchema, enabled: z.boolean() }), output: z.record(OperationKindSchema, z.boolean()) },
 
-  'refine.start': { input: z.object({ programmer: ProgrammerSpecSchema, stages: StageSelectionSchema.default('both') }), output: JobStatusSchema },
+  /**
+   * `retryFailed` (default true): documents whose programmer failed in an earlier run are asked
+   * again; false keeps them failed (CLI `refine --no-retry`). A run never asks twice for a
+   * document that failed during that same run.
+   */
+  'refine.start': { input: z.object({ programmer: ProgrammerSpecSchema, stages: StageSelectionSchema.default('both'), retryFailed: z.boolean().default(true) }), output: JobStatusSchema },
   'refine.pause': { input: Empty, output: JobStatusSchema },
   'refine.resume': { input: Empty, output: JobStatusSchema },
   'refine.cancel': { input: Empty, output: JobStatusSchema },

@@ -135,7 +135,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
     'toggles.get': async () => need().toggles(),
     'toggles.setKind': async (input) => need().setKind(input.kind, input.enabled),
 
-    'refine.start': async (input) => need().startRefine(input.programmer, input.stages),
+    'refine.start': async (input) => need().startRefine(input.programmer, input.stages, input.retryFailed),
     'refine.pause': async () => need().pauseRefine(),
     'refine.resume': async () => need().resumeRefine(),
     'refine.cancel': async () => need().cancelRefine(),
@@ -146,7 +146,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       guard(async () => {
         const ws = need();
         const result = await ws.export({ ...input, out: ws.exportPath(input.out) });
-        return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles };
+        return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles, failed: result.failed };
       }),
     'stats.get': async () => need().stats(),
     'stats.programmers': async () => need().programmerRetention(),

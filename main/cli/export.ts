@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ExportError, type Compression } from '../export/writer';
 import { exportCompression } from '../workspace/export';
 import { CliError, cliErrorOf } from './errors';
+import { printable } from './printable';
 import { onInterrupt } from './signals';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,10 +39,10 @@ export function register(program: Command): void {
     try {
       exportCompression({ out: options.out, compression });
     } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err));
+      throw new CliError(printable(err instanceof Error ? err.message : String(err)));
     }
     const failed = options.failed ?? 'include';
-    if (failed !== 'include' && failed !== 'hold') throw new CliError(`--failed must be include or hold, not "${failed}"`, 2);
+    if (failed !== 'include' && failed !== 'hold') throw new CliError(`--failed must be include or hold, not "${printable(failed)}"`, 2);
     const shard = shardOption(options.shard);
     // Without --db: the shard's own database when it exists (refine --shard wrote it), else the folder's.
     const db = options.db ?? (shard && existsSync(shardDatabasePath(folder, shard)) ? shardDatabasePath(folder, shard) : undefined);
@@ -50,12 +51,12 @@ export function register(program: Command): void {
     const display = options.quiet ? null : createProgressDisplay('exporting');
     const unsubscribe = ws.events.on('export.progress', (p) => display?.update(p.done, p.total, `docs, ${megabytes(p.bytes)} text, ETA ${formatSeconds(p.etaSeconds)}`));
     try {
-      if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
+      if (ws.summary().documents === 0) throw new CliError(`${printable(ws.folder)} has no indexed documents; run "refinery index ${printable(folder)}" first`);
       const result = await ws.export({ out: resolve(options.out), overwrite: options.overwrite ?? false, compression, auditDropped: options.auditDropped ?? false, auditRemovedLines: options.auditRemovedLines ?? false, failed, shard }, interrupt.signal);
       display?.stop();
       const compressed = result.bytes !== result.uncompressedBytes ? ` (${formatSize(result.uncompressedBytes)} uncompressed)` : '';
-      process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${result.path}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);
-      for (const file of result.auditFiles) process.stdout.write(`audit: ${file}\n`);
+      process.stdout.write(`exported ${result.documents} documents (${result.dropped} dropped) to ${printable(result.path)}: ${formatSize(result.bytes)}${compressed} ${formatTiming(result.uncompressedBytes, result.seconds)}\n`);
+      for (const file of result.auditFiles) process.stdout.write(`audit: ${printable(file)}\n`);
       if (result.failed > 0) {
         process.stdout.write(
           failed === 'hold'
@@ -65,9 +66,12 @@ export function register(program: Command): void {
       }
     } catch (err) {
       display?.stop();
-      if (err instanceof ExportError) throw new CliError(`export failed, nothing was written: ${err.message}`);
+      if (err instanceof ExportError) throw new CliError(`export failed, nothing was written: ${printable(err.message)}`);
       if (interrupt.signal.aborted) throw new CliError(`export interrupted by ${interrupt.received ?? 'a signal'}: nothing was written, and no temp file is left`, interrupt.exitCode);
-      throw cliErrorOf(err);
+      if (err instanceof CliError) throw err;
+      const error = cliErrorOf(err);
+      // A refusal names paths (the folder, --out): escaped like every path this command prints.
+      throw error instanceof CliError ? new CliError(printable(error.message), error.exitCode) : error;
     } finally {
       unsubscribe();
       interrupt.dispose();
@@ -79,5 +83,5 @@ export function register(program: Command): void {
 function compressionOf(options: ExportOptions): Compression | undefined {
   if (options.compression === undefined) return undefined;
   if (options.compression === 'none' || options.compression === 'gzip' || options.compression === 'zstd') return options.compression;
-  throw new CliError(`--compression must be none, gzip or zstd, not "${options.compression}"`);
+  throw new CliError(`--compression must be none, gzip or zstd, not "${printable(options.compression)}"`);
 }

@@ -1,5 +1,6 @@
 /** `refinery index <folder>`: read a folder into its workspace index (only what changed). */
 import type { Command } from 'commander';
+import { renamedIdsWarning } from '../../contract/renamed-ids';
 import { CorpusError } from '../corpus/errors';
 import type { Workspace } from '../workspace/service';
 import { CliError, cliErrorOf } from './errors';
@@ -67,13 +68,7 @@ export async function runIndex(ws: Workspace, quiet: boolean, interrupt?: Interr
     if (result.skipped.excluded > 0) out.write(`skipped ${result.skipped.excluded} files this workspace exported into the folder (not corpus input)\n`);
     if (result.skipped.unsupported > 0) out.write(`skipped ${result.skipped.unsupported} files of unsupported types (${result.skipped.unsupportedExtensions.join(', ')})\n`);
     reportScanErrors(ws, summary.scanErrors, result.errors);
-    if (result.idsRenamed > 0 && result.firstRenamed) {
-      const first = result.firstRenamed;
-      out.write(
-        `${result.idsRenamed} documents have an id another document already has (the first: "${printable(first.id)}" in ${printable(first.file)}${first.locator === null ? '' : `:${first.locator}`}); ` +
-          `they were given ids from their file and line, and export keeps the input's id in metadata.input.id\n`,
-      );
-    }
+    if (result.idsRenamed > 0 && result.firstRenamed) out.write(`${renamedIdsWarning({ count: result.idsRenamed, first: result.firstRenamed }, printable)}\n`);
     if (result.filesIncomplete > 0) out.write(`${result.filesIncomplete} ${result.filesIncomplete === 1 ? 'file was' : 'files were'} not read to the end (see the scan errors above); the next index or refine reads ${result.filesIncomplete === 1 ? 'it' : 'them'} again\n`);
     out.write(`database: ${printable(summary.dbPath)}\n`);
     return { scanErrors: summary.scanErrors };

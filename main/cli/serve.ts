@@ -5,11 +5,13 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { renamedIdsWarning, WorkspaceSummarySchema } from '../../contract/api';
 import { dispatch } from '../api/transport/dispatch';
 import { createAppHost } from '../api/transport/host';
 import { RENDERER_OUT, ensureRendererBuilt } from '../api/transport/renderer-build';
 import { startServer } from '../server';
 import { CliError } from './errors';
+import { printable } from './printable';
 import { packageVersion } from './version';
 
 function parsePort(value: string): number {
@@ -30,28 +32,33 @@ export function register(program: Command): void {
       try {
         if (await ensureRendererBuilt()) console.error('refinery: built the UI into out/renderer');
       } catch (err) {
-        throw new CliError(`could not build the UI (renderer/): ${err instanceof Error ? err.message : String(err)}`);
+        throw new CliError(`could not build the UI (renderer/): ${printable(err instanceof Error ? err.message : String(err))}`);
       }
       const host = await createAppHost({ shell: 'browser', version: packageVersion(), dbPath: options.db ? resolve(options.db) : undefined });
       const shutdown = async (): Promise<void> => {
         await host.dispose().catch(() => undefined);
       };
       if (folder) {
+        const shown = printable(folder);
         let lastLine = 0;
         const stop = host.subscribe((event, payload) => {
           if (event !== 'scan.progress') return;
           const p = payload as { filesDone: number; filesTotal: number; documents: number; errors: number; done: boolean };
           if (p.done || Date.now() - lastLine > 2000) {
             lastLine = Date.now();
-            console.error(`refinery: indexing ${folder}: ${p.filesDone}/${p.filesTotal} files, ${p.documents} documents, ${p.errors} errors`);
+            console.error(`refinery: indexing ${shown}: ${p.filesDone}/${p.filesTotal} files, ${p.documents} documents, ${p.errors} errors`);
           }
         });
         const opened = await dispatch(host.handlers, 'workspace.open', { folder });
         stop();
         if (!opened.ok) {
           await shutdown();
-          throw new CliError(`cannot open ${folder}: ${opened.error.message}`);
+          throw new CliError(`cannot open ${shown}: ${printable(opened.error.message)}`);
         }
+        // What the app shows on its Problems screen, said here too: the workspace's state, not only this pass's.
+        const summary = WorkspaceSummarySchema.parse(opened.result);
+        if (summary.scanErrors > 0) console.error(`refinery: ${summary.scanErrors} ${summary.scanErrors === 1 ? 'input' : 'inputs'} of ${shown} could not be read; the Problems screen lists ${summary.scanErrors === 1 ? 'it' : 'them'} with file and line`);
+        if (summary.idsRenamed > 0 && summary.firstRenamed) console.error(`refinery: ${renamedIdsWarning({ count: summary.idsRenamed, first: summary.firstRenamed }, printable)}`);
       }
       let server;
       try {

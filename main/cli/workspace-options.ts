@@ -28,7 +28,7 @@ export function openWorkspace(folder: string, options: DbOptions & { textField?:
     const dbPath = options.db ?? (options.shard ? shardDatabasePath(folder, options.shard) : undefined);
     return Workspace.open(folder, { dbPath, textField: options.textField, idField: options.idField, shard: options.shard });
   } catch (err) {
-    if (err instanceof WorkspaceError || err instanceof DatabaseOpenError) throw new CliError(err.message);
+    if (err instanceof WorkspaceError || err instanceof DatabaseOpenError) throw new CliError(printable(err.message));
     throw err;
   }
 }

@@ -271,6 +271,8 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
   store.db.transaction(() => {
     const before = store.documents.maxSeq.get() ?? 0;
     let inserted = 0;
+    let renamedHere = 0;
+    let firstHere: { id: string; locator: number | null } | null = null;
     // One parameter object, refilled per document: no garbage per row.
     const row: DocumentInsert = { id: '', source_id: target.sourceId, ord: 0, locator: null, external_id: null, text: new Uint8Array(0), content_hash: '', chars: 0, words: 0, title: '', extra: null };
     for (const batch of batches) {
@@ -295,6 +297,8 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
         if (insertWithStableId(store, target.relPath, row)) {
           renamed.idsRenamed += 1;
           renamed.firstRenamed ??= { id: row.external_id!, file: target.relPath, locator: row.locator };
+          renamedHere += 1;
+          firstHere ??= { id: row.external_id!, locator: row.locator };
         }
         inserted += 1;
         start = end;
@@ -302,6 +306,8 @@ function writeBatches(store: Store, target: FileTarget, batches: readonly DocBat
       for (const issue of batch.issues) store.scanErrors.insert.run({ source_id: target.sourceId, file: issue.file, line: issue.line, field: issue.field, message: issue.message });
     }
     if (inserted > 0) store.documents.indexTextAfter.run(before);
+    // Kept per file, so the warning outlives this pass (Workspace.summary: the app, serve).
+    if (firstHere) store.sources.addRenamed.run({ id: target.sourceId, count: renamedHere, first_id: firstHere.id, first_locator: firstHere.locator });
     if (finish?.hash === null) store.sources.finishIncomplete.run({ id: target.sourceId, documents: finish.documents, errors: finish.errors });
     else if (finish) store.sources.finishRead.run({ id: target.sourceId, ...finish, hash: finish.hash });
   }).immediate();

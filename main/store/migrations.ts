@@ -203,4 +203,17 @@ CREATE TABLE program_originals (
     // errors, so a partial index is small.
     sql: `CREATE INDEX documents_with_errors ON documents(seq) WHERE has_errors = 1;`,
   },
+  {
+    version: 6,
+    name: 'documents renamed for a duplicate id, per file',
+    // sources.ids_renamed: documents of the file whose input id another document already had
+    // (they got `<file>:<line>` ids), and the first of them (its input id and line), so the app
+    // and `serve` can warn about them after the pass that found them. Reset when the file is
+    // read again; 0 for files read before this migration.
+    sql: `
+ALTER TABLE sources ADD COLUMN ids_renamed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN first_renamed_id TEXT;
+ALTER TABLE sources ADD COLUMN first_renamed_locator INTEGER;
+`,
+  },
 ];

@@ -213,9 +213,17 @@ export class Workspace {
       documents: this.store.documents.count.get() ?? 0,
       sources: this.store.sources.count.get() ?? 0,
       scanErrors: this.store.scanErrors.count.get() ?? 0,
+      ...this.renamedIds(),
       bytes: this.store.sources.totalBytes.get() ?? 0,
       openedAt: this.openedAt,
     };
+  }
+
+  /** Documents renamed for a duplicate input id, over the files as last read, and the first of them. */
+  private renamedIds(): Pick<WorkspaceSummary, 'idsRenamed' | 'firstRenamed'> {
+    const idsRenamed = this.store.sources.renamedCount.get() ?? 0;
+    const first = idsRenamed > 0 ? this.store.sources.firstRenamed.get() : undefined;
+    return { idsRenamed, firstRenamed: first ? { id: first.first_renamed_id, file: first.path, locator: first.first_renamed_locator } : null };
   }
 
   scanErrors(offset: number, limit: number): { total: number; rows: ScanError[] } {
@@ -460,7 +468,8 @@ export class Workspace {
 
   // ------------------------------------------------------------------ refine jobs
 
-  async startRefine(spec: ProgrammerSpec, stages: StageSelection): Promise<JobStatus> {
+  /** `retryFailed` false: documents whose programmer failed in an earlier run stay failed (the CLI's --no-retry); default true. */
+  async startRefine(spec: ProgrammerSpec, stages: StageSelection, retryFailed = true): Promise<JobStatus> {
     this.assertOpen();
     // A job that has reported its end may still be closing its worker (and holding the lock): wait for that.
     if (this.jobs.running && ['done', 'failed', 'cancelled'].includes(this.jobs.current().state)) await this.jobs.finished();
@@ -469,7 +478,7 @@ export class Workspace {
     this.followFidelity(spec);
     let status: JobStatus;
     try {
-      status = await this.jobs.start({ spec, stages, modelsDir: this.modelsDir });
+      status = await this.jobs.start({ spec, stages, retryFailed, modelsDir: this.modelsDir });
     } catch (err) {
       this.unlock(lock);
       throw new WorkspaceError('busy', err instanceof Error ? err.message : String(err));
