@@ -231,7 +231,11 @@ export const CompareViewSchema = z.object({
 });
 export type CompareView = z.infer<typeof CompareViewSchema>;
 
-/** One programmer's retention over the corpus: documents it refined and kept, words it kept of them. */
+/**
+ * One programmer's retention over the corpus: the documents it refined and kept, and the words
+ * and tokens (estimated for the Llama-2 vocabulary, as Stats' corpus figures) of those documents
+ * before and after its refinement.
+ */
 export const ProgrammerRetentionSchema = z.object({
   key: z.string(),
   label: z.string(),
@@ -240,8 +244,28 @@ export const ProgrammerRetentionSchema = z.object({
   keptDocuments: z.number().int(),
   originalWords: z.number().int(),
   keptWords: z.number().int(),
+  originalTokens: z.number().int(),
+  keptTokens: z.number().int(),
 });
 export type ProgrammerRetention = z.infer<typeof ProgrammerRetentionSchema>;
+
+/**
+ * Per-programmer retention, computed a page of documents per call (every programmer's programs
+ * are executed for every document, too much for one request on a large corpus). The workspace
+ * keeps one pass: each call advances it; a finished pass is kept until the programs change.
+ */
+export const ProgrammerRetentionPassSchema = z.object({
+  /** Totals over the documents done so far (all of them once `complete`). */
+  programmers: z.array(ProgrammerRetentionSchema),
+  done: z.number().int(),
+  total: z.number().int(),
+  complete: z.boolean(),
+  /** Programs, runs or sources changed since this pass began (a refine ran meanwhile): a fresh call starts over. */
+  stale: z.boolean(),
+  /** Milliseconds this pass has spent executing programs so far. */
+  elapsedMs: z.number(),
+});
+export type ProgrammerRetentionPass = z.infer<typeof ProgrammerRetentionPassSchema>;
 
 export const DocumentDetailSchema = z.object({
   row: DocumentRowSchema,
@@ -525,8 +549,21 @@ export const methods = {
 
   'export.run': { input: ExportRequestSchema, output: ExportResultSchema },
   'stats.get': { input: Empty, output: StatsSchema },
-  /** Per-programmer retention over the corpus, every programmer whose programs are stored (the compare view's data, summed). */
-  'stats.programmers': { input: Empty, output: z.array(ProgrammerRetentionSchema) },
+  /**
+   * Per-programmer retention over the corpus, every programmer whose programs are stored (the
+   * compare view's data, summed), `budgetMs` of work per call (at least one document): call with
+   * `resume: false` first (the finished pass when nothing changed since, else the pass under way
+   * unless it was left alone for 2 s, or a new one), then with `resume: true` until `complete`.
+   */
+  'stats.programmers': {
+    input: z.object({
+      resume: z.boolean().default(false),
+      budgetMs: z.number().int().min(1).max(10_000).default(200),
+      /** At most this many documents this call (a fixed page, e.g. for tests); the time budget still applies. */
+      documents: z.number().int().min(1).optional(),
+    }),
+    output: ProgrammerRetentionPassSchema,
+  },
   'rules.catalog': { input: Empty, output: RuleCatalogSchema },
 
   'models.list': { input: Empty, output: z.array(ModelInfoSchema) },

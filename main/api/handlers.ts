@@ -149,7 +149,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
         return { path: result.path, documents: result.documents, bytes: result.bytes, auditFiles: result.auditFiles, failed: result.failed };
       }),
     'stats.get': async () => need().stats(),
-    'stats.programmers': async () => need().programmerRetention(),
+    'stats.programmers': async (input) => need().programmerRetention(input),
     'rules.catalog': async () => ruleCatalog(),
 
     'models.list': async (): Promise<ModelOutput<'models.list'>> => {

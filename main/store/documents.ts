@@ -115,6 +115,8 @@ export function documentStatements(p: Prepare) {
     searchCount: p<[string], number>('SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?').pluck(),
     byId: p<[string], DocumentRecord>('SELECT * FROM documents WHERE id = ?'),
     bySeq: p<[number], DocumentRecord>('SELECT * FROM documents WHERE seq = ?'),
+    /** Documents after `seq`, in seq order: only what per-programmer figures read (main/workspace/programmer-retention.ts). */
+    textsAfter: p<[number, number], { seq: number; text: string; content_hash: string }>('SELECT seq, text, content_hash FROM documents WHERE seq > ? ORDER BY seq LIMIT ?'),
     count: p<[], number>('SELECT count(*) FROM documents').pluck(),
     /** Documents per stored status (a full scan: once per finished batch, not per page). */
     countByStatus: p<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM documents GROUP BY status'),

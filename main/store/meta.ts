@@ -5,7 +5,8 @@ import type { Prepare } from './statement';
 /** `shard`: `i/N` in a shard worker's workspace (refine --shard), absent in a whole folder's. */
 /** `exports`: JSON array of the absolute paths this workspace exported to (index skips them inside the folder). */
 /** `writerLock`: who writes the workspace now (main/workspace/writer-lock.ts), JSON; absent when nobody does. */
-export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard' | 'writerLock' | 'exports';
+/** `programsVersion`: a counter the schema's triggers bump on every change to the program cache, runs or sources (migration 7). */
+export type MetaKey = 'folder' | 'createdAt' | 'textField' | 'idField' | 'fields' | 'parseMode' | 'statusesStale' | 'shard' | 'writerLock' | 'exports' | 'programsVersion';
 
 export function metaStatements(p: Prepare) {
   return {

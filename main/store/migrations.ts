@@ -216,4 +216,42 @@ ALTER TABLE sources ADD COLUMN first_renamed_id TEXT;
 ALTER TABLE sources ADD COLUMN first_renamed_locator INTEGER;
 `,
   },
+  {
+    version: 7,
+    name: 'programs version',
+    // meta.programsVersion counts every change to what per-programmer figures are computed
+    // from: the program cache (every programmer's programs by text), the runs (their labels)
+    // and the sources (documents come and go only with a source read, re-read or removed).
+    // Triggers bump it in the writer's own transaction (the refine worker's too), so a result
+    // computed at one value is still exact while the value is unchanged (main/workspace/
+    // programmer-retention.ts). Documents themselves get no trigger: one per inserted row
+    // would slow indexing down, and no document changes without its source's row changing.
+    sql: `
+INSERT INTO meta (key, value) VALUES ('programsVersion', '0') ON CONFLICT(key) DO NOTHING;
+CREATE TRIGGER program_cache_insert_version AFTER INSERT ON program_cache BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER program_cache_update_version AFTER UPDATE ON program_cache BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER program_cache_delete_version AFTER DELETE ON program_cache BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER runs_insert_version AFTER INSERT ON runs BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER runs_update_version AFTER UPDATE ON runs BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER sources_insert_version AFTER INSERT ON sources BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER sources_update_version AFTER UPDATE ON sources BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+CREATE TRIGGER sources_delete_version AFTER DELETE ON sources BEGIN
+  UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'programsVersion';
+END;
+`,
+  },
 ];

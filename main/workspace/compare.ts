@@ -3,8 +3,8 @@
  * cache (keyed by text, stage and programmer, so a second programmer never overwrites the
  * first's there), executed side by side, with the lines and verdicts they agree on.
  */
-import type { CompareRefinement, CompareView, ProgrammerRetention } from '../../contract/api';
-import { changedText } from '../execution/document-execution';
+import type { CompareRefinement, CompareView } from '../../contract/api';
+import { changedText, type DocumentExecution } from '../execution/document-execution';
 import type { ExecutionSettings } from '../execution/settings';
 import { executeStored, NO_DISABLED_OPS, type RunnablePrograms } from '../execution/stored-program';
 import type { ProgramSlot } from '../prox/programmer';
@@ -41,19 +41,39 @@ function groupByProgrammer(store: Store, contentHash: string): Grouped[] {
   return [...groups.values()];
 }
 
+/** One programmer's execution of a text: its programs, as the compare view and per-programmer figures run them. */
+export interface ProgrammerExecution {
+  key: string;
+  label: string;
+  dialect: 'prox' | 'ultrax';
+  stages: ProgramSlot[];
+  execution: DocumentExecution;
+}
+
+/**
+ * Every programmer's programs for a text executed (all operations on, the workspace's kind
+ * toggles in force): the program cache holds them by text, so two documents with the same
+ * text share them.
+ */
+export function executeByProgrammer(store: Store, text: string, contentHash: string, settings: ExecutionSettings, only?: readonly string[]): ProgrammerExecution[] {
+  return groupByProgrammer(store, contentHash)
+    .filter((g) => !only || only.includes(g.key))
+    .map((group) => {
+      const ultrax = group.programs.ultrax !== null;
+      const runnable: RunnablePrograms = ultrax ? { doc: null, chunk: null, ultrax: group.programs.ultrax } : { doc: group.programs.doc, chunk: group.programs.chunk };
+      return { key: group.key, label: group.label, dialect: ultrax ? 'ultrax' : 'prox', stages: group.stages, execution: executeStored(text, runnable, NO_DISABLED_OPS, settings) };
+    });
+}
+
 export function compareDocument(store: Store, doc: DocumentRecord, settings: ExecutionSettings, only?: readonly string[]): CompareView {
   const lines = doc.text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-  const groups = groupByProgrammer(store, doc.content_hash).filter((g) => !only || only.includes(g.key));
-  const refinements: CompareRefinement[] = groups.map((group) => {
-    const runnable: RunnablePrograms =
-      group.programs.ultrax !== null ? { doc: null, chunk: null, ultrax: group.programs.ultrax } : { doc: group.programs.doc, chunk: group.programs.chunk };
-    const execution = executeStored(doc.text, runnable, NO_DISABLED_OPS, settings);
+  const refinements: CompareRefinement[] = executeByProgrammer(store, doc.text, doc.content_hash, settings, only).map(({ key, label, dialect, stages, execution }) => {
     const kept = lines.map((_, i) => !execution.dropped && (execution.removedBy[i] ?? null) === null);
     return {
-      key: group.key,
-      label: group.label,
-      dialect: group.programs.ultrax !== null ? 'ultrax' : 'prox',
-      stages: group.stages,
+      key,
+      label,
+      dialect,
+      stages,
       verdict: execution.dropped ? 'dropped' : changedText(execution) ? 'modified' : 'kept',
       refined: execution.dropped ? '' : execution.text,
       kept,
@@ -72,28 +92,4 @@ export function compareDocument(store: Store, doc: DocumentRecord, settings: Exe
   });
   const verdicts = new Set(refinements.map((r) => r.verdict));
   return { docId: doc.id, lines, refinements, agreement: { keptByAll, keptBySome, keptByNone, verdictsAgree: verdicts.size <= 1 } };
-}
-
-/**
- * Per-programmer retention over the corpus (Stats): for each programmer that refined any
- * document, the documents it refined and kept, and the words it kept of them. Every
- * document is executed once per programmer, as in the compare view.
- */
-export function programmerRetention(store: Store, settings: ExecutionSettings): ProgrammerRetention[] {
-  const totals = new Map<string, ProgrammerRetention>();
-  const last = store.documents.maxSeq.get() ?? 0;
-  for (let seq = 1; seq <= last; seq++) {
-    const doc = store.documents.bySeq.get(seq);
-    if (!doc) continue;
-    for (const r of compareDocument(store, doc, settings).refinements) {
-      const id = `${r.dialect}\u0000${r.label}`;
-      const t = totals.get(id) ?? { key: r.key, label: r.label, dialect: r.dialect, documents: 0, keptDocuments: 0, originalWords: 0, keptWords: 0 };
-      t.documents++;
-      if (r.verdict !== 'dropped') t.keptDocuments++;
-      t.originalWords += r.originalWords;
-      t.keptWords += r.keptWords;
-      totals.set(id, t);
-    }
-  }
-  return [...totals.values()];
 }

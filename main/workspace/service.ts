@@ -6,7 +6,7 @@ import { describeShard, parseShard, type Shard } from '../shards/shard';
 import { checkShardSet, mergeShard, MergeError, missingShards, type ShardMergeResult } from '../shards/merge';
 import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { DEFAULT_RULE_PRESET, OperationKindSchema, ProgrammerSpecSchema, StageSelectionSchema, type DocRefineResult, type OperationKind, type CompareView, type ProgrammerRetention, type DocCounts, type DocFilter, type DocumentRow, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
+import { DEFAULT_RULE_PRESET, OperationKindSchema, ProgrammerSpecSchema, StageSelectionSchema, type DocRefineResult, type OperationKind, type CompareView, type ProgrammerRetentionPass, type DocCounts, type DocFilter, type DocumentRow, type DocumentDetail, type ExecutionView, type ExportRequest, type JobStatus, type ListPageQuery, type ProgrammerSpec, type ScanError, type StageSelection, type Stats, type WorkspaceSummary } from '../../contract/api';
 import { executeDocument, loadStoredDocument, recomputeDerived } from '../execution/document';
 import { readSettings, type ExecutionSettings } from '../execution/settings';
 import { TITLE_HEAD_CHARS } from '../corpus/text-facts';
@@ -24,7 +24,8 @@ import { indexFolder, type IndexOptions, type IndexResult } from '../indexing/in
 import { defaultDatabasePath } from './paths';
 import { rememberRecent } from './recent';
 import { computeStats } from './stats';
-import { compareDocument, programmerRetention } from './compare';
+import { compareDocument } from './compare';
+import { ProgrammerRetentionPasses, type RetentionRequest } from './programmer-retention';
 import { previewEdit, revertEdits, revertTarget, saveEdit } from './hand-edits';
 import { toDocumentRow, toExecutionView, toProgramView } from './views';
 import { WriterLock, type WriterPurpose } from './writer-lock';
@@ -73,6 +74,7 @@ export class Workspace {
   private statusPass: StatusPass | null = null;
   /** The writer lock this workspace holds for its running index, refine or merge. */
   private writerLock: WriterLock | null = null;
+  private readonly retention: ProgrammerRetentionPasses;
 
   private constructor(
     readonly folder: string,
@@ -82,6 +84,7 @@ export class Workspace {
     readonly modelsDir: string | undefined,
   ) {
     this.jobs = new RefineJobController(dbPath, store, (status) => this.events.emit('job.progress', status));
+    this.retention = new ProgrammerRetentionPasses(store);
   }
 
   /** Opens (creating if needed) the index of `folder`. Does not read the folder: call index(). */
@@ -270,9 +273,9 @@ export class Workspace {
     };
   }
 
-  /** Per-programmer retention over the corpus (main/workspace/compare.ts). */
-  programmerRetention(): ProgrammerRetention[] {
-    return programmerRetention(this.store, this.settings());
+  /** Per-programmer retention over the corpus, a time slice of its pass per call (main/workspace/programmer-retention.ts). */
+  programmerRetention(request: RetentionRequest = { resume: false, budgetMs: 200 }): ProgrammerRetentionPass {
+    return this.retention.advance(this.settings(), request);
   }
 
   /** Every programmer's refinement of the document side by side (main/workspace/compare.ts). */

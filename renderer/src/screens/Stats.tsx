@@ -1,7 +1,8 @@
-/** Retention of documents, words and tokens; length histograms before/after; counts per operation and rule. */
+/** Retention of documents, words and tokens (corpus-wide and per programmer); length histograms before/after; counts per operation and rule. */
 import { useCallback, useEffect, useState } from 'react';
 import type { Stats as StatsData } from '../../../contract/api';
 import { errorMessage } from '../api/client';
+import { ProgrammerRetention } from '../components/ProgrammerRetention';
 import { ErrorState, Loading } from '../components/States';
 import { formatCount, formatPercent } from '../format';
 import { useApp } from '../store/app';
@@ -221,6 +222,7 @@ export function Stats() {
           </div>
         )}
       </div>
+      <ProgrammerRetention />
       <section className="card">
         <h3>Length distribution</h3>
         <Histogram data={stats.lengthHistogram} />

@@ -60,8 +60,10 @@ describe('doc.compare', () => {
     // Only one programmer asked for.
     const one = await call('doc.compare', { docId: view.docId, programmers: [view.refinements[0]!.key] });
     expect(one.refinements.map((r) => r.label)).toEqual([view.refinements[0]!.label]);
-    // Stats: both programmers' retention over the same 60 documents.
-    const retention = await call('stats.programmers', {});
+    // Stats: both programmers' retention over the same 60 documents (one pass, big enough a slice).
+    const pass = await call('stats.programmers', { budgetMs: 10_000 });
+    expect(pass).toMatchObject({ complete: true, done: 60, total: 60, stale: false });
+    const retention = pass.programmers;
     expect(retention).toHaveLength(2);
     for (const r of retention) {
       expect(r.documents).toBe(60);
