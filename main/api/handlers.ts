@@ -82,11 +82,15 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       options.emit('models.download', { id, file: p.tensor ? `converting ${p.tensor}` : 'converted', bytes: p.bytesDone, total: p.bytesTotal, done: false, error: null });
     };
   };
-  /** Converts a local Hugging Face checkpoint folder into the models folder, with progress; its errors are about the user's checkpoint (missing files, shapes, disk space). */
+  /**
+   * Converts a local Hugging Face checkpoint folder into the models folder, with progress, in the
+   * convert-worker thread (the server keeps answering meanwhile); its errors are about the user's
+   * checkpoint (missing files, shapes, disk space).
+   */
   const convertCheckpoint = async (folder: string, dir: string, type: 'f32' | 'f16' | 'q8_0') => {
     const { convertIntoModelsFolder } = await import('../models/convert-into-folder');
     try {
-      return await convertIntoModelsFolder(folder, { dir, type, onProgress: conversionProgress(folder) });
+      return await convertIntoModelsFolder(folder, { dir, type, inWorker: true, onProgress: conversionProgress(folder) });
     } catch (err) {
       throw new WorkspaceError('invalid_input', err instanceof Error ? err.message : String(err));
     }
@@ -166,7 +170,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
         options.emit('models.download', { id: input.source, file: p.file, bytes: p.bytes, total: p.total ?? null, done: false, error: null });
       const dir = registry.modelsDir({ env });
       const m = repo !== undefined
-        ? await addHubCheckpoint(repo, { dir, type: 'q8_0', endpoint: env.HF_ENDPOINT, onDownload: download, onProgress: conversionProgress(input.source) })
+        ? await addHubCheckpoint(repo, { dir, type: 'q8_0', endpoint: env.HF_ENDPOINT, inWorker: true, onDownload: download, onProgress: conversionProgress(input.source) })
         : isCheckpointFolder(input.source)
           ? await convertCheckpoint(input.source, dir, 'q8_0')
           : await registry.addModel(input.source, { dir, onProgress: download });

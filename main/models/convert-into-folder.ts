@@ -19,6 +19,9 @@ export interface ConvertIntoFolderOptions {
   readonly baseName?: string;
   readonly overwrite?: boolean;
   readonly onProgress?: (p: ConvertProgress) => void;
+  /** Convert in the convert-worker thread (the event loop stays free; `signal` stops it too). */
+  readonly inWorker?: boolean;
+  readonly signal?: AbortSignal;
 }
 
 export function parseOutputType(type: string): OutputType {
@@ -43,7 +46,12 @@ export async function convertIntoModelsFolder(checkpoint: string, options: Conve
   if (!existsSync(checkpoint)) throw new Error(`${checkpoint}: no such checkpoint folder (it needs config.json, *.safetensors and tokenizer.model or tokenizer.json)`);
   mkdirSync(options.dir, { recursive: true });
   const out = join(options.dir, convertedFileName(options.baseName ?? folderBaseName(checkpoint), options.type));
-  convertCheckpoint(checkpoint, out, { outType: options.type, overwrite: options.overwrite, onProgress: options.onProgress });
+  if (options.inWorker) {
+    const { convertInWorker } = await import('./convert-in-worker');
+    await convertInWorker(checkpoint, out, { outType: options.type, overwrite: options.overwrite, onProgress: options.onProgress, signal: options.signal });
+  } else {
+    convertCheckpoint(checkpoint, out, { outType: options.type, overwrite: options.overwrite, onProgress: options.onProgress });
+  }
   return registerModelFile(out);
 }
 
@@ -52,7 +60,6 @@ export interface HubConvertOptions extends ConvertIntoFolderOptions {
   /** Where the fetched checkpoint is kept; default `<models folder>/checkpoints`. */
   readonly cacheDir?: string;
   readonly onDownload?: (p: { file: string; bytes: number; total: number | null }) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** Fetches `owner/repo`'s checkpoint and converts it into the models folder as `<repo>.<TYPE>.gguf`. */

@@ -14,6 +14,7 @@ import type { InstallProgress, ProfileInfo } from '../../contract/api';
 import { downloadModelFile } from '../../native/llama/download';
 import { listRepoFiles } from '../convert/hub-checkpoint';
 import { checkDownloadUrl } from '../util/download-url';
+import { ConversionCancelledError } from './convert-in-worker';
 import { addHubCheckpoint } from './convert-into-folder';
 import { PROFILES, ProfileError, expectedFileNames, findProfileModel, profileStages, type Profile, type StageSource } from './profiles';
 import { registerModelFile, type RegisteredModel } from './registry';
@@ -146,6 +147,8 @@ export async function installProfile(name: string, options: InstallOptions): Pro
           baseName: source.baseName,
           endpoint,
           signal: options.signal,
+          // Off the event loop: the app stays responsive, progress shows, Cancel stops it.
+          inWorker: true,
           onDownload: ({ file, bytes, total }) => {
             if (fetching?.file !== file) fetching = { file, show: progressOf(source.repo, 'fetch-checkpoint', file) };
             fetching.show(bytes, total);
@@ -161,7 +164,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
     }
   } catch (err) {
     const last: InstallProgress = current ?? { profile: name, state: 'running', step: 0, steps, stage: stages[0] ?? 'doc', repo: '', action: 'present', file: null, bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null, message: null };
-    if (err instanceof InstallCancelledError || options.signal?.aborted) {
+    if (err instanceof InstallCancelledError || err instanceof ConversionCancelledError || options.signal?.aborted) {
       report({ ...last, state: 'cancelled', bytesPerSecond: null, etaSeconds: null, message: 'a partial download is kept, and the next install resumes it' });
       return { state: 'cancelled', installed, profile: describeProfile(name, options.dir) };
     }

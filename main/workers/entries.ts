@@ -11,6 +11,8 @@ export const WORKERS = {
    * modules: registering tsx in a thread costs ~0.8 s of CPU, a bundle about half of that.
    */
   'read-worker': { source: 'indexing/read-worker.ts', runs: 'thread', bundleInDevelopment: true },
+  /** A checkpoint conversion (main/convert), off the event loop so its progress shows and Cancel stops it. */
+  'convert-worker': { source: 'convert/convert-worker.ts', runs: 'thread' },
   /** A model, in a process of its own so that a llama.cpp abort takes down nothing else (main/models). */
   'model-worker': { source: 'models/worker-entry.ts', runs: 'process' },
 } as const satisfies Record<string, { source: string; runs: 'thread' | 'process'; bundleInDevelopment?: boolean }>;

@@ -32,6 +32,9 @@ const chunkCheckpoint = join(root, 'hub', 'web-chunk-refining-lm');
 let hub: FakeHub;
 let slowHub: FakeHub;
 let bareHub: FakeHub;
+/** A checkpoint whose conversion takes a while (~40 MB of F32 weights), to cancel mid-way. */
+const bigCheckpoint = join(root, 'hub', 'math-doc-refining-lm');
+let bigHub: FakeHub;
 
 function checkpoint(folder: string, seed: number): void {
   writeRandomHfCheckpoint(folder, {
@@ -58,10 +61,16 @@ beforeAll(async () => {
   slowHub = await startFakeHub(repos, { throttleMs: 40 });
   // No GGUF repository: the install converts gair-prox's checkpoint instead.
   bareHub = await startFakeHub({ 'gair-prox/web-doc-refining-lm': docCheckpoint, 'gair-prox/web-chunk-refining-lm': chunkCheckpoint });
+  writeRandomHfCheckpoint(bigCheckpoint, {
+    hyperparameters: { layers: 4, hidden: 512, heads: 8, kvHeads: 8, ffn: 1024, context: 64, vocabSize: vocab.tokens.length, rmsEps: 1e-5, ropeTheta: 10000 },
+    vocabulary: vocab,
+    seed: 43,
+  });
+  bigHub = await startFakeHub({ 'gair-prox/math-doc-refining-lm': bigCheckpoint, 'gair-prox/math-chunk-refining-lm': chunkCheckpoint });
 });
 
 afterAll(async () => {
-  await Promise.all([hub?.close(), slowHub?.close(), bareHub?.close()]);
+  await Promise.all([hub?.close(), slowHub?.close(), bareHub?.close(), bigHub?.close()]);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -170,6 +179,29 @@ describe('models.installProfile', () => {
       expect(again.profile.ready).toBe(true);
       expect(readFileSync(join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf')).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
       expect(readdirSync(modelsDir).filter((f) => f.endsWith('.ipull'))).toEqual([]);
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('converts off the event loop: progress arrives while it runs, and Cancel stops it and leaves no file behind', async () => {
+    const modelsDir = join(root, 'models-convert-cancel');
+    const { api, events } = apiFor(modelsDir, bigHub.endpoint);
+    try {
+      const running = api.handlers['models.installProfile']({ profile: 'prox-math' });
+      // This poll runs on the event loop: it sees a conversion in progress only if the conversion leaves the loop free.
+      await waitFor(() => events.some((e) => e.action === 'convert' && e.total !== null && e.bytes > 0 && e.bytes < e.total));
+      expect(await api.handlers['models.cancelInstall']({})).toEqual({ cancelled: true });
+      const result = await running;
+      expect(result.state).toBe('cancelled');
+      expect(events.at(-1)).toMatchObject({ state: 'cancelled', action: 'convert', step: 1, repo: 'gair-prox/math-doc-refining-lm' });
+      expect(readdirSync(modelsDir).filter((f) => f.includes('.gguf'))).toEqual([]);
+      // The fetched checkpoint is kept: installing again converts without downloading it again.
+      const fetched = bigHub.requests.filter((r) => r.endsWith('/math-doc-refining-lm/resolve/main/model.safetensors')).length;
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-math' })).state).toBe('done');
+      expect(bigHub.requests.filter((r) => r.endsWith('/math-doc-refining-lm/resolve/main/model.safetensors')).length).toBe(fetched);
+      expect(existsSync(join(modelsDir, 'math-doc-refining-lm.Q8_0.gguf'))).toBe(true);
+      expect(existsSync(join(modelsDir, 'math-chunk-refining-lm.Q8_0.gguf'))).toBe(true);
     } finally {
       await api.dispose();
     }
