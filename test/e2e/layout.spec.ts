@@ -182,6 +182,26 @@ test('layout: foldable operations, a resizable split, both remembered; every scr
       await page.setViewportSize(SIZES[0]);
     });
 
+    await test.step("narrower windows (Electron opens at 1360×860, shrinks to 900): the panes keep a readable width; dark theme", async () => {
+      await fold.click();
+      await expect(page.locator('.program-rail')).toBeVisible();
+      for (const size of [
+        { width: 1360, height: 860 },
+        { width: 1024, height: 700 },
+      ]) {
+        await page.setViewportSize(size);
+        for (const w of [await width(head.nth(0)), await width(head.nth(1))]) expect(w).toBeGreaterThanOrEqual(0.25 * size.width);
+        await screenshot(page, `layout-review-folded-${size.width}x${size.height}`);
+      }
+      await fold.click();
+      await expect(page.locator('aside.program')).toBeVisible();
+      await screenshot(page, 'layout-review-operations-1024x700');
+      await page.setViewportSize(SIZES[0]);
+      await page.getByLabel('toggle theme').click();
+      await shoot(page, 'review-dark');
+      await page.getByLabel('toggle theme').click();
+    });
+
     await test.step('compare, Stats, Models, Export, Problems', async () => {
       await page.getByRole('button', { name: 'Compare programmers' }).click();
       await expect(page.getByTestId('compare-column')).toHaveCount(2);

@@ -380,7 +380,7 @@ export function DocumentView({ docId }: { docId: string }) {
         </div>
       </header>
       {comparing && !editing ? <ComparePanel docId={docId} /> : null}
-      <div className={`docview-body${folded ? ' docview-body-folded' : ''}`} style={comparing && !editing ? { display: 'none' } : undefined}>
+      <div className={`docview-body${folded ? ' docview-body-folded' : editing ? ' docview-body-editing' : ''}`} style={comparing && !editing ? { display: 'none' } : undefined}>
         <TextPanes execution={execution} hoveredOp={hoveredOp} predicted={predicted} />
         {folded ? (
           <aside className="program-rail" id="program-panel" aria-label="program (folded)">
