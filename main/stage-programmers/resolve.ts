@@ -44,11 +44,16 @@ export function describeSpec(spec: ProgrammerSpec): string {
 /** The built-in profile that runs UltraX (main/models/profiles.ts). */
 const ULTRAX_PROFILE = 'ultrax';
 
-/** The fidelity a spec asks of ProX models (profiles prox-*, doc/chunk-stage models); undefined when it states none or is not ProX. */
+/**
+ * The fidelity a spec asks of ProX models (profiles prox-*, doc/chunk-stage models); undefined
+ * when it states none, is not ProX, or names the rules for every stage (they have no fidelity).
+ */
 export function proxFidelity(spec: ProgrammerSpec): Fidelity | undefined {
   if (spec.type === 'rules') return undefined;
-  if (spec.type === 'profile' ? spec.name === ULTRAX_PROFILE : spec.ultrax !== undefined) return undefined;
-  return spec.fidelity;
+  if (spec.type === 'profile') return spec.name === ULTRAX_PROFILE ? undefined : spec.fidelity;
+  if (spec.ultrax !== undefined) return undefined;
+  const models = [spec.doc, spec.chunk].filter((ref): ref is string => ref !== undefined && parseProgrammerRef(ref).type !== 'rules');
+  return models.length > 0 ? spec.fidelity : undefined;
 }
 
 /**

@@ -37,6 +37,9 @@ describe('--fidelity for ProX models', () => {
     expect(proxFidelity({ type: 'profile', name: 'ultrax', fidelity: 'reference' })).toBeUndefined();
     expect(proxFidelity({ type: 'stages', ultrax: 'u.gguf', fidelity: 'reference' })).toBeUndefined();
     expect(proxFidelity({ type: 'rules', preset: 'web' })).toBeUndefined();
+    // The rules have no fidelity: a spec of rules only leaves the workspace's parser alone.
+    expect(proxFidelity({ type: 'stages', doc: 'rules:c4', chunk: 'rules', fidelity: 'reference' })).toBeUndefined();
+    expect(proxFidelity({ type: 'stages', doc: 'rules:c4', chunk: 'openai:http://127.0.0.1:8080', fidelity: 'reference' })).toBe('reference');
   });
 });
 
