@@ -4,6 +4,10 @@
  * parquet rows), map each to one output record, skip bad ones with a message, batch writes
  * with backpressure, and write through a temp file that is renamed at the end (stdout with
  * `-`), so a failure never leaves a partial output file.
+ *
+ * The mapping is either synchronous, one record at a time (`map`), or asynchronous over batches
+ * of records (`mapBatch`: a model programmer answering many documents at once); either way the
+ * output keeps the input order, and Ctrl-C / SIGTERM aborts the batch in flight.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -17,18 +21,53 @@ import { processAlive } from '../util/process-alive';
 /** Thrown by a line mapper for an input line to skip; the message says what to fix. */
 export class BadLine extends Error {}
 
-export interface JsonlTransformOptions<R> {
+/** One non-blank input line and its 1-based number. */
+export interface JsonlLine {
+  readonly raw: string;
+  readonly lineNo: number;
+}
+
+/**
+ * Maps a batch of input records, in order, to one result each: the output record, or a BadLine
+ * to skip that record. `signal` aborts when the user interrupts (Ctrl-C, SIGTERM); the mapper
+ * should then stop and throw.
+ */
+export type BatchMapper<I, R> = (items: readonly I[], signal: AbortSignal | undefined) => Promise<ReadonlyArray<R | BadLine>>;
+
+/** How records become output records: one at a time, synchronously, or in asynchronous batches. */
+export type RecordMapping<I, R> =
+  | {
+      /** Maps one input record to its output record; throws BadLine to skip it. */
+      readonly map: (item: I) => R;
+      readonly mapBatch?: undefined;
+    }
+  | {
+      readonly map?: undefined;
+      readonly mapBatch: BatchMapper<I, R>;
+      /** Records per batch (the last one may be smaller). */
+      readonly batchSize: number;
+    };
+
+interface JsonlTransformBase<R> {
   /** Input path, or `-` for stdin. */
   readonly input: string;
   /** Output path, or `-` for stdout. */
   readonly output: string;
-  /** Maps one non-blank input line (1-based number) to its output record; throws BadLine to skip it. */
-  readonly map: (raw: string, lineNo: number) => R;
   /** Sees every record written, e.g. to count outcomes. */
   readonly onRecord?: (record: R) => void;
   readonly onBadLine?: (lineNo: number, message: string) => void;
   readonly onProgress?: (progress: StreamProgress) => void;
 }
+
+export type JsonlTransformOptions<R> = JsonlTransformBase<R> &
+  (
+    | {
+        /** Maps one non-blank input line (1-based number) to its output record; throws BadLine to skip it. */
+        readonly map: (raw: string, lineNo: number) => R;
+        readonly mapBatch?: undefined;
+      }
+    | { readonly map?: undefined; readonly mapBatch: BatchMapper<JsonlLine, R>; readonly batchSize: number }
+  );
 
 export interface JsonlTransformSummary {
   readonly documents: number;
@@ -44,19 +83,21 @@ export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Prom
   const source = options.input === '-' ? process.stdin : createReadStream(options.input);
   const readFailed = new Promise<never>((_, reject) => source.once('error', reject));
   readFailed.catch(() => undefined); // observed by transformRecords; avoids an unhandled rejection meanwhile
-  async function* lines(): AsyncGenerator<{ raw: string; lineNo: number }> {
+  async function* lines(): AsyncGenerator<JsonlLine> {
     let lineNo = 0;
     for await (const raw of createInterface({ input: source, crlfDelay: Infinity })) {
       lineNo++;
       if (raw.trim().length > 0) yield { raw, lineNo };
     }
   }
+  const map = options.map;
+  const mapping: RecordMapping<JsonlLine, R> = map ? { map: (item) => map(item.raw, item.lineNo) } : { mapBatch: options.mapBatch, batchSize: options.batchSize };
   return transformRecords({
+    ...mapping,
     records: lines(),
     readFailed,
     bytesRead: () => ('bytesRead' in source && typeof source.bytesRead === 'number' ? source.bytesRead : 0),
     output: options.output,
-    map: (item) => options.map(item.raw, item.lineNo),
     position: (item) => item.lineNo,
     onRecord: options.onRecord,
     onBadLine: options.onBadLine,
@@ -64,7 +105,7 @@ export async function transformJsonl<R>(options: JsonlTransformOptions<R>): Prom
   });
 }
 
-export interface RecordTransformOptions<I, R> {
+interface RecordTransformBase<I, R> {
   /** The input records, in order. */
   readonly records: AsyncIterable<I>;
   /** Rejects when reading fails in a way the iteration may not surface (a stream error under readline). */
@@ -73,14 +114,14 @@ export interface RecordTransformOptions<I, R> {
   readonly bytesRead: () => number;
   /** Output path, or `-` for stdout. */
   readonly output: string;
-  /** Maps one input record to its output record; throws BadLine to skip it. */
-  readonly map: (item: I) => R;
   /** Where a record is in the input (line or row), for bad-record messages. */
   readonly position: (item: I) => number;
   readonly onRecord?: (record: R) => void;
   readonly onBadLine?: (position: number, message: string) => void;
   readonly onProgress?: (progress: StreamProgress) => void;
 }
+
+export type RecordTransformOptions<I, R> = RecordTransformBase<I, R> & RecordMapping<I, R>;
 
 /** The output half of every transform: one JSON line per record, batched, through a temp file renamed at the end. */
 export async function transformRecords<I, R>(options: RecordTransformOptions<I, R>): Promise<JsonlTransformSummary> {
@@ -106,27 +147,60 @@ export async function transformRecords<I, R>(options: RecordTransformOptions<I, 
   };
 
   try {
+    const write = async (record: R): Promise<void> => {
+      documents++;
+      options.onRecord?.(record);
+      pending += `${JSON.stringify(record)}\n`;
+      if (pending.length >= WRITE_BATCH_CHARS) await flush();
+      const now = performance.now();
+      if (options.onProgress && now - lastProgress > PROGRESS_INTERVAL_MS) {
+        lastProgress = now;
+        options.onProgress({ documents, bytesRead: options.bytesRead() });
+      }
+    };
+    const skip = (item: I, err: BadLine): void => {
+      badLines++;
+      options.onBadLine?.(options.position(item), err.message);
+    };
+    const signal = interrupt?.signal;
     const reading = (async () => {
+      if (options.mapBatch) {
+        const { mapBatch } = options;
+        const batchSize = options.batchSize;
+        if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+        let batch: I[] = [];
+        const runBatch = async (): Promise<void> => {
+          const items = batch;
+          batch = [];
+          const results = await mapBatch(items, signal);
+          if (signal?.aborted) throw signal.reason;
+          if (results.length !== items.length) throw new Error(`the batch mapper returned ${results.length} results for ${items.length} records`);
+          for (let i = 0; i < items.length; i++) {
+            const result = results[i]!;
+            if (result instanceof BadLine) skip(items[i]!, result);
+            else await write(result);
+          }
+        };
+        for await (const item of options.records) {
+          if (signal?.aborted) throw signal.reason;
+          batch.push(item);
+          if (batch.length >= batchSize) await runBatch();
+        }
+        if (batch.length > 0) await runBatch();
+        return;
+      }
+      const { map } = options;
       for await (const item of options.records) {
-        if (interrupt?.signal.aborted) throw interrupt.signal.reason;
+        if (signal?.aborted) throw signal.reason;
         let record: R;
         try {
-          record = options.map(item);
+          record = map(item);
         } catch (err) {
           if (!(err instanceof BadLine)) throw err;
-          badLines++;
-          options.onBadLine?.(options.position(item), err.message);
+          skip(item, err);
           continue;
         }
-        documents++;
-        options.onRecord?.(record);
-        pending += `${JSON.stringify(record)}\n`;
-        if (pending.length >= WRITE_BATCH_CHARS) await flush();
-        const now = performance.now();
-        if (options.onProgress && now - lastProgress > PROGRESS_INTERVAL_MS) {
-          lastProgress = now;
-          options.onProgress({ documents, bytesRead: options.bytesRead() });
-        }
+        await write(record);
       }
     })();
     await (options.readFailed ? Promise.race([reading, options.readFailed]) : reading);

@@ -110,7 +110,7 @@ export function createStageRunner(options: StageRunnerOptions): StageRunner {
           // The grammar has no call cap (grammar.ts), so a looping answer runs into the token
           // budget. Its calls are not applied: the chunk stays as it is, and the reason says why.
           // The reference keeps the cut-off text; its parser counts the broken last call.
-          if (result.cutOff && options.fidelity !== 'reference') return { ...range, program: '', skipped: `the answer was cut off at the ${MAX_NEW_TOKENS.chunk}-token budget (a runaway or looping output), so its calls are not applied: ${JSON.stringify(result.text.slice(0, 120))}` };
+          if (result.cutOff && options.fidelity !== 'reference') return { ...range, program: '', output: result.text, skipped: `the answer was cut off at the ${MAX_NEW_TOKENS.chunk}-token budget (a runaway or looping output), so its calls are not applied: ${JSON.stringify(result.text.slice(0, 120))}` };
           return { ...range, program: result.text };
         } catch (err) {
           // A prompt that fills the whole context leaves no room for an answer (the reference's vLLM returns none).

@@ -42,8 +42,10 @@ export interface ChunkProgram {
   readonly firstLine: number;
   readonly lastLine: number;
   readonly program: string;
-  /** Why the chunk was not sent (e.g. an over-long line skipped by policy). */
+  /** Why the chunk was not sent (e.g. an over-long line skipped by policy), or why its answer is not applied. */
   readonly skipped?: string;
+  /** The model's answer as it came, where it is not `program` (an answer cut off at the token budget). */
+  readonly output?: string;
 }
 
 /** What gets recorded with a run so a result can be explained and reproduced. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { executeJsonl } from '../../../main/cli/execute';
 import { CliError } from '../../../main/cli/errors';
-import { parseProgrammerOption, programJsonl, type ProgramRecord } from '../../../main/cli/program';
+import { programJsonl, programmerFromFlags, type ProgramRecord } from '../../../main/cli/program';
 import { parseRuleSpec } from '../../../main/rules/config';
 
 const dirs: string[] = [];
@@ -68,10 +68,45 @@ describe('refinery program', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('accepts rules and rules:<spec>, and rejects anything else with the valid presets', () => {
-    expect(parseProgrammerOption('rules').filters).toEqual(['web']);
-    expect(parseProgrammerOption('rules:c4+prox-lines').filters).toEqual(['c4', 'prox']);
-    expect(() => parseProgrammerOption('model.gguf')).toThrow(CliError);
-    expect(() => parseProgrammerOption('rules:c5')).toThrow(/--programmer: unknown rule preset "c5".*valid presets/);
+  it('takes the programmer flags refine takes, with the same checks and exit codes', () => {
+    const both = { stage: 'both' };
+    expect(programmerFromFlags(both)).toMatchObject({ spec: { type: 'rules', preset: 'web' }, stages: ['doc', 'chunk'] });
+    expect(programmerFromFlags({ ...both, programmer: 'rules' }).spec).toEqual({ type: 'rules', preset: 'web' });
+    expect(programmerFromFlags({ ...both, programmer: 'rules:c4+prox-lines' }).spec).toEqual({ type: 'rules', preset: 'c4+prox-lines' });
+    expect(programmerFromFlags({ stage: 'doc', docModel: 'model.gguf' })).toMatchObject({ spec: { type: 'stages', doc: 'model.gguf' }, stages: ['doc'] });
+    expect(programmerFromFlags({ ...both, profile: 'prox-web' })).toMatchObject({ spec: { type: 'profile', name: 'prox-web' }, stages: ['doc', 'chunk'] });
+    const error = (flags: Parameters<typeof programmerFromFlags>[0]): CliError => {
+      try {
+        programmerFromFlags(flags);
+      } catch (err) {
+        if (err instanceof CliError) return err;
+        throw err;
+      }
+      throw new Error('no error');
+    };
+    expect(error({ ...both, programmer: 'model.gguf' }).message).toMatch(/--programmer takes rules or rules:<preset>, not "model.gguf"; for a model use --doc-model\/--chunk-model or --profile/);
+    const c5 = error({ ...both, programmer: 'rules:c5' });
+    expect(c5.message).toMatch(/rules preset "c5": unknown rule preset "c5".*valid presets/);
+    expect(c5.exitCode).toBe(2);
+    expect(error({ ...both, programmer: 'rules', profile: 'prox-web' }).message).toBe('give only one of --programmer, --profile, --doc-model/--chunk-model, or --ultrax-model');
+    const missing = error({ ...both, docModel: 'model.gguf' });
+    expect(missing.message).toMatch(/no programmer given for the chunk stage: pass --chunk-model/);
+    expect(missing.exitCode).toBe(2);
+    expect(error({ stage: 'sideways' }).message).toBe('--stage must be doc, chunk, both, ultrax, not "sideways"');
+    expect(error({ ...both, profile: 'ultrax' }).message).toMatch(/`program` writes ProX programs/);
+    expect(error({ ...both, endpoint: ['http://localhost:1'] }).message).toMatch(/--endpoint adds servers to an openai: stage/);
+  });
+
+  it('writes only the stage asked for; the other is null', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'docs.jsonl');
+    writeFileSync(input, JSON.stringify({ id: 'a', text: ARTICLE }) + '\n');
+    const read = (file: string) => JSON.parse(readFileSync(file, 'utf8').trim()) as ProgramRecord;
+    await programJsonl({ input, output: join(dir, 'doc.jsonl'), config: parseRuleSpec('c4+prox-lines'), stages: ['doc'] });
+    expect(read(join(dir, 'doc.jsonl'))).toMatchObject({ doc_program: 'keep_doc()', chunk_program: null, reasons: { doc: null, chunk: [] } });
+    await programJsonl({ input, output: join(dir, 'chunk.jsonl'), config: parseRuleSpec('c4+prox-lines'), stages: ['chunk'] });
+    const chunk = read(join(dir, 'chunk.jsonl'));
+    expect(chunk.doc_program).toBeNull();
+    expect(chunk.chunk_program).toBe('remove_lines(start=0, end=1)\nremove_lines(start=7, end=7)\nnormalize(source_str="[3]", target_str="")');
   });
 });
