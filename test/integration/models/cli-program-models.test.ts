@@ -165,6 +165,13 @@ describe('refinery program with model programmers', () => {
     expect(run.stderr).toContain(`the doc-stage model gair-prox/web-doc-refining-lm is not in ${join(home.home, 'models')} (looked for web-doc-refining-lm.<TYPE>.gguf`);
     expect(run.stderr).toContain('refinery models add gair-prox/web-doc-refining-lm');
     expect(existsSync(out)).toBe(false);
+    // refine says the same, and exits the same way.
+    mkdirSync(join(home.home, 'profile-corpus'), { recursive: true });
+    const refine = refinery(['refine', join(home.home, 'profile-corpus'), '--profile', 'prox-web', '--quiet']);
+    expect(refine.status, refine.stderr).toBe(1);
+    const missing = (text: string) => text.split('\n').find((line) => line.includes('is not in'));
+    expect(missing(run.stderr)).toBeDefined();
+    expect(missing(run.stderr)).toBe(missing(refine.stderr));
     expect(readdirSync(home.home).filter((f) => f.startsWith('profile.jsonl'))).toEqual([]);
   });
 
