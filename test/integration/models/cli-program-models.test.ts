@@ -124,6 +124,30 @@ describe('refinery program with model programmers', () => {
     expect(got[3]!.chunk_outputs![1]!.start_line).toBeGreaterThan(0);
   });
 
+  it('--fidelity reference: the doc stage generates freely, its raw answer is the program, and the reference parser decides', { timeout: 300_000 }, () => {
+    const out = join(home.home, 'reference.jsonl');
+    const two = join(home.home, 'two.jsonl');
+    writeFileSync(two, DOCS.slice(0, 2).map((d) => JSON.stringify(d)).join('\n') + '\n');
+    const run = refinery(['program', '--doc-model', model, '--chunk-model', model, '--fidelity', 'reference', '--in', two, '--out', out, '-q']);
+    expect(run.status, run.stderr).toBe(0);
+    const got = records(out);
+    expect(got.map((r) => r.id)).toEqual(DOCS.slice(0, 2).map((d) => d.id));
+    for (const record of got) {
+      expect(record.programmer).toMatch(/^doc=model:[0-9a-f]{64}:doc:greedy:reference:reference:\S+:none chunk=model:[0-9a-f]{64}:chunk:greedy:reference:reference:\S+:none$/);
+      expect(typeof record.doc_output).toBe('string');
+      expect(record.doc_program).toBe(record.doc_output);
+      // Free generation: not one of the two programs the grammar allows (the random model writes anything).
+      expect(['keep_doc()', 'drop_doc()']).not.toContain(record.doc_output);
+      const dropped = decideDoc(record.doc_program!, 'reference').dropped;
+      expect(record.chunk_program === null).toBe(dropped);
+      if (!dropped) {
+        // The reference keeps a cut-off chunk answer as the program: nothing is skipped for it.
+        expect(record.chunk_outputs!.every((c) => c.skipped === undefined)).toBe(true);
+        expect(record.chunk_program).toBe(mergeChunkPrograms(record.chunk_outputs!.map((c) => c.output!)));
+      }
+    }
+  });
+
   it('a rules stage beside a model stage keeps its reasons; the rules alone write what they always wrote', { timeout: 300_000 }, () => {
     const out = join(home.home, 'mixed.jsonl');
     const run = refinery(['program', '--doc-model', 'rules:c4', '--chunk-model', model, '--in', input, '--out', out, '-q']);
