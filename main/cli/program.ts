@@ -25,7 +25,7 @@ import type { DocumentInput, ProgramSlot, StageProgram } from '../prox/programme
 import { decideDoc } from '../prox/parse';
 import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
 import { writeRulePrograms } from '../rules/write-programs';
-import { checkProgrammerSpec, distinctProgrammers, ProgrammerSpecError, resolveProgrammers, stagesFor, type StageProgrammers } from '../stage-programmers/resolve';
+import { checkProgrammerSpec, distinctProgrammers, ProgrammerSpecError, proxFidelity, resolveProgrammers, stagesFor, type StageProgrammers } from '../stage-programmers/resolve';
 import { loadModelRuntime } from '../stage-programmers/model-runtime';
 import { RateMeter } from '../util/rate-meter';
 import { createByteProgress } from './byte-progress';
@@ -472,7 +472,7 @@ async function programWithProgrammers(opts: ProgramOptions, spec: ProgrammerSpec
       output: opts.out,
       programmers,
       stages,
-      parseMode: spec.type !== 'rules' && spec.fidelity === 'reference' ? 'reference' : 'strict',
+      parseMode: proxFidelity(spec) === 'reference' ? 'reference' : 'strict',
       batchSize,
       onBadLine: badLinePrinter(opts.in, log),
       onStatus: (s) => display?.update(s.documents, total ?? s.documents, describeStatus(s, stages, total)),
