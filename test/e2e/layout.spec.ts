@@ -141,6 +141,15 @@ test('layout: foldable operations, a resizable split, both remembered; every scr
       await expect(fold).toHaveText('Show operations');
       await expect(page.locator('.program-rail')).toBeVisible();
       await expect(split).toHaveAttribute('aria-valuenow', '60');
+      // o unfolds and folds; the rail unfolds too.
+      await page.keyboard.press('o');
+      await expect(page.locator('aside.program')).toBeVisible();
+      await page.keyboard.press('o');
+      await expect(page.locator('.program-rail')).toBeVisible();
+      await page.locator('.program-rail-button').click();
+      await expect(page.locator('aside.program')).toBeVisible();
+      await fold.click();
+      await expect(page.locator('.program-rail')).toBeVisible();
       await split.focus();
       await page.keyboard.press('Enter');
       await expect(split).toHaveAttribute('aria-valuenow', '50');
