@@ -34,7 +34,7 @@ export interface RefineJobHooks {
  * The message of a job that ended with failed documents. The count is the status's `errors`
  * and is not repeated here (the CLI printed "1 documents failed; 1 documents failed").
  */
-export const FAILED_DOCUMENTS_MESSAGE = 'the programmer failed on some documents (Corpus: Errors); they stay failed until the next refine asks again (--no-retry keeps them)';
+export const FAILED_DOCUMENTS_MESSAGE = 'the programmer failed on some documents (Corpus: Errors); they stay failed until the next batch asks again (unless it is told not to retry: refine --no-retry, or the Retry box on the Batch screen unchecked)';
 
 export function idleStatus(): JobStatus {
   return { id: null, state: 'idle', programmer: null, spec: null, stage: null, done: 0, total: 0, stages: [], docsPerSecond: 0, tokensPerSecond: 0, etaSeconds: null, errors: 0, message: null, startedAt: null };

@@ -39,7 +39,7 @@ function JobMini() {
       ) : (
         <ProgressBar done={job.done} total={job.total} label={job.stage ? `${job.stage} stage` : undefined} />
       )}
-      {job.errors ? <div className="small field-error">{formatCount(job.errors)} errors</div> : null}
+      {job.errors ? <div className="small field-error">{formatCount(job.errors)} {job.errors === 1 ? 'error' : 'errors'}</div> : null}
     </button>
   );
 }
@@ -135,6 +135,14 @@ export function App() {
                     {' · '}
                     <button className="linklike field-error" onClick={() => setScreen('problems')} title="Show the inputs that could not be read">
                       {formatCount(workspace.scanErrors)} scan errors
+                    </button>
+                  </>
+                ) : null}
+                {workspace.idsRenamed ? (
+                  <>
+                    {' · '}
+                    <button className="linklike" onClick={() => setScreen('problems')} title="Documents renamed because another document has their id: see Problems">
+                      {formatCount(workspace.idsRenamed)} duplicate {workspace.idsRenamed === 1 ? 'id' : 'ids'}
                     </button>
                   </>
                 ) : null}

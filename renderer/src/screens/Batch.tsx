@@ -43,6 +43,8 @@ export function Batch() {
   const [chunkModel, setChunkModel] = useState('');
   const [stages, setStages] = useState<StageSelection>('both');
   const [fidelity, setFidelity] = useState<Fidelity>('improved');
+  // The CLI's --retry-failed (default) / --no-retry.
+  const [retryFailed, setRetryFailed] = useState(true);
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<JobError[] | null>(null);
   const [errorsFailed, setErrorsFailed] = useState<string | null>(null);
@@ -80,7 +82,10 @@ export function Batch() {
     );
   }, [client]);
   const errorCount = job?.errors ?? 0;
-  useEffect(loadErrors, [loadErrors, errorCount]);
+  // Also when a batch starts or ends: a retried document leaves the list while the count can
+  // read the same at both moments (0 when the start was answered, 0 at the end).
+  const jobState = job?.state;
+  useEffect(loadErrors, [loadErrors, errorCount, jobState]);
 
   const act = async (what: 'start' | 'pause' | 'resume' | 'cancel'): Promise<void> => {
     setBusy(true);
@@ -91,7 +96,7 @@ export function Batch() {
         const preset = joinSpec({ ...ruleSpec, off: ruleSpec.off.filter((key) => inPreset.has(key)) });
         const programmer: ProgrammerSpec =
           mode === 'rules' ? { type: 'rules', preset } : mode === 'profile' ? { type: 'profile', name: profile, fidelity } : { type: 'stages', ...(docModel ? { doc: docModel } : {}), ...(chunkModel ? { chunk: chunkModel } : {}), fidelity };
-        setJob(await client.call('refine.start', { programmer, stages }));
+        setJob(await client.call('refine.start', { programmer, stages, retryFailed }));
       } else {
         setJob(await client.call(`refine.${what}`, {}));
       }
@@ -212,6 +217,14 @@ export function Batch() {
             <option value="chunk">Chunk stage only (lines and strings)</option>
           </select>
         </label>
+        <label className="check">
+          <input type="checkbox" checked={retryFailed} onChange={(e) => setRetryFailed(e.target.checked)} disabled={active} aria-describedby="retry-help" /> Retry documents whose programmer failed in an earlier batch
+        </label>
+        <div className="muted small" id="retry-help" data-testid="retry-help">
+          {retryFailed
+            ? 'Their programmer is asked again; a document that fails during this batch is not asked twice in it.'
+            : 'They are left as they are: still failed in the Errors filter, Stats and the export (metadata.failed, or held back), until a batch retries them.'}
+        </div>
         <div className="actions">
           {!active ? (
             <button className="btn btn-primary" onClick={() => void act('start')} disabled={busy || missingModels.length > 0} title={missingModels.length > 0 ? `Install ${profile}'s models first` : undefined}>

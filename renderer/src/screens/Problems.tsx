@@ -1,11 +1,12 @@
 /**
  * Problems: every input the scan could not read (broken JSON line, non-UTF-8 file, missing
  * text field, truncated compressed tail), as `file:line`, field and message. Virtualised and
- * fetched by page, since a badly exported corpus can hold an error on every line.
+ * fetched by page, since a badly exported corpus can hold an error on every line. Above them,
+ * the documents that were read but renamed because their input id was taken (count and first).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ScanError } from '../../../contract/api';
+import { renamedIdsWarning, renamedLocation, type ScanError, type WorkspaceSummary } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { formatCount } from '../format';
@@ -90,6 +91,23 @@ function ProblemRow({ problem, index, start, measure }: { problem: ScanError; in
   );
 }
 
+/**
+ * Documents whose input id another document already had: read and kept, under an id from their
+ * file and line. The first one opens in the corpus (that fallback id is its file:line).
+ */
+function RenamedIds({ workspace }: { workspace: WorkspaceSummary }) {
+  const first = workspace.firstRenamed;
+  if (workspace.idsRenamed === 0 || !first) return null;
+  return (
+    <div className="card renamed-ids" role="note" aria-label="duplicate ids" data-testid="renamed-ids">
+      <strong>Duplicate ids.</strong> {renamedIdsWarning({ count: workspace.idsRenamed, first })}.{' '}
+      <button className="link" onClick={() => useApp.setState({ selectedDocId: renamedLocation(first), screen: 'corpus' })}>
+        Show the first
+      </button>
+    </div>
+  );
+}
+
 export function Problems() {
   const workspace = useApp((s) => s.workspace);
   // The summary changes after every rescan; its count is a cheap signal that the list did too.
@@ -142,6 +160,7 @@ export function Problems() {
         <h2>Problems</h2>
         <span className="muted small">{count === 0 ? '' : `${formatCount(count)} ${count === 1 ? 'input' : 'inputs'} could not be read`}</span>
       </header>
+      {workspace ? <RenamedIds workspace={workspace} /> : null}
       {count > 0 ? (
         <div className="problem-columns small muted" aria-hidden="true">
           <span className="problem-where">file:line</span>

@@ -4,6 +4,7 @@
  * what lets a batch survive closing and reopening the window.
  */
 import { create } from 'zustand';
+import { laterJob } from './later-job';
 import type { DocFilter, DocSort, InstallProgress, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
@@ -212,7 +213,7 @@ export const useApp = create<AppState>((set, get) => ({
     set({ workspace, selectedDocId: null, selectedIndex: null, screen: 'corpus', statusPass: null, listVersion: get().listVersion + 1 });
     if (workspace) void loadWorkspaceState();
   },
-  setJob: (job) => set({ job }),
+  setJob: (job) => set({ job: laterJob(get().job, job) }),
   // The selected document's row is unknown in the new order until the list shows it again.
   setQuery: (patch) => set({ query: { ...get().query, ...patch }, selectedIndex: null }),
   select: (selectedDocId, index = null) => set({ selectedDocId, selectedIndex: selectedDocId === null ? null : index }),
