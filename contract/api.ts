@@ -573,14 +573,16 @@ export const methods = {
   'models.convert': { input: z.object({ checkpoint: z.string().min(1), type: z.enum(['f32', 'f16', 'q8_0']).default('q8_0') }), output: ModelInfoSchema },
   'models.try': { input: z.object({ docId: z.string(), model: z.string(), stage: StageSchema }), output: ProgramViewSchema },
   /** The built-in profiles (prox-web, prox-math, ultrax): the models each needs, from which repositories, and which are installed. */
-  'models.profiles': { input: Empty, output: z.array(ProfileInfoSchema) },
+  /** `fidelity` reference counts only 16/32-bit builds as installed (the weights the reference ran). */
+  'models.profiles': { input: z.object({ fidelity: FidelitySchema.default('improved') }), output: z.array(ProfileInfoSchema) },
   /**
    * Installs every missing model of a profile: a GGUF build downloaded where the profile names one,
-   * else the Hugging Face checkpoint fetched and converted to Q8_0. One install at a time; progress
+   * else the Hugging Face checkpoint fetched and converted to Q8_0 (fidelity reference: a 16-bit
+   * build, or F16). One install at a time; progress
    * goes out as `models.install` events. Resolves when done or cancelled (models.cancelInstall);
    * an interrupted download resumes on the next install.
    */
-  'models.installProfile': { input: z.object({ profile: z.string().min(1) }), output: z.object({ state: z.enum(['done', 'cancelled']), profile: ProfileInfoSchema }) },
+  'models.installProfile': { input: z.object({ profile: z.string().min(1), fidelity: FidelitySchema.default('improved') }), output: z.object({ state: z.enum(['done', 'cancelled']), profile: ProfileInfoSchema }) },
   'models.cancelInstall': { input: Empty, output: z.object({ cancelled: z.boolean() }) },
   /** The running (or last) install's latest progress, for a screen opened mid-install; null before any. */
   'models.installStatus': { input: Empty, output: InstallProgressSchema.nullable() },

@@ -193,10 +193,10 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
       const m = await convertCheckpoint(input.checkpoint, registry.modelsDir({ env }), input.type);
       return { id: m.id, path: m.path, name: m.name, bytes: m.bytes, architecture: m.architecture, parameters: m.parameters, quantization: m.quantization, sha256: m.sha256 };
     },
-    'models.profiles': async () => {
+    'models.profiles': async (input) => {
       const registry = await models();
       const { describeProfiles } = await import('../models/install-profile');
-      return describeProfiles(registry.modelsDir({ env }));
+      return describeProfiles(registry.modelsDir({ env }), input.fidelity);
     },
     'models.installProfile': async (input) => {
       const registry = await models();
@@ -213,6 +213,7 @@ export function createWorkspaceApi(options: HandlerOptions): WorkspaceApi {
         const result = await installProfile(input.profile, {
           dir: registry.modelsDir({ env }),
           endpoint: env.HF_ENDPOINT,
+          fidelity: input.fidelity,
           signal: controller.signal,
           onProgress: (p) => {
             installProgress = p;

@@ -203,6 +203,7 @@ export function registerModelsInfo(models: Command): void {
 
 interface InstallOptions extends DirOption {
   hfEndpoint?: string;
+  fidelity?: string;
 }
 
 const ACTION_LABEL = { present: 'present', download: 'download', 'fetch-checkpoint': 'fetch', convert: 'convert', installed: 'installed' } as const;
@@ -215,13 +216,16 @@ export function registerModelsInstall(models: Command): void {
         `Install every model a built-in profile needs (${Object.keys(PROFILES).join(', ')}): a GGUF build where the profile names one, else the Hugging Face checkpoint fetched and converted to Q8_0; models already there are kept, an interrupted download resumes`,
       )
       .argument('<profile>', 'profile name')
-      .option('--hf-endpoint <url>', 'Hugging Face endpoint or mirror (default: HF_ENDPOINT, else https://huggingface.co/)'),
+      .option('--hf-endpoint <url>', 'Hugging Face endpoint or mirror (default: HF_ENDPOINT, else https://huggingface.co/)')
+      .option('--fidelity <fidelity>', 'improved (default: Q8_0) or reference (the 16-bit weights the reference pipeline ran: an F16 build, or the checkpoint converted to F16)'),
   ).action(async (name: string, options: InstallOptions) => {
+    const fidelity = options.fidelity ?? 'improved';
+    if (fidelity !== 'improved' && fidelity !== 'reference') throw new CliError(`--fidelity must be improved or reference, got "${fidelity}"`, 2);
     if (!Object.prototype.hasOwnProperty.call(PROFILES, name)) throw new CliError(`unknown profile "${name}"; built-in profiles: ${Object.keys(PROFILES).join(', ')}`, 2);
     const dir = folder(options);
     const { installProfile, describeProfile } = await import('../models/install-profile');
-    for (const m of describeProfile(name, dir).models) {
-      console.log(`${name} ${m.stage}: ${m.repo} (${m.parameters}) ${m.installed ? `installed: ${basename(m.installed)}` : m.gguf ? `from the GGUF builds in ${m.gguf}` : 'from its checkpoint, converted to Q8_0'}`);
+    for (const m of describeProfile(name, dir, fidelity).models) {
+      console.log(`${name} ${m.stage}: ${m.repo} (${m.parameters}) ${m.installed ? `installed: ${basename(m.installed)}` : m.gguf ? `from the GGUF builds in ${m.gguf}` : `from its checkpoint, converted to ${fidelity === 'reference' ? 'F16' : 'Q8_0'}`}`);
       if (m.licence && !m.installed) console.log(`  licence: ${m.licence}`);
     }
     let display: ReturnType<typeof createProgressDisplay> | null = null;
@@ -233,6 +237,7 @@ export function registerModelsInstall(models: Command): void {
       const result = await installProfile(name, {
         dir,
         endpoint: options.hfEndpoint,
+        fidelity,
         signal: controller.signal,
         onProgress: (p) => {
           const key = `${p.step}/${p.action}/${p.file ?? ''}`;

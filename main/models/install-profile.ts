@@ -3,14 +3,14 @@
  * install`): for every model the profile needs and the models folder lacks, a GGUF build
  * downloaded where the profile names a repository of them (`<baseName>.<TYPE>.gguf`, the best
  * type by the profiles' preference), else the Hugging Face checkpoint fetched and converted to
- * Q8_0. Everything is fetched onto this machine from the model's own repositories (UltraX's
+ * Q8_0 (F16 for fidelity reference). Everything is fetched onto this machine from the model's own repositories (UltraX's
  * licence forbids redistributing it: nothing of it ships with Refinery). Progress reports bytes
  * done and total of the current file, the rate and the time left; a signal cancels, and the
  * next install resumes an interrupted download.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InstallProgress, ProfileInfo } from '../../contract/api';
+import type { Fidelity, InstallProgress, ProfileInfo } from '../../contract/api';
 import { downloadModelFile } from '../../native/llama/download';
 import { listRepoFiles } from '../convert/hub-checkpoint';
 import { checkDownloadUrl } from '../util/download-url';
@@ -28,6 +28,12 @@ export interface InstallOptions {
   readonly endpoint?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: InstallProgress) => void;
+  /**
+   * improved (default): Q8_0, the profiles' first choice. reference: the 16-bit weights the
+   * reference pipeline ran (an F16/BF16/F32 build, else the checkpoint converted to F16); a Q8_0
+   * already there does not count.
+   */
+  readonly fidelity?: Fidelity;
   /** Least time between two running reports of the same step (ms); default 200. */
   readonly reportEveryMs?: number;
 }
@@ -52,19 +58,28 @@ function profileOf(name: string): Profile {
   return profile;
 }
 
+/** Builds of the weights the reference ran (16 or 32 bits), the only ones that count for fidelity reference. */
+const WIDE_BUILD = /\.(F16|BF16|F32)\.gguf$/i;
+
+/** The installed file that serves the model at this fidelity, or null. */
+function installedFor(source: ModelSource, dir: string, fidelity: Fidelity): string | null {
+  const file = findProfileModel(source, dir, fidelity);
+  return file !== null && (fidelity === 'improved' || WIDE_BUILD.test(file)) ? file : null;
+}
+
 /** A profile's models, where each comes from and which are installed in `dir`. */
-export function describeProfile(name: string, dir: string): ProfileInfo {
+export function describeProfile(name: string, dir: string, fidelity: Fidelity = 'improved'): ProfileInfo {
   const profile = profileOf(name);
   const models = profileStages(name).flatMap((stage) => {
     const source = profile[stage];
     if (source?.type !== 'model') return [];
-    return [{ stage, repo: source.repo, parameters: source.parameters, gguf: source.gguf ?? null, licence: source.licence ?? null, installed: findProfileModel(source, dir) }];
+    return [{ stage, repo: source.repo, parameters: source.parameters, gguf: source.gguf ?? null, licence: source.licence ?? null, installed: installedFor(source, dir, fidelity) }];
   });
   return { name, description: profile.description, ready: models.every((m) => m.installed !== null), models, modelsDir: dir };
 }
 
-export function describeProfiles(dir: string): ProfileInfo[] {
-  return Object.keys(PROFILES).map((name) => describeProfile(name, dir));
+export function describeProfiles(dir: string, fidelity: Fidelity = 'improved'): ProfileInfo[] {
+  return Object.keys(PROFILES).map((name) => describeProfile(name, dir, fidelity));
 }
 
 /** Bytes per second over the last few seconds, and the time left at that rate. */
@@ -86,6 +101,8 @@ export async function installProfile(name: string, options: InstallOptions): Pro
   const stages = profileStages(name).filter((stage) => profile[stage]?.type === 'model');
   const steps = stages.length;
   const every = options.reportEveryMs ?? 200;
+  const fidelity = options.fidelity ?? 'improved';
+  const convertTo = fidelity === 'reference' ? 'f16' : 'q8_0';
   const installed: RegisteredModel[] = [];
   let current: InstallProgress | null = null;
   const report = (p: InstallProgress): void => {
@@ -103,7 +120,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
       const step = index + 1;
       const base = { profile: name, state: 'running' as const, step, steps, stage, bytesPerSecond: null, etaSeconds: null, message: null };
       checkCancelled();
-      const present = findProfileModel(source, options.dir);
+      const present = installedFor(source, options.dir, fidelity);
       if (present) {
         report({ ...base, repo: source.repo, action: 'present', file: present, bytes: 0, total: null });
         continue;
@@ -122,7 +139,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
           report({ ...base, repo, action, file, bytes, total, bytesPerSecond, etaSeconds });
         };
       };
-      const gguf = source.gguf !== undefined ? await ggufFile(endpoint, source, options.signal) : undefined;
+      const gguf = source.gguf !== undefined ? await ggufFile(endpoint, source, fidelity, options.signal) : undefined;
       checkCancelled();
       let model: RegisteredModel;
       if (gguf !== undefined) {
@@ -143,7 +160,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
         report({ ...base, repo: source.repo, action: 'fetch-checkpoint', file: null, bytes: 0, total: null });
         model = await addHubCheckpoint(source.repo, {
           dir: options.dir,
-          type: 'q8_0',
+          type: convertTo,
           baseName: source.baseName,
           endpoint,
           signal: options.signal,
@@ -154,7 +171,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
             fetching.show(bytes, total);
           },
           onProgress: (p) => {
-            converting ??= progressOf(source.repo, 'convert', join(options.dir, `${source.baseName}.Q8_0.gguf`));
+            converting ??= progressOf(source.repo, 'convert', join(options.dir, `${source.baseName}.${convertTo.toUpperCase()}.gguf`));
             converting(p.bytesDone, p.bytesTotal);
           },
         });
@@ -166,13 +183,13 @@ export async function installProfile(name: string, options: InstallOptions): Pro
     const last: InstallProgress = current ?? { profile: name, state: 'running', step: 0, steps, stage: stages[0] ?? 'doc', repo: '', action: 'present', file: null, bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null, message: null };
     if (err instanceof InstallCancelledError || err instanceof ConversionCancelledError || options.signal?.aborted) {
       report({ ...last, state: 'cancelled', bytesPerSecond: null, etaSeconds: null, message: 'a partial download is kept, and the next install resumes it' });
-      return { state: 'cancelled', installed, profile: describeProfile(name, options.dir) };
+      return { state: 'cancelled', installed, profile: describeProfile(name, options.dir, fidelity) };
     }
     const message = err instanceof Error ? err.message : String(err);
     report({ ...last, state: 'failed', bytesPerSecond: null, etaSeconds: null, message });
     throw err;
   }
-  const info = describeProfile(name, options.dir);
+  const info = describeProfile(name, options.dir, fidelity);
   const done: InstallProgress = {
     profile: name,
     state: 'done',
@@ -198,7 +215,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
  * is missing or has none of them. Network errors are thrown: the conversion would need the
  * same network.
  */
-async function ggufFile(endpoint: string, source: ModelSource, signal?: AbortSignal): Promise<string | undefined> {
+async function ggufFile(endpoint: string, source: ModelSource, fidelity: Fidelity, signal?: AbortSignal): Promise<string | undefined> {
   let files: string[];
   try {
     files = await listRepoFiles(endpoint, source.gguf!, 'main', signal);
@@ -206,5 +223,5 @@ async function ggufFile(endpoint: string, source: ModelSource, signal?: AbortSig
     if (err instanceof Error && / was not found on /.test(err.message)) return undefined;
     throw err;
   }
-  return expectedFileNames(source).find((name) => files.includes(name));
+  return expectedFileNames(source, fidelity).find((name) => files.includes(name) && (fidelity === 'improved' || WIDE_BUILD.test(name)));
 }

@@ -99,6 +99,10 @@ test('the Models screen installs prox-web in one click, with progress and Cancel
       await page.getByRole('radio', { name: 'Profile (ProX, UltraX)' }).click();
       await expect(page.getByTestId('profile-missing')).toHaveCount(0);
       await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
+      // Reference fidelity runs the 16-bit weights: the Q8_0 builds do not count for it.
+      await page.getByLabel('fidelity').selectOption('reference');
+      await expect(page.getByTestId('profile-missing')).toContainText('prox-web needs 2 models that are not installed yet as 16-bit builds');
+      await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
     });
   } finally {
     await shell.kill();

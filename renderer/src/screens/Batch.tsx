@@ -55,9 +55,12 @@ export function Batch() {
 
   useEffect(() => {
     client.call('models.list', {}).then(setModels, () => setModels([]));
-    client.call('models.profiles', {}).then(setProfiles, () => setProfiles(null));
     client.call('rules.catalog', {}).then(setCatalog, (err: unknown) => notify('error', `Could not load the rule list: ${errorMessage(err)}`));
   }, [client, notify]);
+  // Which models each profile has installed, as the chosen fidelity counts them (reference: 16-bit builds only).
+  useEffect(() => {
+    client.call('models.profiles', { fidelity }).then(setProfiles, () => setProfiles(null));
+  }, [client, fidelity]);
   // Rules the user switched off on the Stats screen: taken into the form once (state adjusted
   // during render), then cleared from the store.
   const pendingOff = useApp((s) => s.rulesToSwitchOff);
@@ -161,7 +164,8 @@ export function Batch() {
             {missingModels.length > 0 ? (
               <div className="profile-missing" role="alert" data-testid="profile-missing">
                 <div>
-                  <strong>{profile}</strong> needs {missingModels.length === 1 ? 'a model that is' : `${missingModels.length} models that are`} not installed yet:{' '}
+                  <strong>{profile}</strong> needs {missingModels.length === 1 ? 'a model that is' : `${missingModels.length} models that are`} not installed yet
+                  {fidelity === 'reference' ? ' as 16-bit builds (reference fidelity runs the weights the reference ran)' : ''}:{' '}
                   {missingModels.map((m, i) => (
                     <span key={m.stage}>
                       {i > 0 ? ', ' : ''}
@@ -171,7 +175,7 @@ export function Batch() {
                   .
                 </div>
                 <button className="btn btn-primary btn-small" onClick={() => {
-                    void installProfile(profile);
+                    void installProfile(profile, fidelity);
                     setScreen('models');
                   }}
                   disabled={active}>

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import { laterJob } from './later-job';
-import type { DocFilter, DocSort, InstallProgress, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
+import type { DocFilter, DocSort, Fidelity, InstallProgress, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
 export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
@@ -61,7 +61,7 @@ interface AppState {
   installing: string | null;
   install: InstallProgress | null;
   /** Installs a profile's missing models (Models screen, or Batch's "Install" which then shows the Models screen). */
-  installProfile(profile: string): Promise<void>;
+  installProfile(profile: string, fidelity?: Fidelity): Promise<void>;
   cancelInstall(): Promise<void>;
   setTheme(theme: Theme): void;
   setWorkspace(workspace: WorkspaceSummary | null): void;
@@ -184,12 +184,12 @@ export const useApp = create<AppState>((set, get) => ({
   clearRulesToSwitchOff: () => set({ rulesToSwitchOff: [] }),
   installing: null,
   install: null,
-  async installProfile(profile) {
+  async installProfile(profile, fidelity = 'improved') {
     const { client, notify } = get();
     if (get().installing !== null) return;
     set({ installing: profile, install: null });
     try {
-      const result = await client.call('models.installProfile', { profile });
+      const result = await client.call('models.installProfile', { profile, fidelity });
       if (result.state === 'done') notify('info', `The models of ${profile} are installed`);
       else notify('info', `Installing ${profile} was cancelled; Install again goes on from what was downloaded`);
     } catch (err) {

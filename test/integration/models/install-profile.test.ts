@@ -91,7 +91,7 @@ describe('models.installProfile', () => {
     const modelsDir = join(root, 'models-web');
     const { api, events } = apiFor(modelsDir, hub.endpoint);
     try {
-      const before = ProfileInfoSchema.array().parse(await api.handlers['models.profiles']({}));
+      const before = ProfileInfoSchema.array().parse(await api.handlers['models.profiles']({ fidelity: 'improved' }));
       const web = before.find((p) => p.name === 'prox-web')!;
       expect(web.ready).toBe(false);
       expect(web.models).toEqual([
@@ -102,7 +102,7 @@ describe('models.installProfile', () => {
       expect(ultrax.models[0]).toMatchObject({ stage: 'ultrax', repo: 'openbmb/UltraX-0.6B-Preview', gguf: null });
       expect(ultrax.models[0]!.licence).toMatch(/forbids redistribut/);
 
-      const result = await api.handlers['models.installProfile']({ profile: 'prox-web' });
+      const result = await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' });
       expect(result.state).toBe('done');
       expect(result.profile.ready).toBe(true);
       const doc = join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf');
@@ -137,10 +137,22 @@ describe('models.installProfile', () => {
       // Again: nothing to fetch.
       const requests = hub.requests.length;
       events.length = 0;
-      expect((await api.handlers['models.installProfile']({ profile: 'prox-web' })).state).toBe('done');
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' })).state).toBe('done');
       expect(hub.requests.length).toBe(requests);
       expect(events.map((e) => e.action)).toEqual(['present', 'present', 'installed']);
       expect(events.at(-1)!.message).toBe('every model of prox-web was already installed');
+
+      // Fidelity reference wants the 16-bit weights the reference ran: the Q8_0 files do not count.
+      const reference = await api.handlers['models.profiles']({ fidelity: 'reference' });
+      expect(reference.find((p) => p.name === 'prox-web')).toMatchObject({ ready: false, models: [{ installed: null }, { installed: null }] });
+      const wide = await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'reference' });
+      const docF16 = join(modelsDir, 'web-doc-refining-lm.F16.gguf');
+      const chunkF16 = join(modelsDir, 'web-chunk-refining-lm.F16.gguf');
+      expect(wide.profile).toMatchObject({ ready: true, models: [{ installed: docF16 }, { installed: chunkF16 }] });
+      expect(readFileSync(docF16).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.F16.gguf')))).toBe(true);
+      expect(resolveProfile('prox-web', modelsDir, 'reference')).toEqual({ name: 'prox-web', doc: { type: 'model', path: docF16 }, chunk: { type: 'model', path: chunkF16 } });
+      // The improved run keeps its Q8_0 files.
+      expect(resolveProfile('prox-web', modelsDir)).toEqual({ name: 'prox-web', doc: { type: 'model', path: doc }, chunk: { type: 'model', path: chunk } });
     } finally {
       await api.dispose();
     }
@@ -150,12 +162,12 @@ describe('models.installProfile', () => {
     const modelsDir = join(root, 'models-cancel');
     const { api, events } = apiFor(modelsDir, slowHub.endpoint);
     try {
-      const running = api.handlers['models.installProfile']({ profile: 'prox-web' });
+      const running = api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' });
       // Wait until a third of the file is in, then cancel.
       const size = readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')).length;
       await waitFor(() => events.some((e) => e.action === 'download' && e.bytes > size / 3));
       // One install at a time.
-      await expect(api.handlers['models.installProfile']({ profile: 'prox-math' })).rejects.toThrow(/being installed; wait for it or cancel it first/);
+      await expect(api.handlers['models.installProfile']({ profile: 'prox-math', fidelity: 'improved' })).rejects.toThrow(/being installed; wait for it or cancel it first/);
       expect(await api.handlers['models.cancelInstall']({})).toEqual({ cancelled: true });
       const result = await running;
       expect(result.state).toBe('cancelled');
@@ -174,7 +186,7 @@ describe('models.installProfile', () => {
       expect(await api.handlers['models.cancelInstall']({})).toEqual({ cancelled: false });
 
       // Install again: it goes on to the end (ipull resumes a partial file chunk by chunk; download.test.ts shows it).
-      const again = await api.handlers['models.installProfile']({ profile: 'prox-web' });
+      const again = await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' });
       expect(again.state).toBe('done');
       expect(again.profile.ready).toBe(true);
       expect(readFileSync(join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf')).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
@@ -188,7 +200,7 @@ describe('models.installProfile', () => {
     const modelsDir = join(root, 'models-convert-cancel');
     const { api, events } = apiFor(modelsDir, bigHub.endpoint);
     try {
-      const running = api.handlers['models.installProfile']({ profile: 'prox-math' });
+      const running = api.handlers['models.installProfile']({ profile: 'prox-math', fidelity: 'improved' });
       // This poll runs on the event loop: it sees a conversion in progress only if the conversion leaves the loop free.
       await waitFor(() => events.some((e) => e.action === 'convert' && e.total !== null && e.bytes > 0 && e.bytes < e.total));
       expect(await api.handlers['models.cancelInstall']({})).toEqual({ cancelled: true });
@@ -198,7 +210,7 @@ describe('models.installProfile', () => {
       expect(readdirSync(modelsDir).filter((f) => f.includes('.gguf'))).toEqual([]);
       // The fetched checkpoint is kept: installing again converts without downloading it again.
       const fetched = bigHub.requests.filter((r) => r.endsWith('/math-doc-refining-lm/resolve/main/model.safetensors')).length;
-      expect((await api.handlers['models.installProfile']({ profile: 'prox-math' })).state).toBe('done');
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-math', fidelity: 'improved' })).state).toBe('done');
       expect(bigHub.requests.filter((r) => r.endsWith('/math-doc-refining-lm/resolve/main/model.safetensors')).length).toBe(fetched);
       expect(existsSync(join(modelsDir, 'math-doc-refining-lm.Q8_0.gguf'))).toBe(true);
       expect(existsSync(join(modelsDir, 'math-chunk-refining-lm.Q8_0.gguf'))).toBe(true);
@@ -211,7 +223,7 @@ describe('models.installProfile', () => {
     const modelsDir = join(root, 'models-bare');
     const { api, events } = apiFor(modelsDir, bareHub.endpoint);
     try {
-      const result = await api.handlers['models.installProfile']({ profile: 'prox-web' });
+      const result = await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' });
       expect(result.profile.models.map((m) => m.installed)).toEqual([join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf'), join(modelsDir, 'web-chunk-refining-lm.Q8_0.gguf')]);
       expect(bareHub.requests).toContain('GET /api/models/QuantFactory/web-doc-refining-lm-GGUF/revision/main');
       expect(bareHub.requests).toContain('GET /gair-prox/web-doc-refining-lm/resolve/main/model.safetensors');
@@ -225,14 +237,14 @@ describe('models.installProfile', () => {
     const modelsDir = join(root, 'models-fail');
     const { api, events } = apiFor(modelsDir, bareHub.endpoint);
     try {
-      await expect(api.handlers['models.installProfile']({ profile: 'prox-code' })).rejects.toThrow('unknown profile "prox-code"; built-in profiles: prox-web, prox-math, ultrax');
-      await expect(api.handlers['models.installProfile']({ profile: 'prox-math' })).rejects.toThrow(
+      await expect(api.handlers['models.installProfile']({ profile: 'prox-code', fidelity: 'improved' })).rejects.toThrow('unknown profile "prox-code"; built-in profiles: prox-web, prox-math, ultrax');
+      await expect(api.handlers['models.installProfile']({ profile: 'prox-math', fidelity: 'improved' })).rejects.toThrow(
         /could not install the models of prox-math: gair-prox\/math-doc-refining-lm was not found on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/,
       );
       expect(events.at(-1)).toMatchObject({ state: 'failed', step: 1, stage: 'doc', repo: 'gair-prox/math-doc-refining-lm' });
       expect(events.at(-1)!.message).toMatch(/math-doc-refining-lm was not found/);
       // The failure leaves the next install free to run.
-      expect((await api.handlers['models.installProfile']({ profile: 'prox-web' })).state).toBe('done');
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' })).state).toBe('done');
     } finally {
       await api.dispose();
     }
