@@ -1,11 +1,12 @@
 /** `refinery stats <folder>`: the corpus before and after refining, toggles in force. */
 import type { Command } from 'commander';
-import type { Stats } from '../../contract/api';
+import type { ProgrammerRetention, Stats } from '../../contract/api';
 import { CliError } from './errors';
 import { addDbOption, openWorkspace, type DbOptions } from './workspace-options';
 
 interface StatsOptions extends DbOptions {
   json?: boolean;
+  programmers?: boolean;
 }
 
 export function register(program: Command): void {
@@ -14,13 +15,17 @@ export function register(program: Command): void {
       .command('stats')
       .description('documents, words and tokens before/after, retention, operations applied, pages and lines each rule took, length histograms')
       .argument('<folder>', 'the indexed folder')
-      .option('--json', 'print the statistics as one JSON object'),
+      .option('--json', 'print the statistics as one JSON object')
+      .option('--programmers', "also the retention per programmer: every stored programmer's programs executed over the corpus (documents, words and tokens kept by each)"),
   ).action(async (folder: string, options: StatsOptions) => {
     const ws = openWorkspace(folder, options);
     try {
       if (ws.summary().documents === 0) throw new CliError(`${ws.folder} has no indexed documents; run "refinery index ${folder}" first`);
       const stats = ws.stats();
-      process.stdout.write(options.json ? `${JSON.stringify(stats)}\n` : formatStats(stats));
+      // Nothing else runs in this process: the whole pass in one call.
+      const programmers = options.programmers ? ws.programmerRetention({ resume: false, budgetMs: Number.POSITIVE_INFINITY }).programmers : null;
+      if (options.json) process.stdout.write(`${JSON.stringify(programmers ? { ...stats, programmers } : stats)}\n`);
+      else process.stdout.write(formatStats(stats) + (programmers ? formatProgrammers(programmers) : ''));
     } finally {
       await ws.dispose();
     }
@@ -60,5 +65,17 @@ export function formatStats(s: Stats): string {
     const bar = (n: number) => '#'.repeat(Math.round((20 * n) / peak)).padEnd(20);
     lines.push(`  ${range.padStart(12)} ${String(before[i]).padStart(7)} ${bar(before[i]!)} | ${String(after[i]).padStart(7)} ${bar(after[i]!)}`);
   });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The retention per programmer, one row each (the Stats screen's table). */
+export function formatProgrammers(programmers: readonly ProgrammerRetention[]): string {
+  const lines = ['', 'retention per programmer (its own programs, every operation on, kind switches in force; tokens~ estimated):'];
+  if (programmers.length === 0) return `${[...lines, '  no programmer has refined this corpus yet'].join('\n')}\n`;
+  const cell = (kept: number, of: number) => `${pct(kept, of)} (${kept}/${of})`.padStart(24);
+  lines.push(`  ${'documents kept'.padStart(24)} ${'words kept'.padStart(24)} ${'tokens~ kept'.padStart(24)}  programmer`);
+  for (const p of [...programmers].sort((a, b) => a.label.localeCompare(b.label))) {
+    lines.push(`  ${cell(p.keptDocuments, p.documents)} ${cell(p.keptWords, p.originalWords)} ${cell(p.keptTokens, p.originalTokens)}  ${p.label}${p.dialect === 'ultrax' ? ' (UltraX)' : ''}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -21,6 +21,8 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 test('Stats shows retention per programmer for two programmers over the same corpus', async ({ page }) => {
   needBrowser();
+  // Two batches over the devset: on a loaded shared machine they can take most of the default 180 s.
+  test.setTimeout(360_000);
   const box = makeSandbox();
   const shell = await startShell(box.home);
   const nav = (name: string) => page.locator('nav.sidebar').getByRole('button', { name, exact: true });

@@ -61,13 +61,18 @@ export function ProgrammerRetention() {
     let live = true;
     const run = async (): Promise<void> => {
       let next = await client.call('stats.programmers', { resume: false, budgetMs: SLICE_MS });
+      let again = true;
       for (;;) {
         if (!live) return;
         setPass(next);
         setError(null);
         if (next.complete) {
           setShown(next);
-          return;
+          // Figures that mix before and after a change: once more at once, unless a batch is still changing programs.
+          if (!next.stale || !again || useApp.getState().job?.state === 'running') return;
+          again = false;
+          next = await client.call('stats.programmers', { resume: false, budgetMs: SLICE_MS });
+          continue;
         }
         next = await client.call('stats.programmers', { resume: true, budgetMs: SLICE_MS });
       }
@@ -122,7 +127,7 @@ export function ProgrammerRetention() {
           </div>
           {shown.stale && pass?.complete ? (
             <div className="notice" role="status">
-              Programs changed while these figures were computed (a batch was running), so they mix before and after.{' '}
+              Programs or switches changed while these figures were computed, so they mix before and after.{' '}
               <button className="btn-small" onClick={() => setAttempt((a) => a + 1)}>
                 Recompute
               </button>

@@ -6,11 +6,13 @@
  * changes (kind toggles, a refine writing programs), and a pass that saw programs change while
  * it ran says so and is not reused.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { methods, type MethodInput, type MethodName, type MethodOutput } from '../../../contract/api';
 import { createWorkspaceApi } from '../../../main/api/handlers';
 import { estimateLlamaTokens } from '../../../main/prox/tokens';
-import { tempHome } from './helpers';
+import { repoRoot, tempHome } from './helpers';
 import { syntheticDocument, writeSyntheticCorpus } from './synthetic-corpus';
 
 const DOCS = 80;
@@ -143,5 +145,26 @@ describe('stats.programmers', () => {
     expect(fresh.stale).toBe(false);
     expect(fresh.programmers.map((p) => p.label).sort()).toEqual(['Rules (c4)', 'Rules (c4+prox-lines)', 'Rules (fineweb+prox-lines)', 'Rules (gopher)']);
     for (const p of fresh.programmers) expect(p.documents).toBe(DOCS);
+
+    // The CLI: `refinery stats --programmers` prints the same figures, one row per programmer (in --json under `programmers`).
+    // (The pass begun with remove_lines off was touched just now: it is finished, stale, then a fresh one starts.)
+    expect((await wholePass()).pop()!.stale).toBe(true);
+    const current = (await wholePass()).pop()!;
+    expect(current.stale).toBe(false);
+    const expected = current.programmers;
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(repoRoot, 'main', 'cli.ts'), 'stats', home.folder, ...args], { env: home.env, encoding: 'utf8' });
+    const json = cli('--json', '--programmers');
+    expect(json.status, json.stderr).toBe(0);
+    const printed = (JSON.parse(json.stdout) as { programmers: Pass['programmers'] }).programmers;
+    expect(Object.fromEntries(printed.map((p) => [p.label, p]))).toEqual(Object.fromEntries(expected.map((p) => [p.label, p])));
+    const text = cli('--programmers');
+    expect(text.status, text.stderr).toBe(0);
+    const pct = (kept: number, of: number) => `${((100 * kept) / of).toFixed(1)}% (${kept}/${of})`;
+    for (const p of expected) {
+      const row = text.stdout.split('\n').find((line) => line.endsWith(`  ${p.label}`));
+      expect(row, p.label).toBeDefined();
+      for (const figure of [pct(p.keptDocuments, p.documents), pct(p.keptWords, p.originalWords), pct(p.keptTokens, p.originalTokens)]) expect(row).toContain(figure);
+    }
+    expect(cli().stdout).not.toContain('retention per programmer');
   });
 });
