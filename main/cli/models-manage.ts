@@ -45,7 +45,9 @@ export function registerModelsList(models: Command): void {
     const dir = folder(options);
     const found = await listModels(dir);
     console.log(`models folder: ${dir}`);
-    if (found.length === 0) console.log('  (no models yet: add one with `refinery models add <path | hf:owner/repo[:quant] | URL>`)');
+    if (found.length === 0) {
+      console.log(`  (no models yet: install a profile's with \`refinery models install <${Object.keys(PROFILES).join(' | ')}>\`, or add one with \`refinery models add <path | hf:owner/repo[:quant] | URL>\`)`);
+    }
     for (const m of found) console.log(`  ${modelLine(m)}`);
     for (const name of Object.keys(PROFILES)) {
       try {

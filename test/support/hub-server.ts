@@ -4,9 +4,9 @@
  * Range support, serving local folders. Never the internet.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 export interface FakeHub {
   readonly endpoint: string;
@@ -20,6 +20,13 @@ export interface FakeHubOptions {
   readonly throttleMs?: number;
 }
 
+/** Every file below `folder`, as repository paths (`code/inference.py`), as the Hub lists them. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((path) => statSync(join(folder, path)).isFile())
+    .map((path) => relative(folder, join(folder, path)).split('\\').join('/'));
+}
+
 /** `repos` maps owner/repo to a folder to serve, or to a bare file list (listed, not served). */
 export async function startFakeHub(repos: Record<string, string | string[]>, options: FakeHubOptions = {}): Promise<FakeHub> {
   const requests: string[] = [];
@@ -30,13 +37,13 @@ export async function startFakeHub(repos: Record<string, string | string[]>, opt
     if (api) {
       const repo = repos[api[1]];
       if (repo === undefined) return void res.writeHead(404).end('{"error":"Repository not found"}');
-      const files = typeof repo === 'string' ? readdirSync(repo) : repo;
+      const files = typeof repo === 'string' ? filesUnder(repo) : repo;
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ id: api[1], siblings: files.map((rfilename) => ({ rfilename })) }));
     }
-    const file = /^\/([^/]+\/[^/]+)\/resolve\/main\/([^/]+)$/.exec(url.pathname);
+    const file = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
     const folder = file ? repos[file[1]] : undefined;
-    if (!file || typeof folder !== 'string' || !existsSync(join(folder, file[2]))) return void res.writeHead(404).end('not found');
+    if (!file || typeof folder !== 'string' || !existsSync(join(folder, file[2])) || !statSync(join(folder, file[2])).isFile()) return void res.writeHead(404).end('not found');
     const bytes = readFileSync(join(folder, file[2]));
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const from = range ? Number(range[1]) : 0;

@@ -19,6 +19,9 @@ import { sha256File } from '../../../main/models/file-hash';
 import { startFakeHub, type FakeHub } from '../../support/hub-server';
 import { writeRandomHfCheckpoint } from '../../support/synthetic-checkpoint';
 import { writeTinyLlamaGguf } from '../../support/tiny-model';
+import { TEST_INSTRUCTION, writeTinyQwen3Checkpoint } from '../../support/tiny-qwen3';
+import { INSTRUCTION_GGUF_KEY } from '../../../main/convert/ultrax-instruction';
+import { metadataScalar, readGguf } from '../../../native/gguf';
 import { tinyVocabulary } from '../../support/tiny-vocabulary';
 
 // The stand-in is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
@@ -216,6 +219,27 @@ describe('models.installProfile', () => {
       expect(existsSync(join(modelsDir, 'math-chunk-refining-lm.Q8_0.gguf'))).toBe(true);
     } finally {
       await api.dispose();
+    }
+  });
+
+  it('installs ultrax: openbmb\'s checkpoint with its inference script, converted here, the system instruction kept in the GGUF', async () => {
+    const served = join(root, 'hub', 'UltraX-0.6B-Preview');
+    writeTinyQwen3Checkpoint(served, { chatTemplate: '{{ messages }}' });
+    const ultraxHub = await startFakeHub({ 'openbmb/UltraX-0.6B-Preview': served });
+    const modelsDir = join(root, 'models-ultrax');
+    const { api, events } = apiFor(modelsDir, ultraxHub.endpoint);
+    try {
+      const result = await api.handlers['models.installProfile']({ profile: 'ultrax', fidelity: 'improved' });
+      const file = join(modelsDir, 'UltraX-0.6B-Preview.Q8_0.gguf');
+      expect(result.profile).toMatchObject({ name: 'ultrax', ready: true, models: [{ stage: 'ultrax', repo: 'openbmb/UltraX-0.6B-Preview', installed: file }] });
+      expect(resolveProfile('ultrax', modelsDir)).toEqual({ name: 'ultrax', ultrax: { type: 'model', path: file } });
+      expect(ultraxHub.requests).toContain('GET /openbmb/UltraX-0.6B-Preview/resolve/main/code/stage2_large_scale_execution/inference/inference.py');
+      expect(metadataScalar(readGguf(file), INSTRUCTION_GGUF_KEY)).toBe(TEST_INSTRUCTION);
+      expect(events.filter((e) => e.state === 'running').map((e) => e.stage)).toEqual(expect.arrayContaining(['ultrax']));
+      expect(events.at(-1)).toMatchObject({ state: 'done', steps: 1, message: 'installed UltraX-0.6B-Preview.Q8_0' });
+    } finally {
+      await api.dispose();
+      await ultraxHub.close();
     }
   });
 
