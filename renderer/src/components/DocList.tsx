@@ -9,6 +9,7 @@ import { formatCount } from '../format';
 import { useApp } from '../store/app';
 import { ErrorState, Empty } from './States';
 import { rowOrigin } from './doc-row';
+import { shownList } from './shown-list';
 import { useDocPages } from './useDocPages';
 
 /** Two lines: the title, and where the document comes from (id, file:line, format). */
@@ -18,7 +19,7 @@ function Badges({ row }: { row: DocumentRow }) {
   return (
     <span className="badges">
       {row.status === 'dropped' ? <span className="badge badge-drop">dropped</span> : null}
-      {row.status === 'pending' ? <span className="badge badge-pending">pending</span> : null}
+      {row.status === 'pending' ? <span className="badge badge-pending">not refined</span> : null}
       {row.linesRemoved > 0 ? (
         <span className="badge badge-removed" title={`${row.linesRemoved} lines removed`}>
           −{formatCount(row.linesRemoved)}
@@ -72,12 +73,23 @@ const DocRowView = memo(function DocRowView({ row, index, start, selected, onSel
 
 export function DocList() {
   const query = useApp((s) => s.query);
-  const listVersion = useApp((s) => s.listVersion + s.rowsVersion);
+  const listVersion = useApp((s) => s.listVersion);
+  const patches = useApp((s) => s.rowPatches);
   const selected = useApp((s) => s.selectedDocId);
   const select = useApp((s) => s.select);
   const selectedIndex = useApp((s) => s.selectedIndex);
   const placeSelected = useApp((s) => s.placeSelected);
-  const pages = useDocPages(query, listVersion);
+  const fetched = useDocPages(query, listVersion);
+  // Reviewed rows show what they are now, where the list had them (no re-sort until asked).
+  const rowAt = (index: number): DocumentRow | undefined => {
+    const row = fetched.rowAt(index);
+    return row ? (patches[row.id]?.row ?? row) : undefined;
+  };
+  const pages = { ...fetched, rowAt };
+  shownList.key = JSON.stringify(query);
+  shownList.total = fetched.total ?? 0;
+  shownList.rowAt = rowAt;
+  shownList.find = fetched.find;
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = pages.total ?? 0;
 

@@ -5,12 +5,15 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type CSSProperties, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DocumentDetail, ExecutionView, OperationView, Stage } from '../../../contract/api';
+import type { DocRefineResult, DocumentDetail, ExecutionView, OperationView, Stage } from '../../../contract/api';
 import { errorMessage } from '../api/client';
 import { formatCount } from '../format';
 import { useApp } from '../store/app';
 import { type Segment, alignExecution } from './alignment';
 import { ComparePanel } from './ComparePanel';
+import { STATUS_LABEL } from './list-patch';
+import { describeRefine } from './refine-note';
+import { RefineNow } from './RefineNow';
 import { predictToggle } from './predict';
 import { describeProgramError, ProgramEditor, ProgramErrors } from './ProgramEditor';
 import { isShortcut } from '../keyboard';
@@ -211,8 +214,10 @@ const OperationRow = memo(function OperationRow({ op, index, onToggle, onHover }
 export function DocumentView({ docId }: { docId: string }) {
   const client = useApp((s) => s.client);
   const notify = useApp((s) => s.notify);
-  const bumpList = useApp((s) => s.bumpList);
-  const bumpRows = useApp((s) => s.bumpRows);
+  const refreshRow = useApp((s) => s.refreshRow);
+  // The row as the list has it now (a toggle here patches it), so the header's status follows at once.
+  const liveRow = useApp((s) => s.rowPatches[docId]?.row);
+  const [refineNote, setRefineNote] = useState<{ text: string; failed: boolean } | null>(null);
   const listVersion = useApp((s) => s.listVersion);
   const toggles = useApp((s) => s.toggles);
   const [detail, setDetail] = useState<DocumentDetail | null>(null);
@@ -271,13 +276,13 @@ export function DocumentView({ docId }: { docId: string }) {
       try {
         const next = await client.call('doc.setOperation', { docId, stage: op.stage, line: op.line, enabled: !op.enabled });
         setExecution(next);
-        bumpRows();
+        void refreshRow(docId);
       } catch (err) {
         if (guess) setExecution(before);
         notify('error', `Could not switch the operation: ${errorMessage(err)}`);
       }
     },
-    [client, docId, notify, bumpRows, setExecution],
+    [client, docId, notify, refreshRow, setExecution],
   );
 
   // Keyboard: digits toggle the nth operation (the list's order), e opens the editor.
@@ -308,10 +313,10 @@ export function DocumentView({ docId }: { docId: string }) {
       if (saved) {
         setDetail(saved);
         setExecution(saved.execution);
-        bumpList();
+        void refreshRow(docId, saved.row);
       } else if (detail) setExecution(detail.execution);
     },
-    [detail, setExecution, bumpList],
+    [detail, setExecution, refreshRow, docId],
   );
 
   const revert = async (): Promise<void> => {
@@ -319,7 +324,7 @@ export function DocumentView({ docId }: { docId: string }) {
       const reverted = await client.call('doc.revertProgram', { docId });
       setDetail(reverted);
       setExecution(reverted.execution);
-      bumpList();
+      void refreshRow(docId, reverted.row);
       notify('info', reverted.doc || reverted.chunk || reverted.ultrax ? "Reverted to the programmer's output" : 'Hand edit removed: the document is not refined');
     } catch (err) {
       notify('error', `Could not revert the program: ${errorMessage(err)}`);
@@ -328,7 +333,13 @@ export function DocumentView({ docId }: { docId: string }) {
 
   if (error) return <ErrorState title={`Could not open ${docId}`} message={error} onRetry={load} />;
   if (!detail || !execution) return <Loading what="document" />;
-  const { row } = detail;
+  const row = liveRow ?? detail.row;
+  const refined = (result: DocRefineResult): void => {
+    setDetail(result.detail);
+    setExecution(result.detail.execution);
+    setRefineNote({ text: describeRefine(result), failed: result.failure !== null });
+    void refreshRow(docId, result.detail.row);
+  };
   const operations = execution.operations;
   const switchedOff = operations.filter((op) => !op.enabled || op.kindDisabled).length;
 
@@ -339,7 +350,7 @@ export function DocumentView({ docId }: { docId: string }) {
           <h2 title={row.title}>{row.title || row.id}</h2>
           <div className="docview-sub mono">
             {row.id} · {row.file}
-            {row.locator !== null ? `:${row.locator}` : ''} · {formatCount(row.words)} words · <span className={`status status-${row.status}`}>{row.status}</span>
+            {row.locator !== null ? `:${row.locator}` : ''} · {formatCount(row.words)} words · <span className={`status status-${row.status}`} data-testid="doc-status">{STATUS_LABEL[row.status]}</span>
           </div>
         </div>
         <div className="docview-actions">
@@ -362,6 +373,7 @@ export function DocumentView({ docId }: { docId: string }) {
               >
                 Compare programmers
               </button>
+              <RefineNow docId={docId} onRefined={refined} blocked={detail.revertTo ? "A hand edit holds this document's program: revert to the programmer's output first" : null} />
               <button className="btn" onClick={() => setEditing(true)} title="Edit the program by hand (e)">
                 Edit program
               </button>
@@ -379,6 +391,14 @@ export function DocumentView({ docId }: { docId: string }) {
           )}
         </div>
       </header>
+      {refineNote ? (
+        <div className={`refine-note${refineNote.failed ? ' refine-note-failed' : ''}`} role="status" data-testid="refine-note">
+          <span>{refineNote.text}</span>
+          <button className="btn btn-icon" onClick={() => setRefineNote(null)} aria-label="dismiss">
+            ×
+          </button>
+        </div>
+      ) : null}
       {comparing && !editing ? <ComparePanel docId={docId} /> : null}
       <div className={`docview-body${folded ? ' docview-body-folded' : editing ? ' docview-body-editing' : ''}`} style={comparing && !editing ? { display: 'none' } : undefined}>
         <TextPanes execution={execution} hoveredOp={hoveredOp} predicted={predicted} />

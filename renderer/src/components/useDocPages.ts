@@ -18,6 +18,8 @@ export interface DocPages {
   /** Ask for the pages covering [first, last]; cheap to call on every scroll frame. */
   want(first: number, last: number): void;
   retry(): void;
+  /** The row of this document on the loaded pages, as fetched. */
+  find(id: string): DocumentRow | undefined;
 }
 
 export function useDocPages(query: ListQuery, listVersion: number): DocPages {
@@ -89,6 +91,13 @@ export function useDocPages(query: ListQuery, listVersion: number): DocPages {
     error: current ? meta.error : null,
     rowAt: (index) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
     want,
+    find: (id) => {
+      for (const rows of pages.current.values()) {
+        const row = rows.find((r) => r.id === id);
+        if (row) return row;
+      }
+      return undefined;
+    },
     retry: () => {
       const [first, last] = lastWanted.current;
       want(first, last);

@@ -3,7 +3,10 @@
  * rules switched off (`-web.repeated`), and any other override kept as typed (`web.menus=4`).
  * The server parses and checks the spec; this only splits and joins it.
  */
-import type { RuleCatalog } from '../../../contract/api';
+import { DEFAULT_RULE_PRESET, type RuleCatalog } from '../../../contract/api';
+
+/** The rule presets offered for a batch and for refining one document, the default first. */
+export const RULE_PRESET_CHOICES: readonly string[] = [DEFAULT_RULE_PRESET, 'fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
 
 export interface EditableSpec {
   readonly preset: string;

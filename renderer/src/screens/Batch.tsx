@@ -11,13 +11,13 @@ import { RulePicker } from '../components/RulePicker';
 import { Empty, ErrorState } from '../components/States';
 import { jobHeadline, jobSeconds, StageProgress } from '../components/JobSummary';
 import { formatCount, formatDuration, formatRate } from '../format';
-import { joinSpec, rulesOfPreset, splitSpec, type EditableSpec } from '../rules/rule-spec';
+import { joinSpec, RULE_PRESET_CHOICES, rulesOfPreset, splitSpec, type EditableSpec } from '../rules/rule-spec';
 import { useApp } from '../store/app';
 
 type Mode = 'rules' | 'profile' | 'stages';
 type JobError = MethodOutput<'refine.errors'>[number];
 
-const PRESETS = [DEFAULT_RULE_PRESET, 'fineweb+prox-lines', 'fineweb', 'gopher', 'c4', 'prox-lines', 'all'];
+const PRESETS = RULE_PRESET_CHOICES;
 /** The built-in profiles, until models.profiles answers. */
 const PROFILES = ['prox-web', 'prox-math', 'ultrax'];
 

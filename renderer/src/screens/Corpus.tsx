@@ -1,20 +1,24 @@
 /** The review screen: filterable, searchable document list beside the selected document. */
 import { useEffect, useRef, useState } from 'react';
-import type { OperationKind } from '../../../contract/api';
+import type { DocCounts, OperationKind } from '../../../contract/api';
 import { type RendererClient, errorMessage } from '../api/client';
 import { DocList } from '../components/DocList';
 import { DocumentView } from '../components/DocumentView';
 import { Empty } from '../components/States';
 import { isShortcut } from '../keyboard';
+import { rowsOutOfPlace } from '../components/list-patch';
+import { shownList } from '../components/shown-list';
+import { formatCount } from '../format';
 import { type DocFilter, type DocSort, type ListQuery, useApp } from '../store/app';
 
-const FILTERS: { value: DocFilter; label: string }[] = [
-  { value: 'all', label: 'All' },
-  { value: 'kept', label: 'Kept' },
-  { value: 'modified', label: 'Modified' },
-  { value: 'dropped', label: 'Dropped' },
-  { value: 'errors', label: 'Errors' },
-  { value: 'pending', label: 'Not refined' },
+/** The filter chips, named after what they show: "kept" alone would hide that Stats also counts modified documents as kept. */
+const FILTERS: { value: DocFilter; label: string; hint: string }[] = [
+  { value: 'all', label: 'All', hint: 'Every document' },
+  { value: 'kept', label: 'Kept unchanged', hint: 'Refined and kept as they were: no line removed, nothing normalized' },
+  { value: 'modified', label: 'Modified', hint: 'Kept, with lines removed or text normalized' },
+  { value: 'dropped', label: 'Dropped', hint: 'Dropped whole by their program (or a drop rule)' },
+  { value: 'errors', label: 'Errors', hint: 'The programmer failed on them, or their program has errors' },
+  { value: 'pending', label: 'Not refined', hint: 'No program yet: run a batch, or refine one document now' },
 ];
 
 const SORTS: { value: DocSort; label: string }[] = [
@@ -38,6 +42,13 @@ const SWITCHABLE: { kind: OperationKind; label: string }[] = [
  * row now in its place is the next one. With nothing selected, j starts at the top.
  */
 async function stepInList(client: RendererClient, query: ListQuery, docId: string | null, index: number | null, step: 1 | -1): Promise<{ id: string; index: number } | null> {
+  // The list as shown first: reviewed rows stay where they are until the list is refreshed.
+  if (docId !== null && index !== null && shownList.key === JSON.stringify(query) && shownList.rowAt(index)?.id === docId) {
+    const target = index + step;
+    if (target < 0 || target >= shownList.total) return null;
+    const row = shownList.rowAt(target);
+    if (row) return { id: row.id, index: target };
+  }
   if (docId === null || index === null) {
     const first = await client.call('docs.list', { ...query, offset: 0, limit: 1 });
     return first.rows[0] ? { id: first.rows[0].id, index: 0 } : null;
@@ -62,7 +73,26 @@ export function Corpus() {
   const statusPass = useApp((s) => s.statusPass);
   const setKind = useApp((s) => s.setKind);
   const notify = useApp((s) => s.notify);
+  const listVersion = useApp((s) => s.listVersion);
+  const countsVersion = useApp((s) => s.countsVersion);
+  const patches = useApp((s) => s.rowPatches);
+  const bumpList = useApp((s) => s.bumpList);
+  const outOfPlace = rowsOutOfPlace(query, patches);
+  const [counts, setCounts] = useState<{ search: string; counts: DocCounts } | null>(null);
   const [search, setSearch] = useState(query.search);
+
+  // The chips' counts, for the current search: after every list refresh and every reviewed row.
+  useEffect(() => {
+    let live = true;
+    client
+      .call('docs.counts', { search: query.search })
+      .then((c) => live && setCounts({ search: query.search, counts: c }))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [client, query.search, listVersion, countsVersion]);
+  const shownCounts = counts?.search === query.search ? counts.counts : null;
   const searchRef = useRef<HTMLInputElement>(null);
   const steps = useRef<Promise<void>>(Promise.resolve());
 
@@ -128,11 +158,27 @@ export function Corpus() {
         </div>
         <div className="filters" role="tablist" aria-label="filter">
           {FILTERS.map((f) => (
-            <button key={f.value} role="tab" aria-selected={query.filter === f.value} className={`chip${query.filter === f.value ? ' chip-on' : ''}`} onClick={() => setQuery({ filter: f.value })}>
+            <button key={f.value} role="tab" aria-selected={query.filter === f.value} className={`chip${query.filter === f.value ? ' chip-on' : ''}`} onClick={() => setQuery({ filter: f.value })} title={f.hint}>
               {f.label}
+              {shownCounts ? <span className="chip-count" data-testid={`count-${f.value}`}>{formatCount(shownCounts[f.value])}</span> : null}
             </button>
           ))}
         </div>
+        {shownCounts && shownCounts.all > shownCounts.pending ? (
+          <div className="kept-summary muted small" data-testid="kept-summary" title="As Stats and Batch count: a modified document is kept too">
+            {formatCount(shownCounts.kept + shownCounts.modified)} kept ({formatCount(shownCounts.kept)} unchanged, {formatCount(shownCounts.modified)} modified) · {formatCount(shownCounts.dropped)} dropped
+          </div>
+        ) : null}
+        {outOfPlace > 0 ? (
+          <div className="list-stale" role="status" data-testid="list-stale">
+            <span>
+              List is out of date: {outOfPlace === 1 ? '1 document you reviewed no longer fits' : `${formatCount(outOfPlace)} documents you reviewed no longer fit`} {query.filter === 'all' ? 'this order' : 'this filter or order'}.
+            </span>
+            <button className="btn btn-small" onClick={bumpList} title="Fetch the list again with its filter and sort; the selection stays on its document">
+              Refresh
+            </button>
+          </div>
+        ) : null}
         <DocList />
         <div className="kinds" aria-label="operation kinds">
           <span className="muted small" title="Switch an operation kind off for the whole workspace (review and export)">Everywhere:</span>

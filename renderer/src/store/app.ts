@@ -6,6 +6,10 @@
 import { create } from 'zustand';
 import { laterJob } from './later-job';
 import type { DocFilter, DocSort, Fidelity, InstallProgress, JobStatus, ListQuery, MethodOutput, OperationKind, StatusPassProgress, WorkspaceSummary } from '../../../contract/api';
+// Reviewed rows patched in place (issue 15.6): kept on lines of their own.
+import type { DocumentRow as ListRow } from '../../../contract/api';
+import type { RowPatch } from '../components/list-patch';
+import { shownList } from '../components/shown-list';
 import { type ConnectionState, type RendererClient, createClient, errorMessage } from '../api/client';
 
 export type Screen = 'corpus' | 'batch' | 'models' | 'export' | 'stats' | 'problems';
@@ -34,8 +38,14 @@ interface AppState {
   query: ListQuery;
   /** Bumped whenever document statuses may have changed (batch progress, toggles, saves). */
   listVersion: number;
-  /** Bumped when only list rows (badges) changed, e.g. after a per-document toggle. */
-  rowsVersion: number;
+  /**
+   * Rows reviewed since the list was fetched (toggle, edit, refine of one document), by id: the
+   * list shows them in place, keeping its order, until the user refreshes it or changes the
+   * query. Cleared whenever the list is fetched again.
+   */
+  rowPatches: Record<string, RowPatch>;
+  /** Bumped when document counts may have changed without a list refresh (a patched row). */
+  countsVersion: number;
   selectedDocId: string | null;
   /** Row of the selected document in the list as it is shown (sort, filter, search); null when not known. */
   selectedIndex: number | null;
@@ -71,8 +81,10 @@ interface AppState {
   /** The list saw the selected document at this row (after a refresh or a query change). */
   placeSelected(index: number): void;
   setKind(kind: OperationKind, enabled: boolean): Promise<void>;
+  /** Fetch the list again (re-sort, re-filter); patched rows take their places. */
   bumpList(): void;
-  bumpRows(): void;
+  /** Reads one document's row again and shows it in place (no re-sort); `row` when the caller has it already. */
+  refreshRow(docId: string, row?: ListRow): Promise<void>;
   notify(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
   setOpsCollapsed(collapsed: boolean): void;
@@ -157,7 +169,8 @@ export const useApp = create<AppState>((set, get) => ({
   statusPass: null,
   query: { filter: 'all', search: '', sort: 'order', descending: false },
   listVersion: 0,
-  rowsVersion: 0,
+  rowPatches: {},
+  countsVersion: 0,
   selectedDocId: null,
   selectedIndex: null,
   toasts: [],
@@ -210,12 +223,12 @@ export const useApp = create<AppState>((set, get) => ({
     set({ theme });
   },
   setWorkspace(workspace) {
-    set({ workspace, selectedDocId: null, selectedIndex: null, screen: 'corpus', statusPass: null, listVersion: get().listVersion + 1 });
+    set({ workspace, selectedDocId: null, selectedIndex: null, screen: 'corpus', statusPass: null, listVersion: get().listVersion + 1, rowPatches: {} });
     if (workspace) void loadWorkspaceState();
   },
   setJob: (job) => set({ job: laterJob(get().job, job) }),
   // The selected document's row is unknown in the new order until the list shows it again.
-  setQuery: (patch) => set({ query: { ...get().query, ...patch }, selectedIndex: null }),
+  setQuery: (patch) => set({ query: { ...get().query, ...patch }, selectedIndex: null, rowPatches: {} }),
   select: (selectedDocId, index = null) => set({ selectedDocId, selectedIndex: selectedDocId === null ? null : index }),
   placeSelected: (selectedIndex) => {
     if (get().selectedIndex !== selectedIndex) set({ selectedIndex });
@@ -223,13 +236,24 @@ export const useApp = create<AppState>((set, get) => ({
   async setKind(kind, enabled) {
     try {
       const toggles = await get().client.call('toggles.setKind', { kind, enabled });
-      set({ toggles, listVersion: get().listVersion + 1 });
+      set({ toggles, listVersion: get().listVersion + 1, rowPatches: {} });
     } catch (err) {
       get().notify('error', `Could not switch ${kind}: ${errorMessage(err)}`);
     }
   },
-  bumpList: () => set({ listVersion: get().listVersion + 1 }),
-  bumpRows: () => set({ rowsVersion: get().rowsVersion + 1 }),
+  bumpList: () => set({ listVersion: get().listVersion + 1, rowPatches: {} }),
+  async refreshRow(docId, known) {
+    try {
+      const row = known ?? (await get().client.call('docs.rows', { ids: [docId] }))[0];
+      if (!row) return;
+      const patches = get().rowPatches;
+      // "Shown" stays the row as the list showed it when it was fetched, however often it is patched.
+      const shown = patches[docId] ? patches[docId].shown : (shownList.find(docId) ?? null);
+      set({ rowPatches: { ...patches, [docId]: { row, shown } }, countsVersion: get().countsVersion + 1 });
+    } catch (err) {
+      get().notify('error', `Could not read ${docId} again: ${errorMessage(err)}`);
+    }
+  },
   notify(kind, text) {
     const id = ++toastId;
     set({ toasts: [...get().toasts, { id, kind, text }].slice(-4) });

@@ -1,0 +1,13 @@
+/**
+ * The list as it is on screen, for j / k: DocList publishes its loaded rows here on every
+ * render, so a step follows the rows as shown (kept in place while reviewing) instead of the
+ * order the server would give now. A row not loaded reads as undefined (ask the server then).
+ */
+import type { DocumentRow } from '../../../contract/api';
+
+export const shownList: { key: string; total: number; rowAt(index: number): DocumentRow | undefined; find(id: string): DocumentRow | undefined } = {
+  key: '',
+  total: 0,
+  rowAt: () => undefined,
+  find: () => undefined,
+};
