@@ -122,12 +122,12 @@ test('a crashed document: the batch retry choice and the export choice for faile
       const included = await exportAs('include', 'included.jsonl');
       const poison = included.find((r) => r.id === 'poison');
       expect(poison?.metadata.failed?.doc).toMatch(/the model process crashed/);
-      await expect(page.getByTestId('export-failed')).toHaveText('1 document whose programmer failed is in the file, marked with metadata.failed. Run a batch again to retry them.');
+      await expect(page.getByTestId('export-failed')).toHaveText('1 document whose programmer failed is in the file, marked with metadata.failed. Run a batch again to retry it.');
       await expect(page.getByText('The last batch left 1 failed program.')).toBeVisible();
       const held = await exportAs('hold', 'held.jsonl');
       expect(held.map((r) => r.id)).not.toContain('poison');
       expect(held.length).toBe(included.length - 1);
-      await expect(page.getByTestId('export-failed')).toHaveText('Held back 1 document whose programmer failed: they are not in the file. Run a batch again to retry them.');
+      await expect(page.getByTestId('export-failed')).toHaveText('Held back 1 document whose programmer failed: it is not in the file. Run a batch again to retry it.');
       await screenshot(page, 'relui-export-hold');
     });
 

@@ -18,8 +18,8 @@ type FailedChoice = NonNullable<ExportRequest['failed']>;
 function failedOutcome(count: number, choice: FailedChoice): string {
   const docs = `${formatCount(count)} ${count === 1 ? 'document' : 'documents'} whose programmer failed`;
   return choice === 'hold'
-    ? `Held back ${docs}: they are not in the file. Run a batch again to retry them.`
-    : `${docs.charAt(0).toUpperCase()}${docs.slice(1)} ${count === 1 ? 'is' : 'are'} in the file, marked with metadata.failed. Run a batch again to retry them.`;
+    ? `Held back ${docs}: ${count === 1 ? 'it is' : 'they are'} not in the file. Run a batch again to retry ${count === 1 ? 'it' : 'them'}.`
+    : `${docs.charAt(0).toUpperCase()}${docs.slice(1)} ${count === 1 ? 'is' : 'are'} in the file, marked with metadata.failed. Run a batch again to retry ${count === 1 ? 'it' : 'them'}.`;
 }
 
 export function Export() {
