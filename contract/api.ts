@@ -553,7 +553,7 @@ export const methods = {
    * Per-programmer retention over the corpus, every programmer whose programs are stored (the
    * compare view's data, summed), `budgetMs` of work per call (at least one document): call with
    * `resume: false` first (the finished pass when nothing changed since, else the pass under way
-   * unless it was left alone for 2 s, or a new one), then with `resume: true` until `complete`.
+   * unless it was left alone for 5 s, or a new one), then with `resume: true` until `complete`.
    */
   'stats.programmers': {
     input: z.object({

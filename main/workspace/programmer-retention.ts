@@ -22,7 +22,7 @@ import { executeByProgrammer } from './compare';
 /** Documents read from the store at a time within a slice. */
 const READ_PAGE = 200;
 /** A pass nobody advanced for this long is no one's any more: a fresh call at another version starts over. */
-const ABANDONED_MS = 2000;
+const ABANDONED_MS = 5000;
 
 interface Pass {
   /** The version the pass started at; null: the workspace has no version counter (never reused). */

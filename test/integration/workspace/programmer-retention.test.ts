@@ -131,7 +131,7 @@ describe('stats.programmers', () => {
     // Stale: the next fresh call starts over and sees the fourth programmer from the first document.
     const fresh = (await wholePass()).pop()!;
     // A pass under way when a kind is switched: a fresh call right away goes on with it (stale at
-    // the end); one left alone for over 2 s is given up and started over.
+    // the end); one left alone for over 5 s is given up and started over (5 s: a slow toggle between two calls must not look like one).
     await call('toggles.setKind', { kind: 'remove_lines', enabled: false });
     expect(await call('stats.programmers', { resume: false, budgetMs: 10_000, documents: 10 })).toMatchObject({ done: 10, complete: false, stale: false });
     await call('toggles.setKind', { kind: 'remove_lines', enabled: true });
@@ -139,7 +139,7 @@ describe('stats.programmers', () => {
     expect(await call('stats.programmers', { resume: false, budgetMs: 10_000 })).toMatchObject({ done: DOCS, complete: true, stale: true });
     expect(await call('stats.programmers', { resume: false, budgetMs: 10_000, documents: 10 })).toMatchObject({ done: 10, complete: false, stale: false });
     await call('toggles.setKind', { kind: 'remove_lines', enabled: false });
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 5100));
     expect(await call('stats.programmers', { resume: false, budgetMs: 10_000, documents: 10 })).toMatchObject({ done: 10, complete: false, stale: false });
     await call('toggles.setKind', { kind: 'remove_lines', enabled: true });
     expect(fresh.stale).toBe(false);
