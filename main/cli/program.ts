@@ -21,7 +21,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DEFAULT_RULE_PRESET, type ProgrammerSpec, type StageSelection } from '../../contract/api';
 import type { ParseMode } from '../prox/program';
-import type { DocumentInput, ProgramSlot, StageProgram } from '../prox/programmer';
+import type { DocumentInput, Programmer, ProgramSlot, StageProgram } from '../prox/programmer';
 import { decideDoc } from '../prox/parse';
 import { describeConfig, parseRuleSpec, RULE_PRESETS, RULESET_VERSION, RuleSpecError, type RuleConfig } from '../rules/config';
 import { writeRulePrograms } from '../rules/write-programs';
@@ -170,13 +170,15 @@ export interface ProgrammersJsonlOptions {
 
 export interface ProgrammersStatus {
   /** The stage running now, null between batches. */
-  readonly stage: 'doc' | 'chunk' | null;
+  readonly stage: ProgramSlot | null;
   /** Records written. */
   readonly documents: number;
   /** Documents each stage has answered, and how many the chunk stage has been given so far. */
   readonly doc: number;
   readonly chunk: number;
   readonly chunkTotal: number;
+  /** Documents the UltraX programmer has answered (UltraX runs). */
+  readonly ultrax?: number;
   readonly docsPerSecond: number;
   readonly tokensPerSecond: number;
   readonly failed: number;
@@ -300,6 +302,113 @@ export async function programmersJsonl(options: ProgrammersJsonlOptions): Promis
   return { ...summary, dropped, edited, failed, failures };
 }
 
+/** An UltraX programmer's record: the document's merged program and each window's raw reply; feeds `execute --dialect ultrax`. */
+export interface UltraxProgramRecord {
+  readonly id: string | number | null;
+  readonly line: number;
+  readonly text: string;
+  readonly programmer: string;
+  /** The windows' replies merged as UltraX's inference script stores them (null when the programmer failed). */
+  readonly model_output: string | null;
+  /** Each window's 0-based document line range, inclusive, and its raw reply (null: generation failed, `skipped` says why). */
+  readonly ultrax_outputs: readonly ChunkOutput[] | null;
+  readonly failed?: { readonly stage: ProgramSlot; readonly message: string };
+}
+
+export interface UltraxJsonlOptions {
+  readonly input: string;
+  readonly output: string;
+  readonly programmer: Programmer;
+  readonly batchSize?: number;
+  readonly onBadLine?: (line: number, message: string) => void;
+  readonly onStatus?: (status: ProgrammersStatus) => void;
+}
+
+/** An UltraX programmer over JSONL, in batches, records in input order. */
+export async function ultraxJsonl(options: UltraxJsonlOptions): Promise<ProgrammersSummary> {
+  const { programmer } = options;
+  const docRate = new RateMeter();
+  const tokenRate = new RateMeter();
+  let failed = 0;
+  let dropped = 0;
+  let edited = 0;
+  let written = 0;
+  let done = 0;
+  let bytesRead = 0;
+  const failures: { where: string; stage: ProgramSlot; message: string }[] = [];
+  const status = (stage: 'ultrax' | null): void =>
+    options.onStatus?.({ stage, documents: written, doc: 0, chunk: 0, chunkTotal: 0, ultrax: done, docsPerSecond: docRate.perSecond(), tokensPerSecond: tokenRate.perSecond(), failed, bytesRead });
+  const mapBatch = async (items: readonly JsonlLine[], signal: AbortSignal | undefined): Promise<Array<UltraxProgramRecord | BadLine>> => {
+    const parsed = items.map((item): { id: string | number | null; text: string } | BadLine => {
+      try {
+        return documentOfLine(item.raw);
+      } catch (err) {
+        if (err instanceof BadLine) return err;
+        throw err;
+      }
+    });
+    const inputs: { index: number; doc: DocumentInput }[] = [];
+    parsed.forEach((p, index) => {
+      if (!(p instanceof BadLine)) inputs.push({ index, doc: { id: String(items[index]!.lineNo), text: p.text } });
+    });
+    const answers = new Map<number, StageProgram>();
+    if (inputs.length > 0) {
+      status('ultrax');
+      let streamed = false;
+      const answered = await programmer.writePrograms('ultrax', inputs.map((i) => i.doc), {
+        signal,
+        onTokens: (delta) => {
+          streamed = true;
+          tokenRate.add(delta.promptTokens + delta.generatedTokens);
+        },
+      });
+      if (signal?.aborted) throw signal.reason;
+      if (answered.length !== inputs.length) throw new Error(`${programmer.info.label} returned ${answered.length} programs for ${inputs.length} documents`);
+      if (!streamed) tokenRate.add(answered.reduce((sum, a) => sum + a.promptTokens + a.generatedTokens, 0));
+      inputs.forEach((input, k) => answers.set(input.index, answered[k]!));
+      done += inputs.length;
+    }
+    const records = parsed.map((p, index): UltraxProgramRecord | BadLine => {
+      if (p instanceof BadLine) return p;
+      const answer = answers.get(index)!;
+      const lineNo = items[index]!.lineNo;
+      if (answer.failure !== undefined) {
+        failed++;
+        if (failures.length < FAILURES_KEPT) failures.push({ where: p.id === null ? `line ${lineNo}` : printable(String(p.id)), stage: 'ultrax', message: answer.failure });
+        return { id: p.id, line: lineNo, text: p.text, programmer: programmer.info.id, model_output: null, ultrax_outputs: null, failed: { stage: 'ultrax', message: answer.failure } };
+      }
+      const program = answer.program.trim();
+      if (program === 'remove_all()') dropped++;
+      else if (program !== 'keep_all()' && program !== '') edited++;
+      return {
+        id: p.id,
+        line: lineNo,
+        text: p.text,
+        programmer: programmer.info.id,
+        model_output: answer.program,
+        ultrax_outputs: (answer.chunks ?? []).map((w) => ({ start_line: w.firstLine, end_line: w.lastLine, output: w.skipped !== undefined && w.program === '' ? null : w.program, ...(w.skipped !== undefined ? { skipped: w.skipped } : {}) })),
+      };
+    });
+    docRate.add(inputs.length);
+    return records;
+  };
+  const summary = await transformJsonl<UltraxProgramRecord>({
+    input: options.input,
+    output: options.output,
+    mapBatch,
+    batchSize: options.batchSize ?? DEFAULT_BATCH,
+    onRecord: () => {
+      written++;
+    },
+    onBadLine: options.onBadLine,
+    onProgress: (p) => {
+      bytesRead = p.bytesRead;
+      status(null);
+    },
+  });
+  return { ...summary, dropped, edited, failed, failures };
+}
+
 /** One document's record from its stages' answers (undefined: the stage did not run on it). */
 function recordOf(
   doc: { id: string | number | null; text: string },
@@ -346,7 +455,11 @@ interface ProgramOptions {
   docModel?: string;
   chunkModel?: string;
   endpoint?: string[];
+  ultraxModel?: string;
   fidelity?: string;
+  maxChars?: string;
+  maxNewTokens?: string;
+  ultraxInstruction?: string;
   stage: string;
   batchSize: string;
   quiet?: boolean;
@@ -356,19 +469,23 @@ interface ProgramOptions {
  * The programmer and stages the flags name, built and checked exactly as `refine` does
  * (refine.ts specFromFlags / stageOf; a mistyped rule or an impossible stage exits 2).
  */
-export function programmerFromFlags(options: Omit<ProgramOptions, 'in' | 'out' | 'batchSize' | 'quiet'>): { spec: ProgrammerSpec; stages: ('doc' | 'chunk')[]; selection: StageSelection } {
+export function programmerFromFlags(options: Omit<ProgramOptions, 'in' | 'out' | 'batchSize' | 'quiet'>): { spec: ProgrammerSpec; stages: ProgramSlot[]; selection: StageSelection } {
   const spec = specFromFlags(options);
   const selection = stageOf(options.stage);
-  let slots: ProgramSlot[];
+  let stages: ProgramSlot[];
   try {
-    slots = stagesFor(spec, selection);
-    checkProgrammerSpec(spec, slots);
+    stages = stagesFor(spec, selection);
+    checkProgrammerSpec(spec, stages);
   } catch (err) {
     if (err instanceof ProgrammerSpecError) throw new CliError(err.message, 2);
     throw err;
   }
-  if (slots.includes('ultrax')) throw new CliError('`program` writes ProX programs (doc and chunk stages); UltraX programs are written by `refinery refine --profile ultrax` or `--ultrax-model`', 2);
-  return { spec, stages: slots.filter((s): s is 'doc' | 'chunk' => s === 'doc' || s === 'chunk'), selection };
+  return { spec, stages, selection };
+}
+
+/** The ProX stages of a run (none for an UltraX run). */
+function proxStages(stages: readonly ProgramSlot[]): ('doc' | 'chunk')[] {
+  return stages.filter((s): s is 'doc' | 'chunk' => s === 'doc' || s === 'chunk');
 }
 
 /** Non-blank lines of the input, for the progress total (null for stdin). */
@@ -386,12 +503,16 @@ export function register(program: Command): void {
     .requiredOption('--in <file>', 'input JSONL ("-" for stdin), one object with "id" and "text" per line')
     .requiredOption('--out <file>', 'output JSONL ("-" for stdout): id, line, text, programmer, doc_program, chunk_program, reasons (models: doc_output, chunk_outputs)')
     .option('--programmer <rules[:preset]>', `rule programmer: rules[:preset[+preset]][,rule=value|,rule=off] (presets: ${Object.keys(RULE_PRESETS).join(', ')}; default rules:${DEFAULT_RULE_PRESET})`)
-    .option('--profile <name>', 'built-in model profile: prox-web | prox-math')
+    .option('--profile <name>', 'built-in model profile: prox-web | prox-math | ultrax')
     .option('--doc-model <model>', 'doc-stage programmer: GGUF path, model id, openai:<server url>[#model] (llama-server, vLLM, SGLang), or rules[:preset]')
     .option('--chunk-model <model>', 'chunk-stage programmer: GGUF path, model id, openai:<server url>[#model], or rules[:preset]')
     .option('--endpoint <url[#model][@concurrency]>', 'another server for the openai: stages (repeatable); API key from REFINERY_API_KEY', collect, [])
-    .option('--fidelity <fidelity>', 'improved (default) or reference, as for refine')
-    .option('--stage <stage>', 'doc | chunk | both (both: the chunk stage writes programs for the documents the doc stage kept)', 'both')
+    .option('--ultrax-model <model>', 'UltraX programmer: a model id from the models folder or a GGUF path (records: model_output, ultrax_outputs; run them with execute --dialect ultrax)')
+    .option('--fidelity <fidelity>', 'models: improved (default) or reference (the reference pipeline exactly), as for refine')
+    .option('--max-chars <n>', 'UltraX: window size in characters (default 48000, as UltraX)')
+    .option('--max-new-tokens <n>', 'UltraX: longest answer per window (default 4096, as UltraX)')
+    .option('--ultrax-instruction <file>', "UltraX: your copy of UltraX's inference.py (or a text file with its system instruction), when the model file does not carry it")
+    .option('--stage <stage>', "doc | chunk | both (both: the chunk stage writes programs for the documents the doc stage kept) | ultrax (both runs an UltraX programmer's one stage)", 'both')
     .option('--batch-size <n>', 'documents handed to the programmers at a time', String(DEFAULT_BATCH))
     .option('-q, --quiet', 'no progress display')
     .addHelpText(
@@ -404,7 +525,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliError(`--batch-size must be a positive integer, not "${opts.batchSize}"`);
       const total = inputSize(opts.in);
       if (spec.type === 'rules') {
-        await programWithRules(opts, parseRuleConfig(spec.preset), stages, total);
+        await programWithRules(opts, parseRuleConfig(spec.preset), proxStages(stages), total);
         return;
       }
       await programWithProgrammers(opts, spec, stages, batchSize);
@@ -450,7 +571,7 @@ async function programWithRules(opts: ProgramOptions, config: RuleConfig, stages
   );
 }
 
-async function programWithProgrammers(opts: ProgramOptions, spec: ProgrammerSpec, stages: ('doc' | 'chunk')[], batchSize: number): Promise<void> {
+async function programWithProgrammers(opts: ProgramOptions, spec: ProgrammerSpec, stages: ProgramSlot[], batchSize: number): Promise<void> {
   const display = opts.quiet ? null : createProgressDisplay('programming');
   const log = (line: string): void => (display ? display.log(line) : void process.stderr.write(`${line}\n`));
   let programmers: StageProgrammers;
@@ -467,21 +588,19 @@ async function programWithProgrammers(opts: ProgramOptions, spec: ProgrammerSpec
   try {
     await checkMemory(programmers);
     const total = await countDocuments(opts.in);
-    const summary = await programmersJsonl({
-      input: opts.in,
-      output: opts.out,
-      programmers,
-      stages,
-      parseMode: proxFidelity(spec) === 'reference' ? 'reference' : 'strict',
-      batchSize,
-      onBadLine: badLinePrinter(opts.in, log),
-      onStatus: (s) => display?.update(s.documents, total ?? s.documents, describeStatus(s, stages, total)),
-    });
+    const proxRun = proxStages(stages);
+    const common = { input: opts.in, output: opts.out, batchSize, onBadLine: badLinePrinter(opts.in, log), onStatus: (s: ProgrammersStatus) => display?.update(s.documents, total ?? s.documents, describeStatus(s, stages, total)) };
+    const ultrax = programmers.ultrax;
+    const summary = ultrax
+      ? await ultraxJsonl({ ...common, programmer: ultrax })
+      : await programmersJsonl({ ...common, programmers, stages: proxRun, parseMode: proxFidelity(spec) === 'reference' ? 'reference' : 'strict' });
+    const label = ultrax ? ultrax.info.id : programmersLabel(programmers, proxRun);
+    const outcome = ultrax ? `${summary.dropped} remove_all, ${summary.edited} with edits` : `${summary.dropped} drop_doc, ${summary.edited} with line edits`;
     display?.stop();
     const rate = summary.seconds > 0 ? summary.documents / summary.seconds : 0;
     process.stderr.write(
-      `programmed ${summary.documents} documents with ${programmersLabel(programmers, stages)} in ${summary.seconds.toFixed(1)} s (${rate.toFixed(2)} docs/s): ` +
-        `${summary.dropped} drop_doc, ${summary.edited} with line edits; ${summary.failed} documents failed` +
+      `programmed ${summary.documents} documents with ${label} in ${summary.seconds.toFixed(1)} s (${rate.toFixed(2)} docs/s): ` +
+        `${outcome}; ${summary.failed} documents failed` +
         `${summary.badLines > 0 ? `; ${summary.badLines} bad input lines skipped` : ''}\n`,
     );
     if (summary.failed > 0) {
@@ -510,9 +629,11 @@ async function checkMemory(programmers: StageProgrammers): Promise<void> {
   );
 }
 
-function describeStatus(s: ProgrammersStatus, stages: readonly ('doc' | 'chunk')[], total: number | null): string {
+function describeStatus(s: ProgrammersStatus, stages: readonly ProgramSlot[], total: number | null): string {
   const of = (n: number, t: number | null) => (t === null ? String(n) : `${n}/${t}`);
-  const parts = stages.map((stage) => (stage === 'doc' ? `doc ${of(s.doc, total)}` : `chunk ${of(s.chunk, stages.includes('doc') ? s.chunkTotal : total)}`));
+  const parts = stages.map((stage) =>
+    stage === 'doc' ? `doc ${of(s.doc, total)}` : stage === 'chunk' ? `chunk ${of(s.chunk, stages.includes('doc') ? s.chunkTotal : total)}` : `ultrax ${of(s.ultrax ?? 0, total)}`,
+  );
   const eta = total === null ? null : s.documents >= total ? 0 : s.docsPerSecond > 0 ? (total - s.documents) / s.docsPerSecond : null;
   return `[${s.stage ?? '-'}] ${parts.join(', ')}; ${s.docsPerSecond.toFixed(1)} docs/s, ${Math.round(s.tokensPerSecond)} tok/s, ETA ${formatSeconds(eta)}, ${s.failed} failed`;
 }

@@ -93,7 +93,10 @@ describe('refinery program', () => {
     expect(missing.message).toMatch(/no programmer given for the chunk stage: pass --chunk-model/);
     expect(missing.exitCode).toBe(2);
     expect(error({ stage: 'sideways' }).message).toBe('--stage must be doc, chunk, both, ultrax, not "sideways"');
-    expect(error({ ...both, profile: 'ultrax' }).message).toMatch(/`program` writes ProX programs/);
+    expect(programmerFromFlags({ ...both, profile: 'ultrax' })).toMatchObject({ spec: { type: 'profile', name: 'ultrax' }, stages: ['ultrax'] });
+    expect(programmerFromFlags({ stage: 'ultrax', ultraxModel: 'ux.gguf', maxChars: '1000' })).toMatchObject({ spec: { type: 'stages', ultrax: 'ux.gguf', ultraxOptions: { maxChars: 1000 } }, stages: ['ultrax'] });
+    expect(error({ stage: 'doc', profile: 'ultrax' }).message).toMatch(/UltraX writes one program per document \(stage ultrax\); --stage doc is a ProX stage/);
+    expect(error({ ...both, maxChars: '10' }).message).toMatch(/--max-chars, --max-new-tokens and --ultrax-instruction apply to UltraX models/);
     expect(error({ ...both, endpoint: ['http://localhost:1'] }).message).toMatch(/--endpoint adds servers to an openai: stage/);
   });
 
