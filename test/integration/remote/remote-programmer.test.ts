@@ -16,6 +16,7 @@ import type { Stage } from '../../../main/prox/program';
 import { llamaServerBinary, startTestServer } from '../../support/llama-server';
 import { sampleDocs, TEST_THREADS, tinyRefinerPath } from '../models/tiny-models';
 import { GENERATED_DIR, writeTinyLlamaGguf } from '../../support/tiny-model';
+import { scriptedModelPath } from '../../support/scripted-llama';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 
@@ -61,6 +62,34 @@ describe.skipIf(!binary.path)(`remote programmer on llama-server${binary.reason 
     const local = await programsOf(await createModelProgrammer({ stage: 'chunk', modelPath: tinyRefinerPath(), sequences: 2, gpu: false, threads: TEST_THREADS }), 'chunk');
     expect(remote.map(comparable)).toEqual(local.map(comparable));
     expect(remote.some((p) => p.program !== '')).toBe(true);
+  });
+
+  // A scripted model (test/support/scripted-llama.ts) writes ASCII only: llama-server answers HTTP 500
+  // ("does not match the expected Content-only format") when a free answer is cut inside a UTF-8
+  // character, which a random model's free answers are (reported; see the fidelity report).
+  it('reference fidelity: the same free answers as in-process (no grammar, cut-off answers kept, long doc prompts cut), under its own identity', { timeout: 400_000 }, async () => {
+    const looping = scriptedModelPath({ text: 'remove_lines(start=1, end=2)\n', end: 'loop' }).path;
+    const scriptedServer = await startTestServer(binary.path!, looping);
+    servers.push(scriptedServer);
+    const few = [...sampleDocs(2), docs.find((d) => d.id === 'long')!];
+    for (const stage of ['doc', 'chunk'] as const) {
+      const remoteProgrammer = await createRemoteProgrammer({ stage, fidelity: 'reference', endpoints: [parseEndpointRef(scriptedServer.url)] });
+      const localProgrammer = await createModelProgrammer({ stage, fidelity: 'reference', modelPath: looping, sequences: 2, gpu: false, threads: TEST_THREADS });
+      programmers.push(remoteProgrammer, localProgrammer);
+      const remote = await remoteProgrammer.writePrograms(stage, few);
+      const local = await localProgrammer.writePrograms(stage, few);
+      expect(remote.map(comparable), stage).toEqual(local.map(comparable));
+      expect(remoteProgrammer.info.id).toMatch(/:reference:prox-llama2-chat-1:none$/);
+      expect(remoteProgrammer.info.grammarVersion).toBe('none');
+      if (stage === 'doc') {
+        // The long document's prompt is cut at 2,000 tokens: 48 free tokens fill the context.
+        expect(remote.map((p) => p.promptTokens)[2]).toBe(2000);
+        expect(remote[2]!.generatedTokens).toBe(48);
+      } else {
+        // Every chunk answer runs into the 256-token budget and is kept as written.
+        for (const p of remote) for (const c of p.chunks!) expect([c.skipped, c.program.startsWith('remove_lines(start=1, end=2)\nremove_lines(')]).toEqual([undefined, true]);
+      }
+    }
   });
 
   // Exact when both class answers commit at the same step; this random-weight model often starts
