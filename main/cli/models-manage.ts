@@ -106,6 +106,7 @@ export function registerModelsAdd(models: Command): void {
       display.stop();
       console.log(`added ${modelLine(added)}`);
       console.log(`  ${added.path}`);
+      if (added.note !== null) console.log(`  ${added.note}`);
     } catch (err) {
       display.stop();
       if (err instanceof ModelFileError) throw new CliError(err.message);
@@ -248,6 +249,7 @@ export function registerModelsInstall(models: Command): void {
             display = null;
             shown = '';
             if (p.state === 'running') console.log(`[${p.step}/${p.steps}] ${p.stage}: ${p.action === 'present' ? 'already installed' : 'installed'} ${p.file ?? ''}`);
+            if (p.state === 'running' && p.message !== null) console.log(`  ${p.message}`);
             return;
           }
           if (key !== shown) {

@@ -70,6 +70,17 @@ function promptSettings(config: TokenizerConfig): Pick<Vocabulary, 'legacy' | 'c
   return { ...(config.legacy !== undefined ? { legacy: config.legacy } : {}), ...(config.chatTemplate !== undefined ? { chatTemplate: config.chatTemplate } : {}) };
 }
 
+/**
+ * What a checkpoint's tokenizer files say about building prompts: legacy, add_bos_token and the
+ * chat template (tokenizer_config.json, or chat_template.jinja), each only when stated; null when
+ * the folder has no tokenizer_config.json and no chat_template.jinja.
+ */
+export function checkpointPromptSettings(folder: string): { legacy?: boolean; addBos?: boolean; chatTemplate?: string } | null {
+  if (!existsSync(join(folder, 'tokenizer_config.json')) && !existsSync(join(folder, 'chat_template.jinja'))) return null;
+  const config = readTokenizerConfig(folder);
+  return { ...promptSettings(config), ...(config.addBos !== undefined ? { addBos: config.addBos } : {}) };
+}
+
 interface AddedToken {
   id: number;
   content: string;

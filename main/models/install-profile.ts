@@ -6,7 +6,9 @@
  * Q8_0 (F16 for fidelity reference). Everything is fetched onto this machine from the model's own repositories (UltraX's
  * licence forbids redistributing it: nothing of it ships with Refinery). Progress reports bytes
  * done and total of the current file, the rate and the time left; a signal cancels, and the
- * next install resumes an interrupted download.
+ * next install resumes an interrupted download. A GGUF build gets the base checkpoint's
+ * tokenizer settings (legacy, add_bos_token, chat template) written into its metadata
+ * (base-tokenizer.ts).
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { downloadModelFile } from '../../native/llama/download';
 import { listRepoFiles } from '../convert/hub-checkpoint';
 import { checkDownloadUrl } from '../util/download-url';
 import { ConversionCancelledError } from './convert-in-worker';
+import { fetchBaseTokenizerSettings, keepTokenizerSettings, noBaseTokenizerNote } from './base-tokenizer';
 import { addHubCheckpoint } from './convert-into-folder';
 import { PROFILES, ProfileError, expectedFileNames, findProfileModel, profileStages, type Profile, type StageSource } from './profiles';
 import { registerModelFile, type RegisteredModel } from './registry';
@@ -142,13 +145,19 @@ export async function installProfile(name: string, options: InstallOptions): Pro
       const gguf = source.gguf !== undefined ? await ggufFile(endpoint, source, fidelity, options.signal) : undefined;
       checkCancelled();
       let model: RegisteredModel;
+      let note: string | null = null;
       if (gguf !== undefined) {
+        // The build lacks the checkpoint's tokenizer settings (legacy above all): fetched first
+        // (a few KB; a failure stops before gigabytes), written into the GGUF once it is here.
+        const tokenizer = await fetchBaseTokenizerSettings(endpoint, source.repo, options.signal);
+        checkCancelled();
         const url = `${endpoint}/${source.gguf}/resolve/main/${encodeURIComponent(gguf)}`;
         const show = progressOf(source.gguf!, 'download', gguf);
         show(0, null);
         const downloaded = await downloadModelFile({ uri: url, dir: options.dir, fileName: gguf, signal: options.signal, onProgress: ({ bytes, total }) => show(bytes, total) });
         checkCancelled();
         try {
+          note = tokenizer !== null ? await keepTokenizerSettings(downloaded.path, tokenizer) : noBaseTokenizerNote(source.repo);
           model = await registerModelFile(downloaded.path);
         } catch (err) {
           await rm(downloaded.path, { force: true });
@@ -177,7 +186,7 @@ export async function installProfile(name: string, options: InstallOptions): Pro
         });
       }
       installed.push(model);
-      report({ ...base, repo: source.gguf !== undefined && gguf !== undefined ? source.gguf : source.repo, action: 'installed', file: model.path, bytes: model.bytes, total: model.bytes });
+      report({ ...base, repo: source.gguf !== undefined && gguf !== undefined ? source.gguf : source.repo, action: 'installed', file: model.path, bytes: model.bytes, total: model.bytes, message: note });
     }
   } catch (err) {
     const last: InstallProgress = current ?? { profile: name, state: 'running', step: 0, steps, stage: stages[0] ?? 'doc', repo: '', action: 'present', file: null, bytes: 0, total: null, bytesPerSecond: null, etaSeconds: null, message: null };

@@ -91,15 +91,37 @@ export interface AddModelOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Adds a model to the folder from a local path, `hf:` URI or URL; returns it once checked and hashed. */
-export async function addModel(source: string, options: AddModelOptions): Promise<RegisteredModel> {
+export interface AddedModel extends RegisteredModel {
+  /** What was done to the file beyond downloading it (the base checkpoint's tokenizer settings kept in it), or null. */
+  readonly note: string | null;
+}
+
+/**
+ * Adds a model to the folder from a local path, `hf:` URI or URL; returns it once checked and
+ * hashed. An `hf:` download from a GGUF repository a built-in profile maps to its checkpoint
+ * gets that checkpoint's tokenizer settings written into its metadata (base-tokenizer.ts); a
+ * file given by path is never altered.
+ */
+export async function addModel(source: string, options: AddModelOptions): Promise<AddedModel> {
   await mkdir(options.dir, { recursive: true });
   const expected = options.sha256?.toLowerCase();
   if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) throw new Error(`--sha256 must be 64 hex digits, got "${options.sha256}"`);
   let path: string;
+  let keepTokenizer: ((file: string) => Promise<string>) | null = null;
   if (isRemoteModelSource(source)) {
-    if (/^hf:/i.test(source)) checkDownloadUrl(options.huggingFaceEndpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co', 'the Hugging Face endpoint');
-    else checkDownloadUrl(source, 'the model URL');
+    if (/^hf:/i.test(source)) {
+      const endpoint = options.huggingFaceEndpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co';
+      checkDownloadUrl(endpoint, 'the Hugging Face endpoint');
+      // Imported here: base-tokenizer reads the profiles, which use this module.
+      const base = await import('./base-tokenizer');
+      const ggufRepo = base.hubRepoOfSource(source);
+      const checkpoint = ggufRepo !== undefined ? base.baseCheckpointOf(ggufRepo) : undefined;
+      if (checkpoint !== undefined) {
+        // Fetched before the download (a few KB): a failure stops before gigabytes are fetched.
+        const settings = await base.fetchBaseTokenizerSettings(endpoint, checkpoint, options.signal);
+        keepTokenizer = settings !== null ? (file) => base.keepTokenizerSettings(file, settings) : () => Promise.resolve(base.noBaseTokenizerNote(checkpoint));
+      }
+    } else checkDownloadUrl(source, 'the model URL');
     const downloaded = await downloadModelFile({
       uri: source,
       dir: options.dir,
@@ -123,14 +145,17 @@ export async function addModel(source: string, options: AddModelOptions): Promis
     await rm(path, { force: true });
     throw new Error(`${source}: checksum mismatch (sha256 ${digest}, expected ${expected}); the file was deleted. Download it again.`);
   }
+  let note: string | null = null;
   try {
     await checkModelFile(path);
+    // After the checksum: --sha256 names the published file, the sidecar the file as kept.
+    if (keepTokenizer !== null) note = await keepTokenizer(path);
   } catch (err) {
     if (isRemoteModelSource(source)) await rm(path, { force: true });
     throw err;
   }
-  await writeFile(sidecarPath(path), `${digest}\n`);
-  return describeModel(path);
+  await writeFile(sidecarPath(path), `${keepTokenizer !== null ? await sha256File(path) : digest}\n`);
+  return { ...(await describeModel(path)), note };
 }
 
 /** Registers a GGUF file already in the folder (e.g. just converted): checks it, writes its sha256 sidecar. */

@@ -3,7 +3,10 @@
  * stand-in on 127.0.0.1 (never the internet): prox-web's doc model comes as QuantFactory's GGUF
  * build (the Q8_0 file, not the others the repository has), its chunk model as gair-prox's
  * checkpoint converted to Q8_0; progress with bytes, rate and time left; cancel and resume;
- * fallback to conversion where the GGUF repository is missing; one install at a time.
+ * fallback to conversion where the GGUF repository is missing; one install at a time. The
+ * GGUF build lacks the checkpoint's tokenizer settings: gair-prox's tokenizer_config.json
+ * (legacy false) is fetched and written into the downloaded file's metadata, so the doc prompt
+ * starts BOS, '[' (29961); without a tokenizer_config.json the file is kept as served.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +25,12 @@ import { writeTinyLlamaGguf } from '../../support/tiny-model';
 import { TEST_INSTRUCTION, writeTinyQwen3Checkpoint } from '../../support/tiny-qwen3';
 import { INSTRUCTION_GGUF_KEY } from '../../../main/convert/ultrax-instruction';
 import { metadataScalar, readGguf } from '../../../native/gguf';
+import { LEGACY_KEY } from '../../../main/convert/vocabulary';
+import { addModel } from '../../../main/models/registry';
+import { proxTokenizer } from '../../../main/models/tokenizer';
+import { buildPromptTokens } from '../../../main/prox/prompts';
+import { loadRuntime } from '../../../native/llama/runtime';
+import { loadVocabulary } from '../../../native/llama/model';
 import { tinyVocabulary } from '../../support/tiny-vocabulary';
 
 // The stand-in is plain http on 127.0.0.1: allowed only behind this explicit flag (main/util/download-url.ts).
@@ -111,29 +120,44 @@ describe('models.installProfile', () => {
       const doc = join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf');
       const chunk = join(modelsDir, 'web-chunk-refining-lm.Q8_0.gguf');
       expect(result.profile.models.map((m) => m.installed)).toEqual([doc, chunk]);
-      // The downloaded build is the served file, byte for byte, registered with its sha256.
-      expect(readFileSync(doc).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
+      // The downloaded build is the served file with gair-prox's tokenizer settings written into
+      // its metadata (tensors byte for byte), registered with the sha256 of the file as kept.
+      expectServedPlusSettings(doc, join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf'), { [LEGACY_KEY]: false, 'tokenizer.ggml.add_bos_token': true });
+      expect(metadataScalar(readGguf(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')), LEGACY_KEY)).toBeUndefined();
+      // The doc prompt follows the checkpoint's tokenizer (legacy false): BOS, then '[' (29961), not llama.cpp's '▁[' (518).
+      expect(await docPromptHead(doc)).toEqual([1, 29961]);
+      expect(await docPromptHead(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf'))).toEqual([1, 518]);
       expect(readFileSync(`${doc}.sha256`, 'utf8').trim()).toBe(await sha256File(doc));
       expect(readFileSync(`${chunk}.sha256`, 'utf8').trim()).toBe(await sha256File(chunk));
       // A batch with the profile finds both.
       expect(resolveProfile('prox-web', modelsDir)).toEqual({ name: 'prox-web', doc: { type: 'model', path: doc }, chunk: { type: 'model', path: chunk } });
       expect(hub.requests).toContain('GET /QuantFactory/web-doc-refining-lm-GGUF/resolve/main/web-doc-refining-lm.Q8_0.gguf');
       expect(hub.requests.some((r) => r.includes('web-doc-refining-lm.F16.gguf'))).toBe(false);
-      expect(hub.requests.some((r) => r.startsWith('GET /gair-prox/web-doc-refining-lm/'))).toBe(false);
+      // Of the doc checkpoint only its tokenizer files (no chat_template in the config, so chat_template.jinja is asked for: there is none).
+      expect(hub.requests.filter((r) => r.startsWith('GET /gair-prox/web-doc-refining-lm/'))).toEqual([
+        'GET /gair-prox/web-doc-refining-lm/resolve/main/tokenizer_config.json',
+        'GET /gair-prox/web-doc-refining-lm/resolve/main/chat_template.jinja',
+      ]);
+      expect(hub.requests.indexOf('GET /gair-prox/web-doc-refining-lm/resolve/main/tokenizer_config.json')).toBeLessThan(
+        hub.requests.indexOf('GET /QuantFactory/web-doc-refining-lm-GGUF/resolve/main/web-doc-refining-lm.Q8_0.gguf'),
+      );
       expect(hub.requests).toContain('GET /gair-prox/web-chunk-refining-lm/resolve/main/model.safetensors');
 
       // Progress: step 1 downloads from the GGUF repository, step 2 fetches and converts the checkpoint.
       const download = events.filter((e) => e.action === 'download');
       expect(download.length).toBeGreaterThan(0);
       expect(download.every((e) => e.step === 1 && e.steps === 2 && e.stage === 'doc' && e.repo === 'QuantFactory/web-doc-refining-lm-GGUF' && e.file === 'web-doc-refining-lm.Q8_0.gguf')).toBe(true);
-      const size = readFileSync(doc).length;
+      const size = readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')).length;
       expect(download.at(-1)).toMatchObject({ bytes: size, total: size });
       const fetched = events.filter((e) => e.action === 'fetch-checkpoint' && e.file === 'model.safetensors');
       expect(fetched.at(-1)).toMatchObject({ step: 2, stage: 'chunk', repo: 'gair-prox/web-chunk-refining-lm' });
       expect(fetched.at(-1)!.bytes).toBe(fetched.at(-1)!.total);
       const converted = events.filter((e) => e.action === 'convert');
       expect(converted.at(-1)!.bytes).toBe(converted.at(-1)!.total);
-      expect(events.filter((e) => e.action === 'installed' && e.state === 'running').map((e) => e.file)).toEqual([doc, chunk]);
+      expect(events.filter((e) => e.action === 'installed' && e.state === 'running').map((e) => [e.file, e.message])).toEqual([
+        [doc, "kept gair-prox/web-doc-refining-lm's tokenizer settings in the GGUF: legacy false, add_bos_token true"],
+        [chunk, null],
+      ]);
       expect(events.at(-1)).toMatchObject({ state: 'done', message: 'installed web-doc-refining-lm.Q8_0, web-chunk-refining-lm.Q8_0' });
       expect(await api.handlers['models.installStatus']({})).toEqual(events.at(-1));
 
@@ -152,7 +176,7 @@ describe('models.installProfile', () => {
       const docF16 = join(modelsDir, 'web-doc-refining-lm.F16.gguf');
       const chunkF16 = join(modelsDir, 'web-chunk-refining-lm.F16.gguf');
       expect(wide.profile).toMatchObject({ ready: true, models: [{ installed: docF16 }, { installed: chunkF16 }] });
-      expect(readFileSync(docF16).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.F16.gguf')))).toBe(true);
+      expectServedPlusSettings(docF16, join(ggufRepo, 'web-doc-refining-lm.F16.gguf'), { [LEGACY_KEY]: false, 'tokenizer.ggml.add_bos_token': true });
       expect(resolveProfile('prox-web', modelsDir, 'reference')).toEqual({ name: 'prox-web', doc: { type: 'model', path: docF16 }, chunk: { type: 'model', path: chunkF16 } });
       // The improved run keeps its Q8_0 files.
       expect(resolveProfile('prox-web', modelsDir)).toEqual({ name: 'prox-web', doc: { type: 'model', path: doc }, chunk: { type: 'model', path: chunk } });
@@ -192,8 +216,8 @@ describe('models.installProfile', () => {
       const again = await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' });
       expect(again.state).toBe('done');
       expect(again.profile.ready).toBe(true);
-      expect(readFileSync(join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf')).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
-      expect(readdirSync(modelsDir).filter((f) => f.endsWith('.ipull'))).toEqual([]);
+      expectServedPlusSettings(join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf'), join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf'), { [LEGACY_KEY]: false });
+      expect(readdirSync(modelsDir).filter((f) => f.endsWith('.ipull') || f.endsWith('.rewrite'))).toEqual([]);
     } finally {
       await api.dispose();
     }
@@ -257,6 +281,46 @@ describe('models.installProfile', () => {
     }
   });
 
+  it('keeps the GGUF as served, and says so, where the base checkpoint has no tokenizer_config.json', async () => {
+    // The checkpoint repository lists its files but serves none of them (no tokenizer_config.json).
+    const noConfigHub = await startFakeHub({
+      'QuantFactory/web-doc-refining-lm-GGUF': ggufRepo,
+      'gair-prox/web-doc-refining-lm': ['config.json', 'model.safetensors', 'tokenizer.model'],
+      'gair-prox/web-chunk-refining-lm': chunkCheckpoint,
+    });
+    const modelsDir = join(root, 'models-no-config');
+    const { api, events } = apiFor(modelsDir, noConfigHub.endpoint);
+    try {
+      expect((await api.handlers['models.installProfile']({ profile: 'prox-web', fidelity: 'improved' })).state).toBe('done');
+      const doc = join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf');
+      expect(readFileSync(doc).equals(readFileSync(join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf')))).toBe(true);
+      expect(metadataScalar(readGguf(doc), LEGACY_KEY)).toBeUndefined();
+      expect(await docPromptHead(doc)).toEqual([1, 518]);
+      expect(events.find((e) => e.action === 'installed' && e.stage === 'doc')!.message).toBe(
+        "gair-prox/web-doc-refining-lm has no tokenizer_config.json: the GGUF is kept as downloaded (no legacy setting, so prompts use llama.cpp's '▁[' spelling after BOS)",
+      );
+      expect(noConfigHub.requests).toContain('GET /gair-prox/web-doc-refining-lm/resolve/main/tokenizer_config.json');
+    } finally {
+      await api.dispose();
+      await noConfigHub.close();
+    }
+  });
+
+  it('models add hf:<GGUF repository of a profile> keeps the base checkpoint\'s settings too; a file added by path is never altered', async () => {
+    const modelsDir = join(root, 'models-add');
+    const served = join(ggufRepo, 'web-doc-refining-lm.Q8_0.gguf');
+    const added = await addModel('hf:QuantFactory/web-doc-refining-lm-GGUF/web-doc-refining-lm.Q8_0.gguf', { dir: modelsDir, huggingFaceEndpoint: hub.endpoint });
+    expect(added.note).toBe("kept gair-prox/web-doc-refining-lm's tokenizer settings in the GGUF: legacy false, add_bos_token true");
+    expectServedPlusSettings(added.path, served, { [LEGACY_KEY]: false, 'tokenizer.ggml.add_bos_token': true });
+    expect(added.sha256).toBe(await sha256File(added.path));
+    expect(await docPromptHead(added.path)).toEqual([1, 29961]);
+
+    const byPath = await addModel(served, { dir: join(root, 'models-add-path') });
+    expect(byPath.note).toBeNull();
+    expect(readFileSync(byPath.path).equals(readFileSync(served))).toBe(true);
+    expect(metadataScalar(readGguf(served), LEGACY_KEY)).toBeUndefined();
+  });
+
   it('says what failed: an unknown profile, a repository the hub does not have', async () => {
     const modelsDir = join(root, 'models-fail');
     const { api, events } = apiFor(modelsDir, bareHub.endpoint);
@@ -299,6 +363,7 @@ describe('refinery models install <profile>', () => {
       'prox-web doc: gair-prox/web-doc-refining-lm (0.3B) from the GGUF builds in QuantFactory/web-doc-refining-lm-GGUF',
       'prox-web chunk: gair-prox/web-chunk-refining-lm (0.3B) from its checkpoint, converted to Q8_0',
       `[1/2] doc: installed ${join(modelsDir, 'web-doc-refining-lm.Q8_0.gguf')}`,
+      "  kept gair-prox/web-doc-refining-lm's tokenizer settings in the GGUF: legacy false, add_bos_token true",
       `[2/2] chunk: installed ${join(modelsDir, 'web-chunk-refining-lm.Q8_0.gguf')}`,
       'profile prox-web: ready (doc web-doc-refining-lm.Q8_0.gguf, chunk web-chunk-refining-lm.Q8_0.gguf)',
     ]);
@@ -312,4 +377,36 @@ async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<vo
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The tensor-data section of a GGUF (everything after its header), byte for byte. */
+function tensorData(path: string): Buffer {
+  return readFileSync(path).subarray(readGguf(path).dataOffset);
+}
+
+/** The first tokens of the doc-stage prompt built with the GGUF's own tokenizer, as a run builds it. */
+async function docPromptHead(gguf: string): Promise<number[]> {
+  const runtime = await loadRuntime(false);
+  const vocab = await loadVocabulary(runtime, gguf);
+  try {
+    return buildPromptTokens('doc', 'Home | About\nWelcome to the page.', proxTokenizer(vocab.tokenizer, gguf)).tokens.slice(0, 2);
+  } finally {
+    await vocab.dispose();
+  }
+}
+
+/** The downloaded build is the served one with the checkpoint's settings added to its metadata: every other key and every tensor unchanged. */
+function expectServedPlusSettings(installed: string, served: string, settings: Record<string, unknown>): void {
+  const got = readGguf(installed);
+  const original = readGguf(served);
+  expect(tensorData(installed).equals(tensorData(served))).toBe(true);
+  expect(got.dataOffset % 32).toBe(0);
+  expect(got.tensors).toEqual(original.tensors);
+  const rest = new Map(got.metadata);
+  for (const [key, value] of Object.entries(settings)) {
+    expect(metadataScalar(got, key)).toBe(value);
+    if (!original.metadata.has(key)) rest.delete(key);
+    else rest.set(key, original.metadata.get(key)!);
+  }
+  expect(rest).toEqual(original.metadata);
 }
