@@ -10,7 +10,7 @@
  *   `logprobs` with `return_tokens_as_token_ids`, and /tokenize at the server root.
  * - SGLang: /v1/completions with `ebnf`, /tokenize at the root.
  */
-import { Endpoint, EndpointError, type EndpointRef, type ServedModel, type ServerFlavor } from './endpoint';
+import { Endpoint, EndpointError, RetryableError, type EndpointRef, type ServedModel, type ServerFlavor } from './endpoint';
 
 export interface CompletionRequest {
   readonly prompt: readonly number[];
@@ -120,7 +120,7 @@ async function completeLlamaCpp(endpoint: Endpoint, served: ServedModel, request
   if (request.grammar !== null) body.grammar = request.grammar;
   if (request.topLogprobs > 0) body.n_probs = request.topLogprobs;
   const where = `${endpoint.root}/completion`;
-  const answer = record(await endpoint.post(where, body, { timeoutMs, signal }), where);
+  const answer = record(await postCompletion(endpoint, where, body, timeoutMs, signal), where);
   checkModel(endpoint, served, answer.model);
   const content = typeof answer.content === 'string' ? answer.content : null;
   if (content === null) throw new EndpointError(`${where} answered without "content"`);
@@ -143,6 +143,27 @@ async function completeLlamaCpp(endpoint: Endpoint, served: ServedModel, request
     steps,
     model: typeof answer.model === 'string' ? answer.model : null,
   };
+}
+
+/**
+ * llama-server passes /completion output through its chat output parser, which answers HTTP 500
+ * "... does not match the expected Content-only format" when the answer was cut off at the token
+ * limit inside a UTF-8 character. Asking again gives the same greedy answer, so this is the
+ * document's failure, said plainly, not a server to retry (or to give the batch up for).
+ */
+const CUT_CHARACTER_REFUSAL = 'does not match the expected Content-only format';
+
+async function postCompletion(endpoint: Endpoint, where: string, body: Record<string, unknown>, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  try {
+    return await endpoint.post(where, body, { timeoutMs, signal });
+  } catch (err) {
+    if (err instanceof RetryableError && err.message.includes(CUT_CHARACTER_REFUSAL)) {
+      throw new EndpointError(
+        `${endpoint.label} refused the answer: it was cut off at the ${String(body.n_predict)}-token limit inside a UTF-8 character, which llama-server's output parser rejects (HTTP 500 "${CUT_CHARACTER_REFUSAL}"); run this stage in-process`,
+      );
+    }
+    throw err;
+  }
 }
 
 async function completeOpenAi(endpoint: Endpoint, served: ServedModel, request: CompletionRequest, timeoutMs: number, signal?: AbortSignal): Promise<Completion> {

@@ -92,6 +92,24 @@ describe.skipIf(!binary.path)(`remote programmer on llama-server${binary.reason 
     }
   });
 
+  it('an answer llama-server refuses (cut inside a UTF-8 character) fails its document, saying why, and the batch goes on', { timeout: 400_000 }, async () => {
+    // The random model's free answers are cut at 256 tokens, often inside a character.
+    const remoteProgrammer = await createRemoteProgrammer({ stage: 'chunk', fidelity: 'reference', endpoints: [parseEndpointRef(server.url)] });
+    const localProgrammer = await createModelProgrammer({ stage: 'chunk', fidelity: 'reference', modelPath: tinyRefinerPath(), sequences: 2, gpu: false, threads: TEST_THREADS });
+    programmers.push(remoteProgrammer, localProgrammer);
+    const few = sampleDocs(3);
+    const remote = await remoteProgrammer.writePrograms('chunk', few);
+    const local = await localProgrammer.writePrograms('chunk', few);
+    expect(remote.map((p) => p.id)).toEqual(few.map((d) => d.id));
+    const refused = remote.filter((p) => p.failure !== undefined);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const p of refused) expect(p.failure).toMatch(/refused the answer: it was cut off at the 256-token limit inside a UTF-8 character/);
+    // The others are the in-process answers.
+    remote.forEach((p, i) => {
+      if (p.failure === undefined) expect(comparable(p)).toEqual(comparable(local[i]!));
+    });
+  });
+
   // Exact when both class answers commit at the same step; this random-weight model often starts
   // one class with a bare space, where the remote figure is taken one step later (a follow-up).
   it('gives P(keep) from the server logprobs with the same keep/drop decision as in-process', { timeout: 240_000 }, async () => {
