@@ -136,6 +136,17 @@ test('titles and origins, chips with counts, refine one document now, a stable l
       await expect(page.locator(`.docrow[data-docid="${id}"]`)).toHaveCount(0);
       await expect(page.getByTestId('docview')).toBeVisible();
       await expect(page.getByTestId('doc-status')).not.toHaveText('dropped');
+      // Another filter: the header still says what the page is now.
+      await page.getByRole('tab', { name: /^All/ }).click();
+      await expect(page.locator(`.docrow[data-docid="${id}"]`)).toBeVisible();
+      await expect(page.getByTestId('doc-status')).not.toHaveText('dropped');
+      await expect(page.locator(`.docrow[data-docid="${id}"] .badge-drop`)).toHaveCount(0);
+      // Switched on again, then another filter straight away (no refresh): the header keeps up.
+      await page.locator('.op-drop_doc input[type=checkbox]').first().click();
+      await expect(page.getByTestId('doc-status')).toHaveText('dropped');
+      await page.getByRole('tab', { name: /^Kept unchanged/ }).click();
+      await expect(page.getByTestId('doc-status')).toHaveText('dropped');
+      await expect(page.getByTestId('count-dropped')).toHaveText(String(dropped));
     });
 
     await test.step('screenshots at 1440×900 and 1920×1080', async () => {

@@ -276,7 +276,16 @@ export function DocumentView({ docId }: { docId: string }) {
       try {
         const next = await client.call('doc.setOperation', { docId, stage: op.stage, line: op.line, enabled: !op.enabled });
         setExecution(next);
-        void refreshRow(docId);
+        // The row as it is now: for the header (kept here, so a later change of the list's
+        // query, which drops the list's patches, does not bring the old status back) and the list.
+        void client
+          .call('docs.rows', { ids: [docId] })
+          .then(([row]) => {
+            if (!row) return;
+            setDetail((d) => (d ? { ...d, row } : d));
+            void refreshRow(docId, row);
+          })
+          .catch((err: unknown) => notify('error', `Could not read ${docId} again: ${errorMessage(err)}`));
       } catch (err) {
         if (guess) setExecution(before);
         notify('error', `Could not switch the operation: ${errorMessage(err)}`);
