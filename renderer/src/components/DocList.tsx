@@ -90,6 +90,7 @@ export function DocList() {
   shownList.total = fetched.total ?? 0;
   shownList.rowAt = rowAt;
   shownList.find = fetched.find;
+  shownList.indexOf = fetched.indexOf;
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = pages.total ?? 0;
 

@@ -5,9 +5,18 @@
  */
 import type { DocumentRow } from '../../../contract/api';
 
-export const shownList: { key: string; total: number; rowAt(index: number): DocumentRow | undefined; find(id: string): DocumentRow | undefined } = {
+export const shownList: {
+  key: string;
+  total: number;
+  rowAt(index: number): DocumentRow | undefined;
+  /** The document's row as fetched, if on a loaded page. */
+  find(id: string): DocumentRow | undefined;
+  /** Where the document is shown, if on a loaded page; -1 otherwise. */
+  indexOf(id: string): number;
+} = {
   key: '',
   total: 0,
   rowAt: () => undefined,
   find: () => undefined,
+  indexOf: () => -1,
 };

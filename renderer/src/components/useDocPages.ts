@@ -20,6 +20,8 @@ export interface DocPages {
   retry(): void;
   /** The row of this document on the loaded pages, as fetched. */
   find(id: string): DocumentRow | undefined;
+  /** Its index in the list, if on a loaded page; -1 otherwise. */
+  indexOf(id: string): number;
 }
 
 export function useDocPages(query: ListQuery, listVersion: number): DocPages {
@@ -97,6 +99,13 @@ export function useDocPages(query: ListQuery, listVersion: number): DocPages {
         if (row) return row;
       }
       return undefined;
+    },
+    indexOf: (id) => {
+      for (const [page, rows] of pages.current) {
+        const at = rows.findIndex((r) => r.id === id);
+        if (at >= 0) return page * PAGE_SIZE + at;
+      }
+      return -1;
     },
     retry: () => {
       const [first, last] = lastWanted.current;

@@ -43,8 +43,11 @@ const SWITCHABLE: { kind: OperationKind; label: string }[] = [
  */
 async function stepInList(client: RendererClient, query: ListQuery, docId: string | null, index: number | null, step: 1 | -1): Promise<{ id: string; index: number } | null> {
   // The list as shown first: reviewed rows stay where they are until the list is refreshed.
-  if (docId !== null && index !== null && shownList.key === JSON.stringify(query) && shownList.rowAt(index)?.id === docId) {
-    const target = index + step;
+  // The selection is found by its id there (its last known row may be out of date).
+  let shownAt = -1;
+  if (docId !== null && shownList.key === JSON.stringify(query)) shownAt = index !== null && shownList.rowAt(index)?.id === docId ? index : shownList.indexOf(docId);
+  if (shownAt >= 0) {
+    const target = shownAt + step;
     if (target < 0 || target >= shownList.total) return null;
     const row = shownList.rowAt(target);
     if (row) return { id: row.id, index: target };

@@ -137,7 +137,9 @@ function subscribe(client: RendererClient): void {
     useApp.setState({ job });
     const now = Date.now();
     // Statuses change as documents are refined; refresh the list at most once a second.
-    if (job.state !== before?.state || (job.done !== before?.done && now - lastListBump > 1000)) {
+    // Only a batch moves the list: once it has ended, a late or repeated event must not re-sort
+    // the list under a user who is reviewing (issue 15.6).
+    if (job.state !== before?.state || (job.state === 'running' && job.done !== before?.done && now - lastListBump > 1000)) {
       lastListBump = now;
       useApp.getState().bumpList();
     }
@@ -228,7 +230,13 @@ export const useApp = create<AppState>((set, get) => ({
   },
   setJob: (job) => set({ job: laterJob(get().job, job) }),
   // The selected document's row is unknown in the new order until the list shows it again.
-  setQuery: (patch) => set({ query: { ...get().query, ...patch }, selectedIndex: null, rowPatches: {} }),
+  setQuery(patch) {
+    const query = { ...get().query, ...patch };
+    // The same query again (the search box settling on its text after a remount) changes nothing:
+    // the selection's row and the reviewed rows stay.
+    if (JSON.stringify(query) === JSON.stringify(get().query)) return;
+    set({ query, selectedIndex: null, rowPatches: {} });
+  },
   select: (selectedDocId, index = null) => set({ selectedDocId, selectedIndex: selectedDocId === null ? null : index }),
   placeSelected: (selectedIndex) => {
     if (get().selectedIndex !== selectedIndex) set({ selectedIndex });
