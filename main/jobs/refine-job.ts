@@ -9,7 +9,7 @@ import { recomputeDerived } from '../execution/document';
 import { readSettings } from '../execution/settings';
 import type { ProgramSlot } from '../prox/programmer';
 import { describeSpec, distinctProgrammers, resolveProgrammers, stagesFor, type StageProgrammers } from '../stage-programmers/resolve';
-import type { EndpointStats } from '../remote/endpoint-pool';
+import type { EndpointStats, PoolOptions } from '../remote/endpoint-pool';
 import type { Store } from '../store';
 import { runRefine, type RefineProgress } from './refine-runner';
 
@@ -22,6 +22,8 @@ export interface RefineRequest {
   readonly batchSize?: number;
   /** Ask again for documents whose programmer failed before (default true); false: --no-retry. */
   readonly retryFailed?: boolean;
+  /** Retry and backoff for remote endpoints; default: the pool's own. */
+  readonly remotePool?: PoolOptions;
 }
 
 export interface RefineJobHooks {
@@ -119,7 +121,7 @@ export async function runRefineJob(store: Store, request: RefineRequest, hooks: 
   let stages: ProgramSlot[];
   try {
     stages = stagesFor(request.spec, request.stages);
-    programmers = await resolveProgrammers(request.spec, stages, { modelsDir: request.modelsDir });
+    programmers = await resolveProgrammers(request.spec, stages, { modelsDir: request.modelsDir, ...(request.remotePool ? { remotePool: request.remotePool } : {}) });
   } catch (err) {
     return finish('failed', err instanceof Error ? err.message : String(err), 0);
   }

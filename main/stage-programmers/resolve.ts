@@ -4,6 +4,7 @@
  * `rules[:preset]` runs the rule programmer; anything else names a model and goes to the model
  * runtime.
  */
+import type { PoolOptions } from '../remote/endpoint-pool';
 import { parseProgrammerRef, type Fidelity, type ProgrammerSpec, type StageSelection } from '../../contract/api';
 import type { ProgramSlot, Programmer } from '../prox/programmer';
 import { createRuleProgrammer } from '../rules/rule-programmer';
@@ -26,6 +27,8 @@ export interface ResolveOptions {
   readonly freeMemoryBytes?: number;
   /** Worth telling the user, not worth stopping for (a remote endpoint down at start). */
   readonly onWarning?: (message: string) => void;
+  /** How remote endpoints are retried and backed off; default: the pool's (8 tries, backoff up to 30 s). */
+  readonly remotePool?: PoolOptions;
 }
 
 export type StageProgrammers = Partial<Record<ProgramSlot, Programmer>>;
@@ -187,7 +190,7 @@ async function remoteProgrammer(endpoints: string, stage: ProgramSlot, options: 
   if (stage === 'ultrax') throw ultraxOnServer(endpoints);
   const { createRemoteProgrammer, RemoteSetupError } = await import('../remote/remote-programmer');
   try {
-    return await createRemoteProgrammer({ stage, endpoints: endpointRefs(endpoints), onWarning: options.onWarning, ...(fidelity !== undefined ? { fidelity } : {}) });
+    return await createRemoteProgrammer({ stage, endpoints: endpointRefs(endpoints), onWarning: options.onWarning, ...(options.remotePool ? { pool: options.remotePool } : {}), ...(fidelity !== undefined ? { fidelity } : {}) });
   } catch (err) {
     if (err instanceof RemoteSetupError || err instanceof EndpointError) throw new ProgrammerSpecError(`openai:${endpoints}: ${err.message}`);
     throw err;

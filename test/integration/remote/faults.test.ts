@@ -98,7 +98,9 @@ describe.skipIf(!binary.path)(`remote faults on llama-server${binary.reason ? ` 
           if (n === 4) first.kill();
           return null;
         });
-        const stopped = await runRefineJob(store, { spec: { type: 'stages', doc: `openai:${killer.url}` }, stages: 'doc', batchSize: 4 });
+        // Short backoff: with the pool's default (up to 30 s, and every concurrent request's failure
+        // lengthening it) giving up on the dead server took 2.5 to over 5 minutes.
+        const stopped = await runRefineJob(store, { spec: { type: 'stages', doc: `openai:${killer.url}` }, stages: 'doc', batchSize: 4, remotePool: fast });
         await killer.close();
         expect(stopped.state).toBe('failed');
         expect(stopped.message).toMatch(/gave up after|no endpoint/);
