@@ -156,7 +156,8 @@ test('open a folder, refine with rules, review, toggle an operation, export', as
 
     await test.step('statistics, models and the dark theme', async () => {
       await nav('Stats').click();
-      await expect(page.getByText('Documents kept')).toBeVisible();
+      // The corpus metric, not the per-programmer table's column of the same name.
+      await expect(page.locator('.metric-label', { hasText: 'Documents kept' })).toBeVisible();
       await expect(page.locator('.histogram svg')).toBeVisible();
       await screenshot(page, '08-stats');
       await nav('Models').click();
